@@ -1,0 +1,65 @@
+/**
+ * The tiny HTTP view shared by every pure core (CORS policy, CSRF guard, proxy) and every adapter.
+ * Cores read a request through `RequestView` and answer with an `HttpDecision`; adapters only
+ * translate between their framework and these two shapes. Private: not exported from the package.
+ */
+
+/** What a core may read of a request. Header names passed to `header` are lower-case. */
+export interface RequestView {
+  /** The request method exactly as received (not normalized). */
+  readonly method: string;
+  /**
+   * The header's value, or null when absent. When the header appears on several lines the values
+   * are joined with ", " (as node:http and the Fetch API's Headers do).
+   */
+  header(name: string): string | null;
+  /** Optional: the request URL's path and query (for bypass routes and the proxy). */
+  readonly url?: string;
+}
+
+/** What a core decided. The adapter sets `headers`, merges `vary`, and either ends or continues. */
+export interface HttpDecision {
+  /** Headers to set on the response, names lower-case, values already valid header values. */
+  readonly headers: readonly (readonly [name: string, value: string])[];
+  /** Header names to merge into `Vary` (never clobbering what the application set). */
+  readonly vary: readonly string[];
+  /** True: answer now with `status` and `body`; false: continue to the application. */
+  readonly end: boolean;
+  readonly status?: number;
+  readonly body?: string;
+  readonly contentType?: string;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Merges header names into an existing `Vary` value: keeps the application's entries and their
+ * order, adds each missing name once (case-insensitively), and keeps `*` alone if present.
+ * https://www.rfc-editor.org/rfc/rfc9110#field.vary
+ */
+export function mergeVary(
+  existing: string | readonly string[] | number | null | undefined,
+  add: readonly string[],
+): string {
+  const parts: string[] = [];
+  const seen = new Set<string>();
+  const lines = existing == null ? [] : Array.isArray(existing) ? existing : [String(existing)];
+  for (const line of lines) {
+    for (const raw of String(line).split(',')) {
+      const name = raw.trim();
+      if (!name || (!TOKEN.test(name) && name !== '*')) continue;
+      const key = name.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      parts.push(name);
+    }
+  }
+  if (seen.has('*')) return '*';
+  for (const name of add) {
+    const key = name.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    parts.push(name);
+  }
+  return parts.join(', ');
+}
