@@ -63,3 +63,12 @@ export function mergeVary(
   }
   return parts.join(', ');
 }
+
+/**
+ * A pure core as adapters see it: the CORS policy and the CSRF guard both implement it, so one
+ * adapter glue per framework serves both. `handle` never throws; it returns a Promise only when the
+ * core needs asynchronous work (for example an async origin resolver on a cache miss).
+ */
+export interface HttpCore {
+  handle(view: RequestView): HttpDecision | Promise<HttpDecision>;
+}
