@@ -1,0 +1,245 @@
+/**
+ * `createCorsPolicy`: validate once, then decide each request fast.
+ */
+import { LRUCache } from 'lru-cache';
+import { isPotentiallyTrustworthyOrigin, parseOriginHeader } from '../origin/index.js';
+import { type CompiledPolicy, compileCorsPolicy, type OriginEntry } from './config.js';
+import {
+  asksPrivateNetwork,
+  createCaches,
+  decideAllowed,
+  decidePreflight,
+  dynamicEntry,
+  type PolicyCaches,
+  quote,
+  type Refusal,
+  refusalDecision,
+} from './decide.js';
+import type { CorsDecision, CorsPolicy, CorsPolicyConfig, CorsRequestKind, RequestView } from './types.js';
+
+/** One compiled configuration and its caches: swapped as a whole by `reconfigure`. */
+interface State {
+  readonly s: CompiledPolicy;
+  readonly caches: PolicyCaches;
+  /** Origin resolver answers: an allowed origin's entry, or a refusal. */
+  readonly resolved: LRUCache<string, OriginEntry | Refusal> | null;
+  /** Resolver calls in flight, so that a burst from one origin calls it once. */
+  readonly pending: Map<string, Promise<OriginEntry | Refusal>>;
+}
+
+function makeState(config: CorsPolicyConfig): State {
+  const s = compileCorsPolicy(config);
+  return {
+    s,
+    caches: createCaches(),
+    resolved: s.resolver === null ? null : new LRUCache({ max: s.originCache.max, ttl: s.originCache.ttlMs }),
+    pending: new Map(),
+  };
+}
+
+const NOT_ALLOWED_NO_DETAIL: Refusal = Object.freeze({ reason: 'origin-not-allowed', detail: '' });
+
+function isRefusal(v: OriginEntry | Refusal): v is Refusal {
+  return 'reason' in v;
+}
+
+/**
+ * Checks a request's `Origin` value against a list policy. Returns the allowed origin's entry or
+ * a refusal; a Promise only for a resolver cache miss.
+ */
+function checkOrigin(state: State, origin: string): OriginEntry | Refusal | Promise<OriginEntry | Refusal> {
+  const { s, caches } = state;
+  // Exact origins: one hash probe; a hit is a configured (so valid, serialized) origin.
+  const entry = s.exact.get(origin);
+  if (entry !== undefined) return entry;
+  if (origin === 'null') {
+    if (s.allowNull) return caches.nullEntry;
+    return {
+      reason: 'null-origin',
+      detail:
+        "Origin: null (a sandboxed iframe, a file: page, or a redirect) is not allowed; it cannot be told apart from an attacker's null origin",
+    };
+  }
+  if (s.matcher?.matches(origin)) {
+    // The matcher only says yes to a serialized tuple origin: safe to send back.
+    return caches.dynamic.get(origin) ?? dynamicEntry(caches, origin);
+  }
+  if (state.resolved !== null) return resolveOrigin(state, origin);
+  if (!(s.debug || s.onDecision !== null)) return NOT_ALLOWED_NO_DETAIL;
+  const parsed = parseOriginHeader(origin);
+  if (!parsed.ok) {
+    return {
+      reason: 'origin-malformed',
+      detail: `Origin ${quote(origin)} is not a serialized origin (${parsed.reason}): browsers never send that`,
+    };
+  }
+  return { reason: 'origin-not-allowed', detail: `origin ${quote(origin)} is not in origins` };
+}
+
+function resolveOrigin(state: State, origin: string): OriginEntry | Refusal | Promise<OriginEntry | Refusal> {
+  const cache = state.resolved as LRUCache<string, OriginEntry | Refusal>;
+  const hit = cache.get(origin);
+  if (hit !== undefined) return hit;
+  const parsed = parseOriginHeader(origin);
+  if (!parsed.ok) {
+    return {
+      reason: 'origin-malformed',
+      detail: `Origin ${quote(origin)} is not a serialized origin (${parsed.reason}): browsers never send that`,
+    };
+  }
+  const { s } = state;
+  const finish = (allowed: unknown): OriginEntry | Refusal => {
+    let v: OriginEntry | Refusal;
+    if (allowed !== true) {
+      v = { reason: 'origin-not-allowed', detail: `the origin resolver refused ${quote(origin)}` };
+    } else if (s.credentials && !s.tolerateInsecure && !isPotentiallyTrustworthyOrigin(parsed.origin)) {
+      v = {
+        reason: 'insecure-origin',
+        detail: `the origin resolver allowed ${quote(origin)}, which is not https, and the policy has credentials; allow its https origin, or set dangerouslyTolerateInsecureOrigins: true`,
+      };
+    } else {
+      v = { origin };
+    }
+    cache.set(origin, v);
+    return v;
+  };
+  const failed = (e: unknown): Refusal => ({
+    reason: 'origin-resolver-failed',
+    detail: `the origin resolver failed for ${quote(origin)}: ${quote(e instanceof Error ? e.message : String(e))}; refused (not cached)`,
+  });
+  const inflight = state.pending.get(origin);
+  if (inflight !== undefined) return inflight;
+  let answer: boolean | Promise<boolean>;
+  try {
+    answer = (s.resolver as (o: string) => boolean | Promise<boolean>)(origin);
+  } catch (e) {
+    return failed(e);
+  }
+  if (
+    answer === null ||
+    typeof answer !== 'object' ||
+    typeof (answer as Promise<boolean>).then !== 'function'
+  ) {
+    return finish(answer);
+  }
+  const p = Promise.resolve(answer)
+    .then(finish, failed)
+    .finally(() => state.pending.delete(origin));
+  state.pending.set(origin, p);
+  return p;
+}
+
+/** Classifies and decides one request against one state. May return a Promise (resolver miss). */
+function decideWith(state: State, view: RequestView): CorsDecision | Promise<CorsDecision> {
+  const { s, caches } = state;
+  // https://fetch.spec.whatwg.org/#http-requests
+  // 1. A CORS request is an HTTP request that includes an `Origin` header.
+  const origin = view.header('origin');
+  if (origin === null || typeof origin !== 'string') return s.constants.notCors;
+  // 2. A CORS-preflight request is a CORS request that uses `OPTIONS` as method and includes
+  //    `Access-Control-Request-Method`. Any other OPTIONS with Origin is the application's.
+  const method = view.method;
+  let kind: CorsRequestKind = 'actual';
+  let acrm: string | null = null;
+  if (method === 'OPTIONS') {
+    acrm = view.header('access-control-request-method');
+    kind = acrm === null ? 'options-passthrough' : 'preflight';
+  }
+  // Read everything a preflight needs before any await.
+  const acrh = kind === 'preflight' ? view.header('access-control-request-headers') : null;
+  const pna = kind === 'preflight' && asksPrivateNetwork(view);
+
+  // 3. A public policy ('*') allows every origin without looking at it.
+  if (s.anyOrigin) {
+    if (kind === 'preflight') return decidePreflight(s, caches, null, acrm as string, acrh, pna);
+    return kind === 'actual'
+      ? (s.constants.anyActual as CorsDecision)
+      : (s.constants.anyPassthrough as CorsDecision);
+  }
+  // 4. Otherwise the origin must be allowed; then the method and headers of a preflight.
+  const checked = checkOrigin(state, origin);
+  if (checked instanceof Promise) {
+    return checked.then((c) =>
+      isRefusal(c) ? refusalDecision(s, caches, kind, c) : decideAllowed(s, caches, c, kind, acrm, acrh, pna),
+    );
+  }
+  if (isRefusal(checked)) return refusalDecision(s, caches, kind, checked);
+  return decideAllowed(s, caches, checked, kind, acrm, acrh, pna);
+}
+
+/** What is answered when an adapter's request view itself fails: fail closed. */
+function internalError(state: State, view: RequestView, e: unknown): CorsDecision {
+  let preflight = false;
+  try {
+    preflight = view.method === 'OPTIONS';
+  } catch {
+    // keep false
+  }
+  return refusalDecision(state.s, state.caches, preflight ? 'preflight' : 'actual', {
+    reason: 'internal-error',
+    detail: `reading the request failed: ${quote(e instanceof Error ? e.message : String(e))}`,
+  });
+}
+
+function notify(state: State, decision: CorsDecision, view: RequestView): void {
+  try {
+    state.s.onDecision?.(decision, view);
+  } catch {
+    // A logging hook must not break the response.
+  }
+}
+
+/**
+ * Creates a CORS policy: validates `config` (collecting every problem into one
+ * `CorsConfigError`), precomputes every header value, and returns a policy whose `decide`
+ * classifies requests as the Fetch Standard does and answers with those values.
+ *
+ * Defaults: `credentials: false`, `methods: []` (GET, HEAD, POST are always allowed),
+ * `requestHeaders: []`, `exposeHeaders: []`, `maxAge`: not sent, `privateNetwork: false`,
+ * `debug: false`, `originCache: { max: 1000, ttlMs: 60000 }`, every `dangerously…` option `false`.
+ *
+ * @example
+ * import { createCorsPolicy } from 'crossorigin/server';
+ * const policy = createCorsPolicy({
+ *   origins: ['https://app.example.com', 'https://*.preview.example.com'],
+ *   credentials: true,
+ *   methods: ['PUT', 'PATCH', 'DELETE'],
+ *   requestHeaders: ['content-type', 'authorization'],
+ *   exposeHeaders: ['etag'],
+ *   maxAge: 7200,
+ * });
+ * const d = policy.decide({ method: 'OPTIONS', header: (n) => req.headers[n] ?? null });
+ * // d.kind === 'preflight', d.status === 204, d.headers: [['access-control-allow-origin', …], …]
+ */
+export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
+  let state = makeState(config);
+  const decide = (view: RequestView): CorsDecision | Promise<CorsDecision> => {
+    const current = state;
+    let d: CorsDecision | Promise<CorsDecision>;
+    try {
+      d = decideWith(current, view);
+    } catch (e) {
+      d = internalError(current, view, e);
+    }
+    if (current.s.onDecision === null) return d;
+    if (d instanceof Promise) {
+      return d.then((x) => {
+        notify(current, x, view);
+        return x;
+      });
+    }
+    notify(current, d, view);
+    return d;
+  };
+  return {
+    decide,
+    handle: decide,
+    reconfigure(next: CorsPolicyConfig): void {
+      // Validate and compile completely first; one assignment swaps it in.
+      state = makeState(next);
+    },
+    get config() {
+      return state.s.normalized;
+    },
+  };
+}
