@@ -1,0 +1,769 @@
+/**
+ * The proxy's request path. One function per step, in the order a request meets them:
+ * rate limits → CORS policy (origin granted?) → route / target checks → preflight answer →
+ * required header → concurrency cap → upstream exchange (connect-time SSRF check in the lookup) →
+ * response header rewrite (hop-by-hop, cookies, upstream CORS replaced by the policy's, Location)
+ * → streamed body with backpressure.
+ */
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
+import { type HttpCore, type HttpDecision, mergeVary, type RequestView } from '../_http/index.js';
+import { type CompiledConfig, type CompiledRoute, compileProxyOptions, type ProxyOptions } from './config.js';
+import {
+  connectionListed,
+  HOP_BY_HOP,
+  isCorsResponseHeader,
+  type OriginMode,
+  upstreamRequestHeaders,
+} from './headers.js';
+import { createMemoryRateLimitStore, InFlight, type RateLimitStore } from './limits.js';
+import { createCheckedLookup, systemResolver, TargetRefusedError } from './lookup.js';
+import { type CheckedTarget, checkOpenTarget, makeTarget, parseOpenTarget } from './target.js';
+
+/** A running proxy's request handlers. */
+export interface CrossoriginProxy {
+  /** The `request` listener of a `node:http` server. */
+  readonly handleRequest: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  /** The `upgrade` listener of a `node:http` server (WebSockets on fixed routes). */
+  readonly handleUpgrade: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+  /** Closes the upstream connection pools. */
+  close(): Promise<void>;
+  /** What the proxy allows, for people (the CLI prints it). */
+  describe(): string[];
+}
+
+/** The short explanation bodies the proxy answers with. */
+export type ProxyFailureCode =
+  | 'no-route'
+  | 'bad-target'
+  | 'scheme-not-allowed'
+  | 'credentials-in-target'
+  | 'private-address'
+  | 'host-not-allowed'
+  | 'origin-not-allowed'
+  | 'missing-required-header'
+  | 'rate-limited'
+  | 'body-too-large'
+  | 'too-many-upstream-requests'
+  | 'upstream-unreachable'
+  | 'upstream-bad-response'
+  | 'bad-redirect'
+  | 'upstream-timeout'
+  | 'internal-error';
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  413: 'Content Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+class ProxyFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ProxyFailureCode,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+interface Exchange {
+  readonly req: http.IncomingMessage;
+  readonly res: http.ServerResponse;
+  cors: HttpDecision | null;
+}
+
+const NO_DECISION: HttpDecision = { headers: [], vary: [], end: false };
+
+/**
+ * Creates the proxy. Validates every option first and throws one `ProxyConfigError` listing each
+ * problem. See docs/proxy.md.
+ *
+ * @example
+ * ```ts
+ * import http from 'node:http';
+ * import { createCorsPolicy } from 'crossorigin/server';
+ * import { createProxy } from 'crossorigin/proxy';
+ * const proxy = createProxy({
+ *   cors: createCorsPolicy({ origins: ['http://localhost:5173'] }),
+ *   routes: [{ prefix: '/api', target: 'http://localhost:8080' }],
+ * });
+ * const server = http.createServer(proxy.handleRequest).on('upgrade', proxy.handleUpgrade);
+ * server.listen(8787, '127.0.0.1');
+ * ```
+ */
+export function createProxy(options: ProxyOptions): CrossoriginProxy {
+  const config = compileProxyOptions(options);
+  const resolver = config.resolver ?? systemResolver;
+  const limits = config.limits;
+  const agentOptions = (check: boolean): Agent.Options => ({
+    connect: {
+      timeout: limits.connectTimeoutMs,
+      lookup: createCheckedLookup({ resolver, check, mapCheckedAddress: config.internal.mapCheckedAddress }),
+    } as Agent.Options['connect'],
+    headersTimeout: limits.headersTimeoutMs,
+    bodyTimeout: limits.totalTimeoutMs,
+    maxHeaderSize: limits.maxHeaderBytes,
+    keepAliveTimeout: 4_000,
+  });
+  // Fixed targets were configured explicitly: resolved, not checked. Open targets: checked.
+  const fixedAgent = new Agent(agentOptions(false));
+  const openAgent = config.open ? new Agent(agentOptions(!config.open.dangerouslyAllowPrivateTargets)) : null;
+  const store: RateLimitStore | null =
+    config.perClient || config.perOrigin ? (config.store ?? createMemoryRateLimitStore()) : null;
+  const inflight = new InFlight(limits.maxConcurrentUpstream);
+
+  const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const ex: Exchange = { req, res, cors: null };
+    run(ex).catch((err: unknown) => fail(ex, err));
+  };
+
+  async function run(ex: Exchange): Promise<void> {
+    const { req, res } = ex;
+    // Rate limits first: cheap, and before any other work.
+    if (store) await checkRate(req);
+    // The CORS policy: the proxy never decides CORS itself.
+    const decision = await decideCors(config.cors, req);
+    ex.cors = decision;
+    const origin = req.headers.origin;
+    if (origin !== undefined && !decision.end && !grants(decision)) {
+      throw new ProxyFailure(403, 'origin-not-allowed', refusalText(decision, origin));
+    }
+    // Route and target, checked before any answer (a preflight for a refused target is refused).
+    const { target, route } = resolveTarget(req.url ?? '/');
+    // A preflight (or any answer the policy ends with, such as a refused preflight) is the policy's.
+    if (decision.end) {
+      writeDecision(res, decision);
+      return;
+    }
+    // Required header: a page opened directly has none.
+    if (
+      config.requireHeaders.length > 0 &&
+      !config.requireHeaders.some((h) => req.headers[h] !== undefined)
+    ) {
+      throw new ProxyFailure(
+        400,
+        'missing-required-header',
+        `missing required request header; send one of: ${config.requireHeaders.join(', ')} (this proxy is meant to be called from script, not opened directly)`,
+      );
+    }
+    await forward(ex, target, route);
+  }
+
+  async function checkRate(req: http.IncomingMessage): Promise<void> {
+    const now = Date.now();
+    if (config.perClient) {
+      const d = await store!.take(`client:${clientAddress(req)}`, config.perClient, now);
+      if (!d.allowed) throw rateLimited(d.retryAfterSeconds, 'this client address');
+    }
+    const origin = req.headers.origin;
+    if (config.perOrigin && origin !== undefined) {
+      const d = await store!.take(`origin:${origin.slice(0, 512)}`, config.perOrigin, now);
+      if (!d.allowed) throw rateLimited(d.retryAfterSeconds, 'this origin');
+    }
+  }
+
+  function resolveTarget(url: string): { target: CheckedTarget; route: CompiledRoute | null } {
+    for (const route of config.routes) {
+      const p = route.prefix;
+      if (
+        url.startsWith(p) &&
+        (url.length === p.length || url[p.length] === '/' || url[p.length] === '?' || p === '/')
+      ) {
+        let rest = p === '/' ? url : url.slice(p.length);
+        if (rest === '' || rest.startsWith('?')) rest = `/${rest}`;
+        return { target: makeTarget(route.targetUrl, route.hostname, route.basePath + rest), route };
+      }
+    }
+    if (config.open && url.length > 1) {
+      const t = parseOpenTarget(url, config.open);
+      if (t.kind === 'refused') throw new ProxyFailure(t.status, t.code, t.reason);
+      return { target: t, route: null };
+    }
+    throw new ProxyFailure(
+      404,
+      'no-route',
+      config.open
+        ? 'no route matches this path; open targets look like /https://host/path'
+        : 'no route matches this path',
+    );
+  }
+
+  async function forward(ex: Exchange, target: CheckedTarget, route: CompiledRoute | null): Promise<void> {
+    const { req, res } = ex;
+    // Body size: refuse early when declared, count when chunked.
+    const declared = req.headers['content-length'];
+    const chunked = req.headers['transfer-encoding'] !== undefined;
+    if (declared !== undefined && Number(declared) > limits.maxBodyBytes) {
+      throw new ProxyFailure(
+        413,
+        'body-too-large',
+        `the request body is larger than ${limits.maxBodyBytes} bytes`,
+      );
+    }
+    if (!inflight.tryAcquire()) {
+      throw new ProxyFailure(
+        503,
+        'too-many-upstream-requests',
+        'too many upstream requests in flight; retry shortly',
+      );
+    }
+    let released = false;
+    const release = () => {
+      if (!released) {
+        released = true;
+        inflight.release();
+      }
+    };
+    const originMode: OriginMode = route ? route.originMode : (config.open?.originMode ?? 'remove');
+    const headers = upstreamRequestHeaders(
+      req.rawHeaders,
+      { cookies: route?.cookies ?? false, origin: originMode, trustForwarded: config.trustForwarded },
+      {
+        clientAddress: req.socket.remoteAddress ?? '',
+        host: req.headers.host,
+        proto: (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
+        targetOrigin: target.origin,
+        contentLength: chunked ? undefined : declared,
+      },
+    );
+    headers.push('host', target.host);
+    let body: Dispatcher.DispatchOptions['body'] = null;
+    let tooLarge = false;
+    if (chunked) {
+      let seen = 0;
+      const limiter = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          seen += chunk.length;
+          if (seen > limits.maxBodyBytes) {
+            tooLarge = true;
+            cb(
+              new ProxyFailure(
+                413,
+                'body-too-large',
+                `the request body is larger than ${limits.maxBodyBytes} bytes`,
+              ),
+            );
+          } else cb(null, chunk);
+        },
+      });
+      pipeline(req, limiter, () => {});
+      body = limiter;
+    } else if (declared !== undefined && declared !== '0') {
+      body = req;
+    }
+    const ac = new AbortController();
+    const timer = setTimeout(
+      () =>
+        ac.abort(
+          new ProxyFailure(
+            504,
+            'upstream-timeout',
+            `the upstream exchange took longer than ${limits.totalTimeoutMs} ms`,
+          ),
+        ),
+      limits.totalTimeoutMs,
+    );
+    res.once('close', () => {
+      clearTimeout(timer);
+      release();
+      if (!res.writableFinished) ac.abort();
+    });
+    const agent = route ? fixedAgent : openAgent!;
+    try {
+      await agent.stream(
+        {
+          origin: target.origin,
+          path: target.path,
+          method: req.method as Dispatcher.HttpMethod,
+          headers,
+          body,
+          signal: ac.signal,
+        },
+        ({ statusCode, headers: upstream }) => {
+          writeUpstreamHead(
+            ex,
+            statusCode,
+            upstream as Record<string, string | string[] | undefined>,
+            target,
+            route,
+          );
+          return res;
+        },
+      );
+    } catch (err) {
+      if (tooLarge)
+        throw new ProxyFailure(
+          413,
+          'body-too-large',
+          `the request body is larger than ${limits.maxBodyBytes} bytes`,
+        );
+      if (ac.signal.aborted && ac.signal.reason instanceof ProxyFailure) throw ac.signal.reason;
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      release();
+    }
+  }
+
+  /** Writes the upstream's status and rewritten headers. Throws ProxyFailure to refuse a redirect. */
+  function writeUpstreamHead(
+    ex: Exchange,
+    status: number,
+    upstream: Record<string, string | string[] | undefined>,
+    target: CheckedTarget,
+    route: CompiledRoute | null,
+  ): void {
+    const out: Record<string, string | string[]> = {};
+    const listed = connectionListed(upstream.connection);
+    const cookies = route?.cookies ?? false;
+    for (const name in upstream) {
+      const value = upstream[name];
+      if (value === undefined) continue;
+      if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
+      if (isCorsResponseHeader(name)) continue;
+      if (name === 'set-cookie' && !cookies) continue;
+      if (name === 'location' && status >= 300 && status < 400) {
+        out.location = rewriteLocation(String(Array.isArray(value) ? value[0] : value), target, route);
+        continue;
+      }
+      out[name] = value;
+    }
+    const cors = ex.cors ?? NO_DECISION;
+    for (const [name, value] of cors.headers) out[name] = value;
+    if (cors.vary.length > 0) out.vary = mergeVary(upstream.vary ?? null, cors.vary);
+    ex.res.writeHead(status, out);
+  }
+
+  /**
+   * Redirects are passed back to the client with Location rewritten through the proxy; the client's
+   * next request is checked like any other (allowlist, literal IPs, connect-time DNS). Here:
+   * 1. Resolve Location against the upstream URL; unparsable → 502.
+   * 2. Credentials in the Location → refused (403).
+   * 3. Fixed route, same target origin under the base path → the route's prefix.
+   * 4. Open targets enabled: the static open-target checks must pass → `/https://host/path`;
+   *    refused → 403 with the reason.
+   * 5. Otherwise (a fixed route redirecting elsewhere, no open mode) → passed unchanged: the proxy
+   *    never fetches it.
+   */
+  function rewriteLocation(location: string, target: CheckedTarget, route: CompiledRoute | null): string {
+    // 1.
+    let url: URL;
+    try {
+      url = new URL(location, `${target.origin}${target.path}`);
+    } catch {
+      throw new ProxyFailure(502, 'bad-redirect', 'the upstream sent a redirect with an invalid Location');
+    }
+    // 2.
+    if (url.username !== '' || url.password !== '') {
+      throw new ProxyFailure(
+        403,
+        'credentials-in-target',
+        'the upstream redirected to a URL with a user name or password',
+      );
+    }
+    // 3.
+    if (route) {
+      const sameOrigin =
+        url.protocol === route.targetUrl.protocol && url.host.replace(/\.+(?=:|$)/, '') === route.host;
+      if (
+        sameOrigin &&
+        (url.pathname === route.basePath ||
+          url.pathname.startsWith(`${route.basePath}/`) ||
+          route.basePath === '')
+      ) {
+        const rest = url.pathname.slice(route.basePath.length) || '/';
+        const prefix = route.prefix === '/' ? '' : route.prefix;
+        return `${prefix}${rest}${url.search}${url.hash}`;
+      }
+    }
+    // 4.
+    if (config.open) {
+      const checked = checkOpenTarget(url, config.open);
+      if (checked.kind === 'refused') {
+        throw new ProxyFailure(
+          403,
+          checked.code,
+          `the upstream redirected to a target that is refused: ${checked.reason}`,
+        );
+      }
+      return `/${checked.origin}${checked.path}${url.hash}`;
+    }
+    // 5.
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ProxyFailure(403, 'scheme-not-allowed', `the upstream redirected to a ${url.protocol} URL`);
+    }
+    return url.href;
+  }
+
+  function fail(ex: Exchange, err: unknown): void {
+    const { res } = ex;
+    const failure = toFailure(err);
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    const cors = ex.cors ?? NO_DECISION;
+    const headers: Record<string, string> = {
+      'content-type': 'text/plain; charset=utf-8',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    };
+    for (const [name, value] of cors.headers) headers[name] = value;
+    if (cors.vary.length > 0) headers.vary = mergeVary(null, cors.vary);
+    if (failure.status === 429 || failure.status === 503)
+      headers['retry-after'] = String((failure as RateFailure).retryAfter ?? 1);
+    const text = `${failure.status} ${STATUS_TEXT[failure.status] ?? ''}: ${failure.reason} [${failure.code}]\n`;
+    headers['content-length'] = String(Buffer.byteLength(text));
+    // Unread request body: close after answering rather than draining an arbitrary amount.
+    if (!ex.req.complete) headers.connection = 'close';
+    res.writeHead(failure.status, headers);
+    res.end(ex.req.method === 'HEAD' ? undefined : text);
+  }
+
+  const handleUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    upgrade(req, socket, head).catch((err: unknown) => {
+      const failure = toFailure(err);
+      if (!socket.destroyed && socket.writable) {
+        const text = `${failure.status} ${STATUS_TEXT[failure.status] ?? ''}: ${failure.reason} [${failure.code}]\n`;
+        socket.end(
+          `HTTP/1.1 ${failure.status} ${STATUS_TEXT[failure.status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+        );
+      } else socket.destroy();
+    });
+  };
+
+  /**
+   * WebSocket upgrades, fixed routes only: rate limits, the Origin granted by the CORS policy
+   * (cross-site WebSocket hijacking defence: browsers send Origin and WebSockets are not subject to
+   * CORS), then undici's upgrade to the target and a byte pipe both ways.
+   */
+  async function upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      throw new ProxyFailure(400, 'bad-target', 'only WebSocket upgrades are proxied');
+    }
+    if (store) await checkRate(req);
+    const decision = await decideCors(config.cors, {
+      ...req,
+      method: 'GET',
+      headers: req.headers,
+    } as http.IncomingMessage);
+    if (req.headers.origin !== undefined && !grants(decision)) {
+      throw new ProxyFailure(403, 'origin-not-allowed', refusalText(decision, req.headers.origin));
+    }
+    const { target, route } = resolveTarget(req.url ?? '/');
+    if (!route?.websocket) {
+      throw new ProxyFailure(403, 'host-not-allowed', 'WebSocket upgrades are proxied on fixed routes only');
+    }
+    if (!inflight.tryAcquire()) {
+      throw new ProxyFailure(
+        503,
+        'too-many-upstream-requests',
+        'too many upstream requests in flight; retry shortly',
+      );
+    }
+    let upstream: Duplex;
+    let upstreamHeaders: Record<string, string | string[] | undefined>;
+    try {
+      const headers = upstreamRequestHeaders(
+        req.rawHeaders,
+        {
+          cookies: route.cookies,
+          origin: route.originMode,
+          trustForwarded: config.trustForwarded,
+          websocket: true,
+        },
+        {
+          clientAddress: req.socket.remoteAddress ?? '',
+          host: req.headers.host,
+          proto: 'http',
+          targetOrigin: target.origin,
+        },
+      );
+      headers.push('host', target.host);
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), limits.headersTimeoutMs);
+      socket.once('close', () => ac.abort());
+      try {
+        // undici's types omit `origin` on UpgradeOptions; an Agent needs it (it is a DispatchOptions field).
+        const upgradeOptions = {
+          origin: target.origin,
+          path: target.path,
+          method: 'GET',
+          headers,
+          protocol: 'websocket',
+          signal: ac.signal,
+        };
+        const r = await fixedAgent.upgrade(upgradeOptions as Dispatcher.UpgradeOptions);
+        upstream = r.socket;
+        upstreamHeaders = r.headers as Record<string, string | string[] | undefined>;
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch (err) {
+      inflight.release();
+      if ((err as { message?: string }).message === 'bad upgrade') {
+        throw new ProxyFailure(
+          502,
+          'upstream-bad-response',
+          'the upstream did not accept the WebSocket upgrade',
+        );
+      }
+      throw err;
+    }
+    if (socket.destroyed) {
+      inflight.release();
+      upstream.destroy();
+      return;
+    }
+    let lines = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n';
+    for (const [name, value] of Object.entries(upstreamHeaders)) {
+      if (value === undefined || HOP_BY_HOP.has(name) || (name === 'set-cookie' && !route.cookies)) continue;
+      for (const v of Array.isArray(value) ? value : [value]) lines += `${name}: ${v}\r\n`;
+    }
+    socket.write(`${lines}\r\n`);
+    if (head.length > 0) upstream.write(head);
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      inflight.release();
+      socket.destroy();
+      upstream.destroy();
+    };
+    pipeline(socket, upstream, finish);
+    pipeline(upstream, socket, finish);
+  }
+
+  return {
+    handleRequest,
+    handleUpgrade,
+    async close() {
+      await Promise.all([fixedAgent.close(), openAgent?.close()]);
+    },
+    describe: () => describeConfig(config),
+  };
+}
+
+function clientAddress(req: http.IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+interface RateFailure {
+  retryAfter?: number;
+}
+
+function rateLimited(retryAfter: number, who: string): ProxyFailure {
+  const f = new ProxyFailure(
+    429,
+    'rate-limited',
+    `too many requests from ${who}; retry after ${retryAfter} s`,
+  );
+  (f as RateFailure).retryAfter = retryAfter;
+  return f;
+}
+
+/** Reads the policy's decision through the shared RequestView; a throwing policy is a 500. */
+async function decideCors(policy: HttpCore, req: http.IncomingMessage): Promise<HttpDecision> {
+  const headers = req.headers;
+  const view: RequestView = {
+    method: req.method ?? 'GET',
+    url: req.url,
+    header(name) {
+      const v = headers[name];
+      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+    },
+  };
+  try {
+    return await policy.handle(view);
+  } catch {
+    throw new ProxyFailure(500, 'internal-error', 'the CORS policy failed');
+  }
+}
+
+/** True when the policy's decision lets the requesting origin read the response. */
+function grants(decision: HttpDecision): boolean {
+  // A crossorigin/server decision says so; any other HttpCore grants by emitting the header.
+  const allowed = (decision as { allowed?: unknown }).allowed;
+  if (typeof allowed === 'boolean') return allowed;
+  for (const [name] of decision.headers) if (name === 'access-control-allow-origin') return true;
+  return false;
+}
+
+function refusalText(decision: HttpDecision, origin: string): string {
+  const detail = (decision as { detail?: unknown }).detail;
+  const base = `the origin ${truncate(origin)} is not allowed to use this proxy by its CORS policy`;
+  return typeof detail === 'string' && detail ? `${base} (${truncate(detail)})` : base;
+}
+
+function writeDecision(res: http.ServerResponse, decision: HttpDecision): void {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of decision.headers) headers[name] = value;
+  if (decision.vary.length > 0) headers.vary = mergeVary(null, decision.vary);
+  const body = decision.body ?? '';
+  if (body) {
+    headers['content-type'] = decision.contentType ?? 'text/plain; charset=utf-8';
+  }
+  headers['content-length'] = String(Buffer.byteLength(body));
+  res.writeHead(decision.status ?? 204, headers);
+  res.end(body || undefined);
+}
+
+/** Maps any error to the failure the client is told about. */
+function toFailure(err: unknown): ProxyFailure {
+  if (err instanceof ProxyFailure) return err;
+  if (err instanceof TargetRefusedError) return new ProxyFailure(403, 'private-address', err.message);
+  const e = err as { code?: string; name?: string; cause?: unknown; message?: string };
+  if (e?.cause instanceof TargetRefusedError)
+    return new ProxyFailure(403, 'private-address', e.cause.message);
+  if (e?.cause instanceof ProxyFailure) return e.cause;
+  switch (e?.code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new ProxyFailure(504, 'upstream-timeout', 'connecting to the upstream timed out');
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return new ProxyFailure(504, 'upstream-timeout', 'the upstream did not answer in time');
+    case 'UND_ERR_BODY_TIMEOUT':
+      return new ProxyFailure(504, 'upstream-timeout', 'the upstream body stalled');
+    case 'UND_ERR_HEADERS_OVERFLOW':
+      return new ProxyFailure(502, 'upstream-bad-response', 'the upstream response headers are too large');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NONAME':
+      return new ProxyFailure(502, 'upstream-unreachable', 'the upstream host name could not be resolved');
+    case 'ECONNREFUSED':
+    case 'ECONNRESET':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return new ProxyFailure(
+        502,
+        'upstream-unreachable',
+        'the upstream could not be reached or closed the connection',
+      );
+    default:
+      if (e?.name === 'AbortError')
+        return new ProxyFailure(504, 'upstream-timeout', 'the upstream exchange was aborted');
+      return new ProxyFailure(502, 'upstream-bad-response', 'the upstream exchange failed');
+  }
+}
+
+function truncate(text: string): string {
+  const clean = text.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 100 ? `${clean.slice(0, 100)}…` : clean;
+}
+
+/** Lines for people: routes, open-target rules, limits. */
+export function describeConfig(config: CompiledConfig): string[] {
+  const lines: string[] = [];
+  for (const r of config.routes) {
+    lines.push(
+      `route ${r.prefix} -> ${r.targetUrl.href}${r.cookies ? ' (cookies forwarded)' : ''}${r.websocket ? ' (+WebSocket)' : ''}, Origin ${r.originMode}`,
+    );
+  }
+  if (config.open) {
+    const hosts = config.open.dangerouslyAllowAnyTarget
+      ? 'ANY host (dangerouslyAllowAnyTarget)'
+      : (config.open.allowHost?.patterns.join(', ') ?? '');
+    lines.push(`open targets /https://host/path for: ${hosts}`);
+    lines.push(
+      config.open.dangerouslyAllowPrivateTargets
+        ? 'private and loopback addresses ALLOWED (dangerouslyAllowPrivateTargets)'
+        : 'private, loopback, link-local and other non-public addresses refused at connect time',
+    );
+  }
+  if (config.requireHeaders.length)
+    lines.push(`required request header: one of ${config.requireHeaders.join(', ')}`);
+  if (config.perClient)
+    lines.push(`rate limit per client: ${config.perClient.requests} per ${config.perClient.windowSeconds} s`);
+  if (config.perOrigin)
+    lines.push(`rate limit per origin: ${config.perOrigin.requests} per ${config.perOrigin.windowSeconds} s`);
+  const l = config.limits;
+  lines.push(
+    `limits: body ${l.maxBodyBytes} B, headers ${l.maxHeaderBytes} B, connect ${l.connectTimeoutMs} ms, response ${l.headersTimeoutMs} ms, total ${l.totalTimeoutMs} ms, ${l.maxConcurrentUpstream} upstream requests in flight`,
+  );
+  return lines;
+}
+
+/** Options of `listenProxy`. */
+export interface ListenOptions {
+  /** Default 0 (an ephemeral port). */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+}
+
+/** A listening proxy server. */
+export interface ListeningProxy {
+  readonly server: http.Server;
+  readonly proxy: CrossoriginProxy;
+  /** e.g. `http://127.0.0.1:8787` */
+  readonly url: string;
+  /** Stops accepting, ends open connections and closes upstream pools. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the proxy and a `node:http` server for it (request head limit, slow-client timeouts,
+ * WebSocket upgrades), and listens.
+ */
+export async function listenProxy(
+  options: ProxyOptions,
+  listen: ListenOptions = {},
+): Promise<ListeningProxy> {
+  const proxy = createProxy(options);
+  const limits = { ...compileLimits(options) };
+  const server = http.createServer(
+    {
+      maxHeaderSize: limits.maxHeaderBytes,
+      headersTimeout: Math.min(20_000, limits.totalTimeoutMs),
+      requestTimeout: limits.totalTimeoutMs,
+      keepAliveTimeout: 5_000,
+    },
+    proxy.handleRequest,
+  );
+  server.on('upgrade', proxy.handleUpgrade);
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  const host = listen.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return {
+    server,
+    proxy,
+    url: `http://${shown}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await proxy.close();
+    },
+  };
+}
+
+function compileLimits(options: ProxyOptions) {
+  return compileProxyOptions(options).limits;
+}
