@@ -38,6 +38,7 @@ function makeState(config: CorsPolicyConfig): State {
 }
 
 const NOT_ALLOWED_NO_DETAIL: Refusal = Object.freeze({ reason: 'origin-not-allowed', detail: '' });
+const MALFORMED_NO_DETAIL: Refusal = Object.freeze({ reason: 'origin-malformed', detail: '' });
 
 function isRefusal(v: OriginEntry | Refusal): v is Refusal {
   return 'reason' in v;
@@ -65,14 +66,16 @@ function checkOrigin(state: State, origin: string): OriginEntry | Refusal | Prom
     return caches.dynamic.get(origin) ?? dynamicEntry(caches, origin);
   }
   if (state.resolved !== null) return resolveOrigin(state, origin);
-  if (!(s.debug || s.onDecision !== null)) return NOT_ALLOWED_NO_DETAIL;
   const parsed = parseOriginHeader(origin);
+  const detail = s.debug || s.onDecision !== null;
   if (!parsed.ok) {
+    if (!detail) return MALFORMED_NO_DETAIL;
     return {
       reason: 'origin-malformed',
       detail: `Origin ${quote(origin)} is not a serialized origin (${parsed.reason}): browsers never send that`,
     };
   }
+  if (!detail) return NOT_ALLOWED_NO_DETAIL;
   return { reason: 'origin-not-allowed', detail: `origin ${quote(origin)} is not in origins` };
 }
 
