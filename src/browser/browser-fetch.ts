@@ -1,0 +1,462 @@
+/**
+ * `createBrowserFetch()`: a fetch for Node that behaves as a page on `origin` in a chosen browser.
+ * It is the Fetch Standard's main fetch / HTTP fetch / HTTP-redirect fetch loop, driving the pure
+ * steps of this module, over an underlying fetch used only as a transport (`redirect: 'manual'`).
+ */
+import type { CookieJar } from 'tough-cookie';
+import { isSameSite, parseOrigin } from '../origin/index.js';
+import { classifyNormalized } from './classify.js';
+import { corsCheckNormalized } from './cors-check.js';
+import { type CorsError, makeCorsError, rejectionMessage } from './errors/index.js';
+import { exposedHeaderNamesNormalized } from './expose.js';
+import { checkPreflightNormalized, preflightRequestNormalized } from './preflight.js';
+import { PreflightCache } from './preflight-cache.js';
+import { type BrowserProfile, getProfile } from './profiles.js';
+import { redirectStep } from './redirect.js';
+import { normalizeRequest, requestOriginHeader, secFetchDest, secFetchSite } from './request.js';
+import type { BodyKind, BrowserName, Initiator, NormalizedRequest, ResponseTainting } from './types.js';
+
+/** One step of an exchange, for tools and tests that show it. Header lists are as sent or received. */
+export type BrowserFetchEvent =
+  | { type: 'preflight-sent'; url: string; method: 'OPTIONS'; headers: [string, string][] }
+  | {
+      type: 'preflight-answered';
+      url: string;
+      status: number;
+      headers: [string, string][];
+      error?: CorsError;
+    }
+  | { type: 'cache-hit'; url: string; method: string }
+  | { type: 'actual-sent'; url: string; method: string; headers: [string, string][] }
+  | {
+      type: 'redirect';
+      from: string;
+      to: string;
+      status: number;
+      tainted: boolean;
+      methodChanged: boolean;
+      authorizationDropped: boolean;
+    }
+  | { type: 'blocked'; error: CorsError }
+  | {
+      type: 'done';
+      url: string;
+      status: number;
+      responseType: ResponseTainting | 'opaqueredirect';
+      headers: [string, string][];
+      readableHeaders: string[];
+    };
+
+export interface BrowserFetchOptions {
+  /** The page's origin (or any URL on it): relative URLs resolve against it. */
+  origin: string;
+  /** Whose behaviour to follow. Default `chromium`. */
+  browser?: BrowserName;
+  /** A tough-cookie jar for credentials (`include`, or `same-origin` on same-origin requests). */
+  cookies?: CookieJar;
+  /** Called for each step of each exchange. Exceptions it throws are ignored. */
+  onEvent?: (event: BrowserFetchEvent) => void;
+  /** The transport. Default `globalThis.fetch`. It is always called with `redirect: 'manual'`. */
+  fetch?: typeof globalThis.fetch;
+  /** A preflight cache to share between fetch functions. Default: a new one for the profile. */
+  cache?: PreflightCache;
+}
+
+/** `RequestInit` plus what a page's API implies: who made the request. */
+export interface BrowserRequestInit extends RequestInit {
+  /** Default `fetch`; `XMLHttpRequest` changes the console text as Chromium's does. */
+  initiator?: Initiator;
+}
+
+export interface BrowserFetch {
+  (input: string | URL | Request, init?: BrowserRequestInit): Promise<Response>;
+  readonly origin: string;
+  readonly browser: BrowserName;
+  readonly cache: PreflightCache;
+}
+
+function bodyKindOf(body: unknown): BodyKind {
+  if (body === undefined || body === null) return 'none';
+  if (typeof body === 'string') return 'string';
+  if (body instanceof URLSearchParams || body instanceof FormData) return 'form';
+  if (body instanceof ReadableStream) return 'stream';
+  return 'blob';
+}
+
+function responseHeaderList(res: Response): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [n, v] of res.headers) if (n !== 'set-cookie') out.push([n, v]);
+  for (const c of res.headers.getSetCookie()) out.push(['set-cookie', c]);
+  return out;
+}
+
+async function discard(res: Response): Promise<void> {
+  try {
+    await res.body?.cancel();
+  } catch {
+    // the body is unwanted; a failure to cancel it changes nothing
+  }
+}
+
+const NULL_BODY_STATUS: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+
+function withProps(res: Response, props: Record<string, unknown>): Response {
+  for (const [k, v] of Object.entries(props)) Object.defineProperty(res, k, { value: v, enumerable: true });
+  return res;
+}
+
+/** An opaque filtered response (no-cors): status 0, no headers, no body. */
+function opaqueResponse(type: 'opaque' | 'opaqueredirect', url: string): Response {
+  const res = Response.error();
+  return withProps(res, { type, url: type === 'opaque' ? '' : url, redirected: false });
+}
+
+class CorsBlocked extends Error {
+  constructor(readonly error: CorsError) {
+    super(error.message);
+  }
+}
+
+/**
+ * Creates a fetch that behaves as a page on `origin` in `browser`: it sends `Origin` and
+ * `Sec-Fetch-*` headers, preflights when needed and caches preflights as the browser does, follows
+ * redirects itself (tainting the origin, dropping Authorization across origins), applies the CORS
+ * check to every hop, hides the response headers script could not read, returns opaque responses
+ * in `no-cors` mode, and rejects as the browser does (`TypeError: Failed to fetch` in Chromium,
+ * `TypeError: NetworkError when attempting to fetch resource.` in Firefox) with the `CorsError` as
+ * `cause`.
+ *
+ * @example
+ * const pageFetch = createBrowserFetch({ origin: 'http://app.test:3000' });
+ * try {
+ *   await pageFetch('http://api.test:4000/items', { method: 'PUT', body: '{}' });
+ * } catch (e) {
+ *   console.log((e as TypeError).cause); // CorsError { kind, message, fix, ... }
+ * }
+ */
+export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError('createBrowserFetch: options required');
+  const base = URL.parse(String(options.origin));
+  if (base === null || (base.protocol !== 'http:' && base.protocol !== 'https:')) {
+    throw new TypeError(
+      `createBrowserFetch: origin must be an http(s) URL, got ${JSON.stringify(options.origin)}`,
+    );
+  }
+  const baseUrl: URL = base;
+  const origin = base.origin;
+  const profile: BrowserProfile = getProfile(options.browser ?? 'chromium');
+  const transport = options.fetch ?? globalThis.fetch;
+  if (typeof transport !== 'function') throw new TypeError('createBrowserFetch: no fetch available');
+  const cache = options.cache ?? new PreflightCache(profile);
+  const jar = options.cookies;
+  const onEvent = options.onEvent;
+  const emit = (e: BrowserFetchEvent): void => {
+    if (!onEvent) return;
+    try {
+      onEvent(e);
+    } catch {
+      // an observer must not change the exchange
+    }
+  };
+
+  const block = (error: CorsError): never => {
+    emit({ type: 'blocked', error });
+    throw new CorsBlocked(error);
+  };
+
+  async function send(url: string, init: RequestInit): Promise<Response> {
+    return transport(url, { ...init, redirect: 'manual' });
+  }
+
+  function transportFailure(req: NormalizedRequest, err: unknown): CorsError {
+    const hint =
+      err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    return makeCorsError(
+      {
+        kind: 'network-error',
+        url: req.url.href,
+        initialUrl: (req.urlList[0] ?? req.url).href,
+        origin,
+        requestOrigin: origin,
+        initiator: req.initiator,
+        method: req.method,
+        credentials: req.credentials,
+        hint,
+      },
+      profile.name,
+    );
+  }
+
+  function includesCredentials(req: NormalizedRequest, tainting: ResponseTainting): boolean {
+    // HTTP-network-or-cache fetch 8.?: credentials mode "include", or "same-origin" with basic tainting.
+    return req.credentials === 'include' || (req.credentials === 'same-origin' && tainting === 'basic');
+  }
+
+  function cookieContext(req: NormalizedRequest): 'strict' | 'none' {
+    return isSameSite(parseOrigin(req.url), parseOrigin(origin)) ? 'strict' : 'none';
+  }
+
+  async function cookieHeader(req: NormalizedRequest): Promise<string | null> {
+    if (!jar) return null;
+    const context = cookieContext(req);
+    const cookies = await jar.getCookies(req.url.href, { sameSiteContext: context, http: true });
+    const sendable = cookies.filter(
+      // chromium: a cookie without SameSite is Lax, so it is not sent on a cross-site subresource request.
+      (c) =>
+        !(
+          context === 'none' &&
+          profile.cookieDefaultSameSite === 'lax' &&
+          (c.sameSite ?? 'none') === 'none' &&
+          !hasExplicitNone(c)
+        ),
+    );
+    return sendable.length === 0 ? null : sendable.map((c) => c.cookieString()).join('; ');
+  }
+
+  async function storeCookies(req: NormalizedRequest, headers: [string, string][]): Promise<void> {
+    if (!jar) return;
+    const context = cookieContext(req);
+    for (const [n, v] of headers) {
+      if (n !== 'set-cookie') continue;
+      // chromium: SameSite=None without Secure is rejected.
+      if (
+        profile.cookieDefaultSameSite === 'lax' &&
+        /;\s*samesite\s*=\s*none/i.test(v) &&
+        !/;\s*secure\b/i.test(v)
+      )
+        continue;
+      await jar.setCookie(v, req.url.href, { sameSiteContext: context, ignoreError: true, http: true });
+    }
+  }
+
+  async function run(input: string | URL | Request, init: BrowserRequestInit): Promise<Response> {
+    const source = input instanceof Request ? input : null;
+    const url = source ? source.url : input instanceof URL ? input.href : String(input);
+    const method = init.method ?? source?.method ?? 'GET';
+    const rawBody = init.body !== undefined ? init.body : source ? source.body : null;
+    const mode = (init.mode ?? (source ? source.mode : 'cors')) as string;
+    // The headers the page's Request object would have (it adds Content-Type for string, form and Blob bodies).
+    let bodyBytes: BodyInit | null = null;
+    let headerEntries: [string, string][];
+    let bodyKind = bodyKindOf(rawBody);
+    {
+      const resolved = URL.parse(url, baseUrl) ?? baseUrl;
+      const probe = new Request(resolved, {
+        method,
+        headers: init.headers ?? source?.headers,
+        body: (rawBody ?? null) as BodyInit | null,
+        ...(bodyKind === 'stream' ? { duplex: 'half' } : {}),
+      } as RequestInit);
+      headerEntries = [...probe.headers];
+      if (bodyKind === 'stream') bodyBytes = rawBody as ReadableStream;
+      else if (probe.body !== null) bodyBytes = new Uint8Array(await probe.arrayBuffer());
+      if (source?.body && init.body === undefined) bodyKind = 'blob';
+    }
+    const n = normalizeRequest({
+      url,
+      origin,
+      method,
+      headers: headerEntries,
+      mode: (mode === 'navigate' ? 'cors' : mode) as 'cors',
+      credentials: (init.credentials ?? source?.credentials ?? 'same-origin') as 'same-origin',
+      redirect: (init.redirect ?? source?.redirect ?? 'follow') as 'follow',
+      body: bodyKind,
+      initiator: init.initiator ?? 'fetch',
+    });
+    if (!n.ok) throw new TypeError(n.problem);
+    let req = n.request;
+    let redirects = 0;
+    for (;;) {
+      const c = classifyNormalized(req, profile);
+      if (c.refusal) {
+        // Refusals new Request() makes reject with their own TypeError, not a network error.
+        if (c.refusal.kind === 'forbidden-method' || c.refusal.kind === 'method-unsupported-in-no-cors') {
+          emit({ type: 'blocked', error: c.refusal });
+          throw new TypeError(c.refusal.message, { cause: c.refusal });
+        }
+        block(c.refusal);
+      }
+      const site = secFetchSite(req, profile);
+      // HTTP fetch 4.1: a CORS-preflight fetch when needed and not in the cache.
+      if (c.preflight.needed) {
+        if (cache.allows(req)) {
+          emit({ type: 'cache-hit', url: req.url.href, method: req.method });
+        } else {
+          const pre = preflightRequestNormalized(req, profile);
+          emit({ type: 'preflight-sent', url: pre.url, method: 'OPTIONS', headers: pre.headers });
+          let res: Response;
+          try {
+            res = await send(pre.url, {
+              method: 'OPTIONS',
+              headers: pre.headers,
+              signal: init.signal ?? null,
+            });
+          } catch (err) {
+            if (init.signal?.aborted) throw err;
+            block(transportFailure(req, err));
+            throw err;
+          }
+          const headers = responseHeaderList(res);
+          await discard(res);
+          const check = checkPreflightNormalized(req, { status: res.status, headers }, profile);
+          emit({
+            type: 'preflight-answered',
+            url: pre.url,
+            status: res.status,
+            headers,
+            ...(check.ok ? {} : { error: check.error }),
+          });
+          if (!check.ok) {
+            cache.clear(req);
+            block(check.error);
+          } else {
+            cache.store(req, check.entry);
+          }
+        }
+      }
+      // The actual request, as the network sees it.
+      const headers: [string, string][] = req.headers.map(([k, v]) => [k, v]);
+      const originHeader = requestOriginHeader(req);
+      if (originHeader !== null) headers.push(['origin', originHeader]);
+      headers.push(['sec-fetch-site', site]);
+      headers.push(['sec-fetch-mode', req.mode]);
+      headers.push(['sec-fetch-dest', secFetchDest(req.initiator)]);
+      const withCredentials = includesCredentials(req, c.tainting);
+      if (withCredentials) {
+        if (profile.sendsStorageAccess && req.credentials === 'include' && site === 'cross-site') {
+          headers.push(['sec-fetch-storage-access', 'none']);
+        }
+        const cookie = await cookieHeader(req);
+        if (cookie !== null) headers.push(['cookie', cookie]);
+      }
+      emit({ type: 'actual-sent', url: req.url.href, method: req.method, headers });
+      let res: Response;
+      try {
+        res = await send(req.url.href, {
+          method: req.method,
+          headers,
+          body: req.body === 'none' ? null : bodyBytes,
+          signal: init.signal ?? null,
+          ...(req.body === 'stream' ? { duplex: 'half' } : {}),
+        } as RequestInit);
+      } catch (err) {
+        if (init.signal?.aborted) throw err;
+        block(transportFailure(req, err));
+        throw err;
+      }
+      const resHeaders = responseHeaderList(res);
+      if (withCredentials) await storeCookies(req, resHeaders);
+      const view = { status: res.status, headers: resHeaders };
+      // HTTP fetch 4.3: the CORS check, on this response and on every redirect hop.
+      if (c.tainting === 'cors') {
+        const err = corsCheckNormalized(req, view, profile);
+        if (err !== null) {
+          cache.clear(req);
+          await discard(res);
+          block(err);
+        }
+      }
+      const step = redirectStep(req, view, profile, redirects);
+      if (step.kind === 'error') {
+        await discard(res);
+        block(step.error);
+      } else if (step.kind === 'opaque-redirect') {
+        await discard(res);
+        emit({
+          type: 'done',
+          url: req.url.href,
+          status: 0,
+          responseType: 'opaqueredirect',
+          headers: [],
+          readableHeaders: [],
+        });
+        return opaqueResponse('opaqueredirect', req.url.href);
+      } else if (step.kind === 'follow') {
+        await discard(res);
+        emit({
+          type: 'redirect',
+          from: req.url.href,
+          to: step.location.href,
+          status: res.status,
+          tainted: step.tainted,
+          methodChanged: step.methodChanged,
+          authorizationDropped: step.authorizationDropped,
+        });
+        req = step.request;
+        redirects++;
+        continue;
+      }
+      // Not a redirect: the response, filtered for the page.
+      if (c.tainting === 'opaque') {
+        await discard(res);
+        emit({
+          type: 'done',
+          url: req.url.href,
+          status: 0,
+          responseType: 'opaque',
+          headers: [],
+          readableHeaders: [],
+        });
+        return opaqueResponse('opaque', req.url.href);
+      }
+      const readable = new Set(exposedHeaderNamesNormalized(req, resHeaders));
+      const filtered = new Headers();
+      for (const [k, v] of resHeaders) if (readable.has(k)) filtered.append(k, v);
+      emit({
+        type: 'done',
+        url: req.url.href,
+        status: res.status,
+        responseType: c.tainting,
+        headers: resHeaders,
+        readableHeaders: [...readable],
+      });
+      const out = new Response(NULL_BODY_STATUS.has(res.status) || req.method === 'HEAD' ? null : res.body, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: filtered,
+      });
+      return withProps(out, { type: c.tainting, url: req.url.href, redirected: req.urlList.length > 1 });
+    }
+  }
+
+  const fn = async (input: string | URL | Request, init: BrowserRequestInit = {}): Promise<Response> => {
+    try {
+      return await run(input, init);
+    } catch (err) {
+      if (err instanceof CorsBlocked)
+        throw new TypeError(rejectionMessage(profile.name), { cause: err.error });
+      throw err;
+    }
+  };
+  return Object.assign(fn, { origin, browser: profile.name, cache }) as BrowserFetch;
+}
+
+function hasExplicitNone(cookie: { sameSite?: string | undefined }): boolean {
+  return cookie.sameSite === 'none';
+}
+
+/**
+ * For test suites: fetches as the page would and throws an Error carrying the browser's console
+ * message and the fix when the browser would block the request. Returns the (filtered) Response.
+ *
+ * @example
+ * const pageFetch = createBrowserFetch({ origin: 'https://app.example' });
+ * await expectCorsAllowed(pageFetch, 'https://api.example/items', { credentials: 'include' });
+ */
+export async function expectCorsAllowed(
+  fetchFn: (input: string | URL | Request, init?: BrowserRequestInit) => Promise<Response>,
+  url: string | URL,
+  init?: BrowserRequestInit,
+): Promise<Response> {
+  try {
+    return await fetchFn(url, init);
+  } catch (err) {
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause && typeof cause === 'object' && (cause as { name?: unknown }).name === 'CorsError') {
+      const e = cause as CorsError;
+      throw new Error(`${e.message}\nFix: ${e.fix}`, { cause: e });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * For each kind, what to change: the header and the exact value the server must send on which
+ * response, or what the page must change. Concrete values come from the request itself.
+ */
+import type { CorsErrorDetails } from './kinds.js';
+
+function on(d: CorsErrorDetails, preflight: boolean): string {
+  return preflight ? `the preflight (OPTIONS ${d.url}) response` : `the response to ${d.method} ${d.url}`;
+}
+
+export function fixFor(d: CorsErrorDetails): string {
+  const origin = d.requestOrigin;
+  const creds = d.credentials === 'include';
+  const preflight = d.kind.startsWith('preflight-');
+  const allowOrigin = creds
+    ? `\`Access-Control-Allow-Origin: ${origin}\` and \`Access-Control-Allow-Credentials: true\``
+    : `\`Access-Control-Allow-Origin: ${origin}\` (or \`*\`, since the request carries no credentials)`;
+  switch (d.kind) {
+    case 'missing-allow-origin-header':
+    case 'preflight-missing-allow-origin-header':
+      return `Send ${allowOrigin} on ${on(d, preflight)}.${preflight ? ' A preflight answer must carry it too, whatever its status.' : ''}`;
+    case 'wildcard-origin-not-allowed':
+    case 'preflight-wildcard-origin-not-allowed':
+      return `With credentials, \`*\` is refused: send \`Access-Control-Allow-Origin: ${origin}\` (the request's origin, not \`*\`) and \`Access-Control-Allow-Credentials: true\` on ${on(d, preflight)}, plus \`Vary: Origin\`; or make the request with credentials: 'omit'.`;
+    case 'multiple-allow-origin-values':
+    case 'preflight-multiple-allow-origin-values':
+      return `Send exactly one origin in one \`Access-Control-Allow-Origin\` line: \`Access-Control-Allow-Origin: ${origin}\` on ${on(d, preflight)} (choose the value by matching the request's Origin against your allowlist; a proxy or framework may be adding a second line).`;
+    case 'invalid-allow-origin-value':
+    case 'preflight-invalid-allow-origin-value':
+    case 'allow-origin-mismatch':
+    case 'preflight-allow-origin-mismatch':
+      return `Send \`Access-Control-Allow-Origin: ${origin}\` exactly (scheme, host and port, no path or trailing slash) on ${on(d, preflight)}; it is compared byte for byte with the request's Origin.`;
+    case 'invalid-allow-credentials':
+    case 'preflight-invalid-allow-credentials':
+      return `Send \`Access-Control-Allow-Credentials: true\` (lower-case, exactly) on ${on(d, preflight)}, or make the request without credentials.`;
+    case 'preflight-invalid-status':
+      return `Answer the preflight (OPTIONS ${d.url}) with a 2xx status (204 is usual)${d.status !== undefined ? ` instead of ${d.status}` : ''}: route OPTIONS to the CORS handler before authentication and 404 handling.`;
+    case 'preflight-disallowed-redirect':
+      return `Answer the preflight (OPTIONS ${d.url}) directly with a 2xx status, not a redirect; or make the page request the final URL.`;
+    case 'invalid-allow-methods-preflight-response':
+      return `Send \`Access-Control-Allow-Methods\` as a comma-separated list of method tokens, e.g. \`Access-Control-Allow-Methods: ${d.method}\`${d.hint ? ` (\`${d.hint}\` is not a token)` : ''}.`;
+    case 'invalid-allow-headers-preflight-response':
+      return `Send \`Access-Control-Allow-Headers\` as a comma-separated list of header names${d.hint ? ` (\`${d.hint}\` is not a token)` : ''}.`;
+    case 'method-disallowed-by-preflight-response':
+      return `Add \`${d.hint ?? d.method}\` to \`Access-Control-Allow-Methods\` on the preflight response, in exactly this case (methods other than DELETE, GET, HEAD, OPTIONS, POST and PUT are not upper-cased by the browser).`;
+    case 'header-disallowed-by-preflight-response':
+      return `Add \`${d.hint ?? ''}\` to \`Access-Control-Allow-Headers\` on the preflight response${creds ? ' (`*` does not count with credentials)' : ''}.`;
+    case 'redirect-contains-credentials':
+      return 'Do not redirect a cross-origin request to a URL with a user name or password; remove the credentials from the Location.';
+    case 'disallowed-by-mode':
+      return `The page asked for mode 'same-origin' but ${d.url} is on another origin: use mode 'cors' (and have the server send CORS headers) or request a same-origin URL.`;
+    case 'unsupported-scheme':
+      return 'Use an http: or https: URL.';
+    case 'method-unsupported-in-no-cors':
+      return `In mode 'no-cors' only GET, HEAD and POST are allowed: use mode 'cors' for ${d.method}.`;
+    case 'forbidden-method':
+      return `${d.method} cannot be sent from a page at all.`;
+    case 'redirect-mode-error':
+      return "The page set redirect: 'error': request the final URL, or use redirect: 'follow'.";
+    case 'redirect-to-non-http-scheme':
+      return 'Redirect only to http: or https: URLs.';
+    case 'invalid-redirect-location':
+      return 'Send a Location header that is a valid URL.';
+    case 'too-many-redirects':
+      return 'Break the redirect loop (at most 20 redirects are followed).';
+    case 'redirect-with-stream-body':
+      return 'A ReadableStream body cannot be sent again: answer with 303, or send a replayable body.';
+    default:
+      return 'Check that the server is reachable from the page.';
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Browser profiles: data, plus a few switches where a browser departs from the Fetch Standard.
+ * The algorithm is written once (classify, corsCheck, checkPreflightResponse, the cache, the
+ * redirect step); each switch is read at the one step it changes. Every departure is listed with
+ * the case that shows it in docs/browser-differences.md.
+ */
+import type { BrowserName } from './types.js';
+
+export interface BrowserProfile {
+  readonly name: BrowserName;
+  /** Longest preflight cache lifetime, seconds (the `Access-Control-Max-Age` cap). */
+  readonly maxAgeCap: number;
+  /** Lifetime when `Access-Control-Max-Age` is absent, seconds. */
+  readonly defaultMaxAge: number;
+  /**
+   * An unparsable `Access-Control-Max-Age` (`abc`): `default` uses `defaultMaxAge` (Chromium, spec);
+   * `no-cache` caches nothing (Firefox).
+   */
+  readonly invalidMaxAge: 'default' | 'no-cache';
+  /** A negative `Access-Control-Max-Age`: `no-cache` (Chromium, Firefox) or `default` (spec: not delta-seconds, so failure, so 5). */
+  readonly negativeMaxAge: 'default' | 'no-cache';
+  /** Whether `Access-Control-Allow-Headers: *` also covers `Authorization` (spec: no). */
+  readonly wildcardCoversAuthorization: boolean;
+  /**
+   * Order of the preflight's list checks: `parse-both-first` parses Allow-Methods and Allow-Headers
+   * before checking either (spec, Chromium); `interleaved` parses and checks methods, then headers (Firefox).
+   */
+  readonly preflightListOrder: 'parse-both-first' | 'interleaved';
+  /** A preflight answered with a redirect fails as such before the CORS check (Chromium, Firefox), or is just a non-ok status (spec). */
+  readonly preflightRedirectFirst: boolean;
+  /**
+   * How `Access-Control-Allow-Origin` values that do not match are told apart: `chromium` (several
+   * values in one line count as "multiple"; an unparsable URL is "invalid"), or `firefox` (only
+   * several header lines are "multiple"; everything else "does not match").
+   */
+  readonly allowOriginDiagnostics: 'chromium' | 'firefox';
+  /** Preflight cache shape: one entry per origin+URL replaced as a whole (Chromium), or one per method and header name (spec, Firefox). */
+  readonly cacheModel: 'per-url' | 'per-token';
+  /** Whether a cache entry made without credentials is keyed apart from one made with them (Firefox keys by credentials). */
+  readonly cacheKeyedByCredentials: boolean;
+  readonly cacheCapacity: number;
+  /** `Origin` of a preflight sent after a tainting redirect: `null` (Chromium) or the page's origin (spec, Firefox). */
+  readonly preflightOriginAfterTaint: 'null' | 'origin';
+  /** `Sec-Fetch-Site` of a redirected request: from the whole URL chain (spec, Firefox) or the current URL only (Chromium). */
+  readonly secFetchSiteFrom: 'url-list' | 'current-url';
+  /** Whether a preflight of a credentialed cross-site request carries `Sec-Fetch-Storage-Access` (Firefox). */
+  readonly storageAccessOnPreflight: boolean;
+  /** Whether credentialed cross-site requests carry `Sec-Fetch-Storage-Access: none`. */
+  readonly sendsStorageAccess: boolean;
+  /** Cookies without a SameSite attribute are treated as `Lax` (Chromium's Lax-by-default) or `None`. */
+  readonly cookieDefaultSameSite: 'lax' | 'none';
+}
+
+const BASE: Omit<BrowserProfile, 'name'> = {
+  maxAgeCap: 7200,
+  defaultMaxAge: 5,
+  invalidMaxAge: 'default',
+  negativeMaxAge: 'default',
+  wildcardCoversAuthorization: false,
+  preflightListOrder: 'parse-both-first',
+  preflightRedirectFirst: false,
+  allowOriginDiagnostics: 'chromium',
+  cacheModel: 'per-token',
+  cacheKeyedByCredentials: false,
+  cacheCapacity: 1024,
+  preflightOriginAfterTaint: 'origin',
+  secFetchSiteFrom: 'url-list',
+  storageAccessOnPreflight: false,
+  sendsStorageAccess: false,
+  cookieDefaultSameSite: 'none',
+};
+
+export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.freeze({
+  /** The Fetch Standard as written (the max-age cap is the UA's choice: none here). */
+  spec: Object.freeze({ ...BASE, name: 'spec', maxAgeCap: Number.POSITIVE_INFINITY }),
+  chromium: Object.freeze({
+    ...BASE,
+    name: 'chromium',
+    maxAgeCap: 7200,
+    negativeMaxAge: 'no-cache', // chromium: a negative max-age means "do not cache"
+    wildcardCoversAuthorization: true, // chromium: `*` covers Authorization (observed in 156)
+    preflightRedirectFirst: true, // chromium: kPreflightDisallowedRedirect before the CORS check
+    cacheModel: 'per-url', // chromium: PreflightCache keyed by origin + URL, entry replaced whole
+    preflightOriginAfterTaint: 'null', // chromium: the preflight after a tainting redirect sends Origin: null
+    secFetchSiteFrom: 'current-url', // chromium: Sec-Fetch-Site from the current URL only (observed)
+    sendsStorageAccess: true,
+    cookieDefaultSameSite: 'lax', // chromium: SameSite=Lax by default
+  }),
+  firefox: Object.freeze({
+    ...BASE,
+    name: 'firefox',
+    maxAgeCap: 86400,
+    invalidMaxAge: 'no-cache', // firefox: a max-age with a non-digit is not cached (observed)
+    negativeMaxAge: 'no-cache', // firefox: `-1` has a non-digit
+    wildcardCoversAuthorization: true, // firefox: covered, with a deprecation warning (observed in ESR 153)
+    preflightListOrder: 'interleaved', // firefox: methods parsed and checked before headers are parsed
+    preflightRedirectFirst: true, // firefox: CORSExternalRedirectNotAllowed
+    allowOriginDiagnostics: 'firefox',
+    cacheKeyedByCredentials: true, // firefox: nsPreflightCache keys entries by withCredentials (source, unverified)
+    sendsStorageAccess: true,
+    storageAccessOnPreflight: true, // firefox: Sec-Fetch-Storage-Access on the preflight too (observed)
+  }),
+  webkit: Object.freeze({
+    ...BASE,
+    name: 'webkit',
+    maxAgeCap: 600, // webkit: CrossOriginPreflightResultCache caps at 10 minutes (source, unverified)
+    negativeMaxAge: 'no-cache',
+    cacheModel: 'per-url',
+  }),
+});
+
+/** The profile for a name or a profile object. Throws on an unknown name (API misuse). */
+export function getProfile(browser: BrowserName | BrowserProfile | undefined): BrowserProfile {
+  if (browser === undefined) return PROFILES.chromium;
+  if (typeof browser === 'object') return browser;
+  const p = PROFILES[browser];
+  if (!p)
+    throw new TypeError(
+      `unknown browser profile ${JSON.stringify(browser)} (chromium, firefox, webkit, spec)`,
+    );
+  return p;
+}

@@ -1,0 +1,247 @@
+/**
+ * The request model: a page's request normalized once (as `new Request()` would: method
+ * normalized, headers through the Headers object's guard), and the facts every later step needs:
+ * response tainting, the redirect-tainted origin, the serialized origin, Sec-Fetch-Site.
+ */
+import {
+  byteLowercase,
+  isCorsSafelistedMethod,
+  isForbiddenMethod,
+  isForbiddenRequestHeader,
+  isHeaderName,
+  isHeaderValue,
+  isMethod,
+  isNoCorsSafelistedRequestHeader,
+  normalizeHeaderValue,
+  normalizeMethod,
+} from '../_fetch/index.js';
+import { isSameOrigin, isSameSite, type Origin, parseOrigin, serializeOrigin } from '../origin/index.js';
+import type { BrowserProfile } from './profiles.js';
+import type {
+  BodyKind,
+  BrowserRequest,
+  CredentialsMode,
+  HeaderList,
+  Initiator,
+  NormalizedRequest,
+  RedirectMode,
+  RequestMode,
+  ResponseTainting,
+} from './types.js';
+
+export type NormalizeResult = { ok: true; request: NormalizedRequest } | { ok: false; problem: string };
+
+const MODES: ReadonlySet<string> = new Set(['cors', 'no-cors', 'same-origin']);
+const CREDENTIALS: ReadonlySet<string> = new Set(['omit', 'same-origin', 'include']);
+const REDIRECTS: ReadonlySet<string> = new Set(['follow', 'error', 'manual']);
+const BODIES: ReadonlySet<string> = new Set(['none', 'string', 'form', 'blob', 'stream']);
+const INITIATORS: ReadonlySet<string> = new Set([
+  'fetch',
+  'XMLHttpRequest',
+  'script',
+  'image',
+  'font',
+  'stylesheet',
+  'media',
+  'other',
+]);
+
+function headerEntries(headers: BrowserRequest['headers']): [string, string][] {
+  if (headers === undefined || headers === null) return [];
+  if (Array.isArray(headers)) return (headers as HeaderList).map(([n, v]) => [String(n), String(v)]);
+  return Object.entries(headers as Record<string, string>).map(([n, v]) => [n, String(v)]);
+}
+
+/**
+ * Normalizes a page's request once. Never throws: a request no browser could make (an invalid URL,
+ * method or header) is a `{ ok: false }` value with the problem, as `new Request()` would throw it.
+ * https://fetch.spec.whatwg.org/#dom-request
+ */
+export function normalizeRequest(input: BrowserRequest): NormalizeResult {
+  if (input === null || typeof input !== 'object') return { ok: false, problem: 'request must be an object' };
+  const base = typeof input.origin === 'string' ? URL.parse(input.origin) : null;
+  if (base === null) return { ok: false, problem: `invalid page origin ${JSON.stringify(input.origin)}` };
+  const origin = parseOrigin(base);
+  const list: URL[] = [];
+  if (Array.isArray(input.urlList) && input.urlList.length > 0) {
+    for (const u of input.urlList) {
+      const parsed = typeof u === 'string' ? URL.parse(u, base) : null;
+      if (parsed === null) return { ok: false, problem: `invalid URL in urlList ${JSON.stringify(u)}` };
+      list.push(parsed);
+    }
+  } else {
+    const parsed = typeof input.url === 'string' ? URL.parse(input.url, base) : null;
+    if (parsed === null) return { ok: false, problem: `invalid URL ${JSON.stringify(input.url)}` };
+    list.push(parsed);
+  }
+  const url = list[list.length - 1] as URL;
+  const rawMethod = input.method === undefined ? 'GET' : String(input.method);
+  // new Request() step: if method is not a method, throw a TypeError.
+  if (!isMethod(rawMethod)) return { ok: false, problem: `'${rawMethod}' is not a valid HTTP method` };
+  const method = normalizeMethod(rawMethod);
+  const mode = (input.mode ?? 'cors') as RequestMode;
+  const credentials = (input.credentials ?? 'same-origin') as CredentialsMode;
+  const redirect = (input.redirect ?? 'follow') as RedirectMode;
+  const body = (input.body ?? 'none') as BodyKind;
+  const initiator = (input.initiator ?? 'fetch') as Initiator;
+  if (!MODES.has(mode)) return { ok: false, problem: `invalid mode ${JSON.stringify(mode)}` };
+  if (!CREDENTIALS.has(credentials))
+    return { ok: false, problem: `invalid credentials ${JSON.stringify(credentials)}` };
+  if (!REDIRECTS.has(redirect)) return { ok: false, problem: `invalid redirect ${JSON.stringify(redirect)}` };
+  if (!BODIES.has(body)) return { ok: false, problem: `invalid body kind ${JSON.stringify(body)}` };
+  if (!INITIATORS.has(initiator))
+    return { ok: false, problem: `invalid initiator ${JSON.stringify(initiator)}` };
+
+  // The Headers object: validate, drop what the guard forbids, combine repeated names.
+  const combined = new Map<string, string>();
+  const dropped: string[] = [];
+  for (const [rawName, rawValue] of headerEntries(input.headers)) {
+    const value = normalizeHeaderValue(rawValue);
+    if (!isHeaderName(rawName))
+      return { ok: false, problem: `invalid header name ${JSON.stringify(rawName)}` };
+    if (!isHeaderValue(value)) return { ok: false, problem: `invalid value for header ${rawName}` };
+    const name = byteLowercase(rawName);
+    // Guard "request": a forbidden request-header is ignored silently.
+    if (isForbiddenRequestHeader(name, value)) {
+      dropped.push(name);
+      continue;
+    }
+    const prev = combined.get(name);
+    const next = prev === undefined ? value : `${prev}, ${value}`;
+    // Guard "request-no-cors": only no-CORS-safelisted request-headers are kept.
+    if (mode === 'no-cors' && !isNoCorsSafelistedRequestHeader(name, next)) {
+      dropped.push(name);
+      continue;
+    }
+    combined.set(name, next);
+  }
+  return {
+    ok: true,
+    request: {
+      url,
+      urlList: list,
+      origin,
+      originSerialized: serializeOrigin(origin),
+      method,
+      headers: [...combined],
+      droppedHeaders: dropped,
+      mode,
+      credentials,
+      redirect,
+      body,
+      initiator,
+    },
+  };
+}
+
+/** Whether the page origin is the same origin as a URL's. */
+export function sameOriginAsPage(req: NormalizedRequest, url: URL): boolean {
+  return isSameOrigin(req.origin, parseOrigin(url));
+}
+
+/**
+ * Response tainting after main fetch has seen every URL of the list: `basic` while every URL is
+ * same-origin with the page, then `cors` (mode cors) or `opaque` (mode no-cors) for good.
+ * https://fetch.spec.whatwg.org/#main-fetch (step 12)
+ */
+export function responseTainting(req: NormalizedRequest): ResponseTainting {
+  for (const u of req.urlList) {
+    if (!sameOriginAsPage(req, u)) return req.mode === 'no-cors' ? 'opaque' : 'cors';
+  }
+  return 'basic';
+}
+
+/**
+ * A request has a redirect-tainted origin when a hop went from one origin to another while the
+ * page was cross-origin with the first of them.
+ * https://fetch.spec.whatwg.org/#concept-request-tainted-origin
+ */
+export function hasRedirectTaintedOrigin(req: NormalizedRequest): boolean {
+  // 1. Let lastURL be null.
+  let last: Origin | null = null;
+  // 2. For each url of request's URL list:
+  for (const u of req.urlList) {
+    const o = parseOrigin(u);
+    // 2.1. If lastURL is null, then set lastURL to url and continue.
+    if (last === null) {
+      last = o;
+      continue;
+    }
+    // 2.2. If url's origin is not same site with lastURL's origin and request's origin is not same
+    //      site with lastURL's origin, then return true. (Origins, as browsers implement it.)
+    if (!isSameOrigin(o, last) && !isSameOrigin(req.origin, last)) return true;
+    // 2.3. Set lastURL to url.
+    last = o;
+  }
+  // 3. Return false.
+  return false;
+}
+
+/**
+ * Byte-serializing a request origin: `null` when redirect-tainted, else the page origin.
+ * https://fetch.spec.whatwg.org/#serializing-a-request-origin
+ */
+export function serializeRequestOrigin(req: NormalizedRequest): string {
+  return hasRedirectTaintedOrigin(req) ? 'null' : req.originSerialized;
+}
+
+/**
+ * The `Origin` header the request carries, or null when none is sent.
+ * https://fetch.spec.whatwg.org/#append-a-request-origin-header
+ */
+export function requestOriginHeader(req: NormalizedRequest): string | null {
+  // 1. Let serializedOrigin be the result of byte-serializing a request origin with request.
+  const serialized = serializeRequestOrigin(req);
+  // 2. If request's response tainting is "cors" or request's mode is "websocket", append it.
+  if (responseTainting(req) === 'cors') return serialized;
+  // 3. Otherwise, if request's method is neither GET nor HEAD, append it (referrer policy aside).
+  if (req.method !== 'GET' && req.method !== 'HEAD') return serialized;
+  return null;
+}
+
+/**
+ * `Sec-Fetch-Site`: same-origin, same-site or cross-site, over the URL list (spec) or the current
+ * URL only (chromium profile).
+ * https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-site-header
+ */
+export function secFetchSite(req: NormalizedRequest, profile: BrowserProfile, urls?: readonly URL[]): string {
+  const list = urls ?? (profile.secFetchSiteFrom === 'current-url' ? [req.url] : req.urlList);
+  // 1. Let header value be "same-origin".
+  let value = 'same-origin';
+  // 3. If header value is "same-origin", then for each url in request's url list:
+  for (const u of list) {
+    const o = parseOrigin(u);
+    // 3.1. If url is same origin with request's origin, continue.
+    if (isSameOrigin(o, req.origin)) continue;
+    // 3.2. Set header value to "same-site".
+    value = 'same-site';
+    // 3.3. If url is not same site with request's origin, set header value to "cross-site" and break.
+    if (!isSameSite(o, req.origin)) return 'cross-site';
+  }
+  return value;
+}
+
+/** `Sec-Fetch-Dest` for the initiator. https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-dest-header */
+export function secFetchDest(initiator: Initiator): string {
+  switch (initiator) {
+    case 'script':
+      return 'script';
+    case 'image':
+      return 'image';
+    case 'font':
+      return 'font';
+    case 'stylesheet':
+      return 'style';
+    case 'media':
+      return 'video';
+    default:
+      return 'empty';
+  }
+}
+
+/** Whether the request is a CORS-safelisted method (byte for byte, after normalization). */
+export function hasSafelistedMethod(req: NormalizedRequest): boolean {
+  return isCorsSafelistedMethod(req.method);
+}
+
+export { isForbiddenMethod };
