@@ -1,6 +1,6 @@
 /**
  * The proxy's request path. One function per step, in the order a request meets them:
- * rate limits → CORS policy (origin granted?) → route / target checks → preflight answer →
+ * CORS policy decision → rate limits → origin granted? → route / target checks → preflight answer →
  * required header → concurrency cap → upstream exchange (connect-time SSRF check in the lookup) →
  * response header rewrite (hop-by-hop, cookies, upstream CORS replaced by the policy's, Location)
  * → streamed body with backpressure.
@@ -128,11 +128,12 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
 
   async function run(ex: Exchange): Promise<void> {
     const { req, res } = ex;
-    // Rate limits first: cheap, and before any other work.
-    if (store) await checkRate(req);
-    // The CORS policy: the proxy never decides CORS itself.
+    // The CORS policy first (it is cheap and pure), so that every answer, refusals included,
+    // carries its headers and the page can read the explanation. The proxy never decides CORS.
     const decision = await decideCors(config.cors, req);
     ex.cors = decision;
+    // Rate limits: before any target work.
+    if (store) await checkRate(req);
     const origin = req.headers.origin;
     if (origin !== undefined && !decision.end && !grants(decision)) {
       throw new ProxyFailure(403, 'origin-not-allowed', refusalText(decision, origin));
@@ -734,10 +735,17 @@ export async function listenProxy(
     proxy.handleRequest,
   );
   server.on('upgrade', proxy.handleUpgrade);
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable)
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const overflow = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = overflow ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const text = `${status}: ${overflow ? `the request head is larger than ${limits.maxHeaderBytes} bytes` : 'malformed request'}\n`;
+    socket.end(
+      `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
   });
   const host = listen.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
