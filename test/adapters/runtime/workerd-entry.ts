@@ -1,0 +1,3 @@
+import { dispatch } from './dispatch.js';
+
+export default { fetch: (request: Request) => dispatch(request) };
