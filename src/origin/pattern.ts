@@ -21,10 +21,13 @@
 import { MAX_ORIGIN_HEADER_LENGTH } from './header.js';
 import type { Origin } from './origin.js';
 import {
+  type OriginParts,
   parseSerializedTupleOrigin,
-  parseSerializedTupleOriginQuiet,
+  parseSerializedTupleOriginSlow,
   type SerializedOriginProblem,
   scanOriginCharacters,
+  scanSerializedTupleOriginFast,
+  splitSerializedOriginUnchecked,
 } from './serialized.js';
 import { isIpHost, registrableDomain } from './site.js';
 
@@ -330,19 +333,31 @@ export function createOriginMatcher(patterns: readonly string[]): OriginMatcher 
   const frozen = Object.freeze(parsed);
   const hasTries = tries.size > 0;
 
+  // Reused scratch for the candidate's parts: a lookup allocates only the label substrings.
+  const parts: OriginParts = { scheme: '', host: '', port: null };
+
+  /** Trie lookup of `parts` (scheme, port-specific trie then any-port trie). */
+  function lookup(): boolean {
+    const byPort = tries.get(parts.scheme);
+    if (byPort === undefined) return false;
+    const specific = byPort.get(parts.port ?? DEFAULT_PORT);
+    if (specific !== undefined && walk(specific, parts.host)) return true;
+    const any = byPort.get(ANY_PORT);
+    return any !== undefined && walk(any, parts.host);
+  }
+
   function matches(serializedOrigin: string): boolean {
     if (typeof serializedOrigin !== 'string') return false;
-    // Exact patterns: the set holds only serialized origins, so a hit is a valid origin.
+    // 1. Exact patterns: the set holds only serialized origins, so a hit is a valid origin.
     if (exact.has(serializedOrigin)) return true;
     if (!hasTries || serializedOrigin.length > MAX_ORIGIN_HEADER_LENGTH) return false;
-    const origin = parseSerializedTupleOriginQuiet(serializedOrigin);
-    if (origin === undefined) return false;
-    const byPort = tries.get(origin.scheme);
-    if (byPort === undefined) return false;
-    const specific = byPort.get(origin.port ?? DEFAULT_PORT);
-    if (specific !== undefined && walk(specific, origin.host)) return true;
-    const any = byPort.get(ANY_PORT);
-    return any !== undefined && walk(any, origin.host);
+    // 2. Common shapes are validated and split in one pass, then looked up.
+    if (scanSerializedTupleOriginFast(serializedOrigin, parts)) return lookup();
+    // 3. Rare shapes (IPv6, punycode, other host code points) and invalid values: look the
+    //    unchecked parts up first (for a valid value they are its parts), and pay for the URL
+    //    parser only on a hit.
+    if (!splitSerializedOriginUnchecked(serializedOrigin, parts) || !lookup()) return false;
+    return parseSerializedTupleOriginSlow(serializedOrigin) !== undefined;
   }
 
   return {

@@ -41,12 +41,12 @@ export type SerializedOriginResult =
       canonical?: TupleOrigin;
     };
 
-const SCHEME_PREFIXES: readonly (readonly [prefix: string, scheme: string, defaultPort: number])[] = [
-  ['https://', 'https', 443],
-  ['http://', 'http', 80],
-  ['wss://', 'wss', 443],
-  ['ws://', 'ws', 80],
-  ['ftp://', 'ftp', 21],
+const SCHEME_PREFIXES: readonly (readonly [prefix: string, scheme: string])[] = [
+  ['https://', 'https'],
+  ['http://', 'http'],
+  ['wss://', 'wss'],
+  ['ws://', 'ws'],
+  ['ftp://', 'ftp'],
 ];
 
 const CH_DOT = 0x2e;
@@ -57,27 +57,36 @@ const CH_9 = 0x39;
 const CH_A = 0x61;
 const CH_Z = 0x7a;
 
+/** @internal Mutable parts filled in by the scanners below (reused: no allocation per call). */
+export interface OriginParts {
+  scheme: string;
+  host: string;
+  port: number | null;
+}
+
+/** Index just past `scheme://` for a tuple-origin scheme, or -1; sets `out.scheme`. */
+function schemePrefix(value: string, out: OriginParts): number {
+  for (let k = 0; k < SCHEME_PREFIXES.length; k++) {
+    const entry = SCHEME_PREFIXES[k]!;
+    if (value.startsWith(entry[0])) {
+      out.scheme = entry[1];
+      return entry[0].length;
+    }
+  }
+  return -1;
+}
+
 /**
  * Fast path: recognises `scheme://host[:port]` where scheme is a tuple-origin scheme, host is
  * lower-case ASCII letters, digits and hyphens in non-empty dot-separated labels (no `xn--` label,
  * not ending in a number) or a canonical dotted-decimal IPv4 address, and port is canonical
- * decimal and not the default. Returns `undefined` for anything else (including valid serialized
- * origins of rarer shapes: IPv6, punycode, other host code points), which the caller then checks
- * with the URL parser.
+ * decimal and not the default. Fills `out` and returns true; returns false for anything else
+ * (including valid serialized origins of rarer shapes: IPv6, punycode, other host code points),
+ * which the caller then checks with the URL parser.
  */
-export function parseSerializedTupleOriginFast(value: string): TupleOrigin | undefined {
-  let scheme: string | undefined;
-  let defaultPort = 0;
-  let i = 0;
-  for (const [prefix, s, d] of SCHEME_PREFIXES) {
-    if (value.startsWith(prefix)) {
-      scheme = s;
-      defaultPort = d;
-      i = prefix.length;
-      break;
-    }
-  }
-  if (scheme === undefined) return undefined;
+export function scanSerializedTupleOriginFast(value: string, out: OriginParts): boolean {
+  let i = schemePrefix(value, out);
+  if (i < 0) return false;
   const hostStart = i;
   const n = value.length;
   let labelStart = i;
@@ -86,8 +95,8 @@ export function parseSerializedTupleOriginFast(value: string): TupleOrigin | und
   for (; i < n; i++) {
     const c = value.charCodeAt(i);
     if (c === CH_DOT) {
-      if (i === labelStart) return undefined; // empty label
-      if (isXnLabel(value, labelStart, i)) return undefined;
+      if (i === labelStart) return false; // empty label
+      if (isXnLabel(value, labelStart, i)) return false;
       labelStart = i + 1;
       lastLabelAllDigits = true;
       dots++;
@@ -98,33 +107,84 @@ export function parseSerializedTupleOriginFast(value: string): TupleOrigin | und
     } else if (c === CH_COLON) {
       break;
     } else {
-      return undefined;
+      return false;
     }
   }
   const hostEnd = i;
-  if (hostEnd === labelStart) return undefined; // empty host, empty last label or trailing dot
-  if (isXnLabel(value, labelStart, hostEnd)) return undefined;
-  const host = value.slice(hostStart, hostEnd);
+  if (hostEnd === labelStart) return false; // empty host, empty last label or trailing dot
+  if (isXnLabel(value, labelStart, hostEnd)) return false;
   if (lastLabelAllDigits) {
     // The host "ends in a number": the URL parser reads it as IPv4. Accept only the canonical form.
-    if (dots !== 3 || !isCanonicalDottedDecimal(host)) return undefined;
+    if (dots !== 3 || !isCanonicalDottedDecimal(value, hostStart, hostEnd)) return false;
   } else if (value.charCodeAt(labelStart) === CH_0 && value.charCodeAt(labelStart + 1) === 0x78 /* x */) {
-    if (isHexTail(value, labelStart + 2, hostEnd)) return undefined; // 0x… last label: also IPv4 syntax
+    if (isHexTail(value, labelStart + 2, hostEnd)) return false; // 0x… last label: also IPv4 syntax
   }
-  if (hostEnd === n) return tupleOrigin(scheme, host, null);
+  if (hostEnd === n) {
+    out.host = value.slice(hostStart, hostEnd);
+    out.port = null;
+    return true;
+  }
   // ":" port: canonical decimal (no sign, no leading zero except "0" itself), <= 65535, not the default.
-  const portStart = hostEnd + 1;
-  const portLen = n - portStart;
-  if (portLen < 1 || portLen > 5) return undefined;
-  if (portLen > 1 && value.charCodeAt(portStart) === CH_0) return undefined;
+  const port = canonicalPort(value, hostEnd + 1);
+  if (port < 0 || port === DEFAULT_PORTS[out.scheme]) return false;
+  out.host = value.slice(hostStart, hostEnd);
+  out.port = port;
+  return true;
+}
+
+/** Canonical decimal port from `start` to the end of `value` (1-5 digits, no leading zero unless "0", <= 65535), or -1. */
+function canonicalPort(value: string, start: number): number {
+  const n = value.length;
+  const len = n - start;
+  if (len < 1 || len > 5) return -1;
+  if (len > 1 && value.charCodeAt(start) === CH_0) return -1;
   let port = 0;
-  for (let j = portStart; j < n; j++) {
+  for (let j = start; j < n; j++) {
     const c = value.charCodeAt(j);
-    if (c < CH_0 || c > CH_9) return undefined;
+    if (c < CH_0 || c > CH_9) return -1;
     port = port * 10 + (c - CH_0);
   }
-  if (port > 65535 || port === defaultPort) return undefined;
-  return tupleOrigin(scheme, host, port);
+  return port > 65535 ? -1 : port;
+}
+
+/**
+ * Splits `value` as `scheme://host[:port]` WITHOUT validating the host: the parts equal those of
+ * the serialized origin when `value` is one, and are meaningless otherwise. The matcher uses it to
+ * look a rare-shaped candidate up before paying for the URL parser; a hit is then validated.
+ * Returns false when `value` cannot be a serialized tuple origin at all.
+ */
+export function splitSerializedOriginUnchecked(value: string, out: OriginParts): boolean {
+  const hostStart = schemePrefix(value, out);
+  if (hostStart < 0) return false;
+  let hostEnd: number;
+  if (value.charCodeAt(hostStart) === 0x5b /* [ */) {
+    const close = value.indexOf(']', hostStart);
+    if (close < 0) return false;
+    hostEnd = close + 1;
+  } else {
+    hostEnd = value.indexOf(':', hostStart);
+    if (hostEnd < 0) hostEnd = value.length;
+  }
+  if (hostEnd === hostStart) return false;
+  out.host = value.slice(hostStart, hostEnd);
+  if (hostEnd === value.length) {
+    out.port = null;
+    return true;
+  }
+  if (value.charCodeAt(hostEnd) !== CH_COLON) return false;
+  const port = canonicalPort(value, hostEnd + 1);
+  if (port < 0) return false;
+  out.port = port;
+  return true;
+}
+
+/**
+ * The fast path as a value: a tuple origin when {@link scanSerializedTupleOriginFast} recognises
+ * `value`, else `undefined` (which means "not decided", not "invalid").
+ */
+export function parseSerializedTupleOriginFast(value: string): TupleOrigin | undefined {
+  const out: OriginParts = { scheme: '', host: '', port: null };
+  return scanSerializedTupleOriginFast(value, out) ? tupleOrigin(out.scheme, out.host, out.port) : undefined;
 }
 
 function isXnLabel(s: string, start: number, end: number): boolean {
@@ -139,20 +199,24 @@ function isHexTail(s: string, start: number, end: number): boolean {
   return true;
 }
 
-function isCanonicalDottedDecimal(host: string): boolean {
-  const parts = host.split('.');
-  if (parts.length !== 4) return false;
-  for (const p of parts) {
-    if (p.length === 0 || p.length > 3 || (p.length > 1 && p.charCodeAt(0) === CH_0)) return false;
+function isCanonicalDottedDecimal(s: string, start: number, end: number): boolean {
+  let parts = 0;
+  let partStart = start;
+  for (let i = start; i <= end; i++) {
+    if (i < end && s.charCodeAt(i) !== CH_DOT) continue;
+    const len = i - partStart;
+    if (len === 0 || len > 3 || (len > 1 && s.charCodeAt(partStart) === CH_0)) return false;
     let n = 0;
-    for (let j = 0; j < p.length; j++) {
-      const c = p.charCodeAt(j);
+    for (let j = partStart; j < i; j++) {
+      const c = s.charCodeAt(j);
       if (c < CH_0 || c > CH_9) return false;
       n = n * 10 + (c - CH_0);
     }
     if (n > 255) return false;
+    parts++;
+    partStart = i + 1;
   }
-  return true;
+  return parts === 4;
 }
 
 /**
@@ -180,6 +244,11 @@ function fail(
 export function parseSerializedTupleOriginQuiet(value: string): TupleOrigin | undefined {
   const fast = parseSerializedTupleOriginFast(value);
   if (fast !== undefined) return fast;
+  return parseSerializedTupleOriginSlow(value);
+}
+
+/** The definition itself, by the URL parser (after the character scan). No explanation on failure. */
+export function parseSerializedTupleOriginSlow(value: string): TupleOrigin | undefined {
   if (scanOriginCharacters(value) !== undefined) return undefined;
   const url = URL.parse(value);
   if (url === null || !TUPLE_ORIGIN_SCHEMES.has(url.protocol.slice(0, -1))) return undefined;
