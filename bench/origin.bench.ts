@@ -100,24 +100,24 @@ export default async function bench(): Promise<string> {
     const m = createOriginMatcher(ps);
     built.push({ n, m, ms: performance.now() - t0 });
   }
-  const label = (n: number) => n.toLocaleString('en-US');
+  const label = (n: number) => `${n.toLocaleString('en-US')} pattern${n === 1 ? '' : 's'}`;
   const hitsLine = built
-    .map(({ n, m }) => `${label(n)} patterns: ${MIXED.filter((o) => m.matches(o)).length}/16 hits`)
+    .map(({ n, m }) => `${label(n)}: ${MIXED.filter((o) => m.matches(o)).length}/16 hits`)
     .join(', ');
   for (const { m } of built) {
     if (MISSES.some((o) => m.matches(o))) throw new Error('bench: a "miss" candidate matched');
   }
 
   const mixed = compare(
-    built.map(({ n, m }) => ({ name: `mixed, ${label(n)} patterns`, fn: cycle(m.matches, MIXED) })),
+    built.map(({ n, m }) => ({ name: `mixed, ${label(n)}`, fn: cycle(m.matches, MIXED) })),
   );
   const misses = compare(
-    built.map(({ n, m }) => ({ name: `misses, ${label(n)} patterns`, fn: cycle(m.matches, MISSES) })),
+    built.map(({ n, m }) => ({ name: `misses, ${label(n)}`, fn: cycle(m.matches, MISSES) })),
   );
   const peerSizes = [1, 1_000, 100_000];
   const peers = compare(
     peerSizes.map((n) => ({
-      name: `peer linear scan, ${label(n)} patterns`,
+      name: `peer linear scan, ${label(n)}`,
       fn: cycle(linearMatcher(patternsOf(n)), MISSES),
     })),
     { rounds: 7, batchMs: 20 },
@@ -136,7 +136,7 @@ export default async function bench(): Promise<string> {
     `${machineLine()}. One lookup is \`matcher.matches(originHeaderValue)\` on the raw header string,`,
     'cycling through 16 candidates. Patterns: `https://*.example.com` plus, for larger sizes, a mix of',
     'exact origins, exact origins with a port, subdomain wildcards and port wildcards (a quarter each).',
-    `Build time: ${built.map(({ n, ms }) => `${label(n)} patterns ${ms.toFixed(1)} ms`).join(', ')}.`,
+    `Build time: ${built.map(({ n, ms }) => `${label(n)} ${ms.toFixed(1)} ms`).join(', ')}.`,
     '',
     `Mixed hits and misses (${hitsLine}):`,
     '',
