@@ -47,6 +47,7 @@ export class ChromiumRunner implements BrowserRunner {
     readonly page: Page,
     private readonly driver: PageDriver,
     private readonly options: RunnerOptions,
+    readonly version: string,
   ) {}
 
   get origin(): string {
@@ -98,7 +99,7 @@ export class ChromiumRunner implements BrowserRunner {
         evaluate: (expr) => page.evaluate(expr),
       };
       await runCasesWith('chromium', driver, servers, WARM_UP_CASES);
-      return new ChromiumRunner(servers, ownServers, b, context, page, driver, options);
+      return new ChromiumRunner(servers, ownServers, b, context, page, driver, options, b.version());
     } catch (e) {
       await b?.close().catch(() => {});
       if (ownServers) await servers.close();

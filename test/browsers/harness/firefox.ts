@@ -93,6 +93,7 @@ export class FirefoxRunner implements BrowserRunner {
     readonly page: Page,
     private readonly driver: PageDriver,
     private readonly options: RunnerOptions,
+    readonly version: string,
   ) {}
 
   get origin(): string {
@@ -132,7 +133,7 @@ export class FirefoxRunner implements BrowserRunner {
         evaluate: (expr) => page.evaluate(expr),
       };
       await runCasesWith('firefox', driver, servers, WARM_UP_CASES);
-      return new FirefoxRunner(servers, ownServers, b, page, driver, options);
+      return new FirefoxRunner(servers, ownServers, b, page, driver, options, await b.version());
     } catch (e) {
       await b?.close().catch(() => {});
       if (ownServers) await servers.close();

@@ -288,3 +288,17 @@ export class CaseServers {
     send(res, method, answer, `ok ${id}`);
   }
 }
+
+/**
+ * Writes a text (a console message, a URL) back in fixture form: `http://api.test:<port>` becomes
+ * `http://api.test`, a port number of ours after `localhost:` or `127.0.0.1:` becomes `{role}`, and
+ * the `/c/<id>` prefix goes.
+ */
+export function delocalize(text: string, id: string, ports: Ports): string {
+  let out = text.split(`/c/${id}/`).join('/');
+  for (const r of ROLES) {
+    out = out.replace(new RegExp(`(//(?:[^/\\s@]*@)?${r}\\.test):${ports[r]}(?!\\d)`, 'gi'), '$1');
+    out = out.replace(new RegExp(`(//(?:localhost|127\\.0\\.0\\.1)):${ports[r]}(?!\\d)`, 'g'), `$1:{${r}}`);
+  }
+  return out;
+}

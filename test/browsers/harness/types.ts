@@ -94,6 +94,8 @@ export interface RunnerOptions {
 
 export interface BrowserRunner {
   readonly browser: BrowserName;
+  /** The browser's version string as the browser reports it. */
+  readonly version: string;
   /** The loopback servers the cases are served from. */
   readonly servers: CaseServers;
   /** The app origin the page is on (`http://app.test:<port>`). */
