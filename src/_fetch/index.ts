@@ -68,6 +68,7 @@ export {
   METHOD_OVERRIDE_HEADER_NAMES,
   NO_CORS_SAFELISTED_REQUEST_HEADER_NAMES,
   type SafelistFailure,
+  type SafelistProfile,
 } from './request-headers.js';
 export {
   CORS_SAFELISTED_RESPONSE_HEADER_NAMES,

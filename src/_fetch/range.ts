@@ -17,8 +17,8 @@ function isAsciiDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
 }
 
-/** Compares two non-empty decimal digit strings exactly (no precision loss). */
-function compareDecimal(a: string, b: string): number {
+/** Compares two non-empty decimal digit strings exactly (no precision loss): <0, 0 or >0. */
+export function compareDecimal(a: string, b: string): number {
   let i = 0;
   while (i < a.length - 1 && a.charCodeAt(i) === 0x30) i++;
   let j = 0;

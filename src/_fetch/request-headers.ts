@@ -10,7 +10,7 @@ import { byteLowercase, isByteCaseInsensitiveMatch } from './bytes.js';
 import { getDecodeAndSplit } from './headers.js';
 import { isForbiddenMethod } from './methods.js';
 import { parseMimeType } from './mime.js';
-import { parseSingleRangeHeaderValueDetailed } from './range.js';
+import { compareDecimal, parseSingleRangeHeaderValueDetailed } from './range.js';
 
 /**
  * Why a header is not a CORS-safelisted request-header:
@@ -24,7 +24,10 @@ import { parseSingleRangeHeaderValueDetailed } from './range.js';
  * - `range-form`: `range` is not a single `bytes=` range (several ranges, whitespace, other unit);
  * - `range-order`: `range` start is greater than its end (`bytes=5-1`);
  * - `range-suffix`: `range` has no start (`bytes=-500`), which browsers never send and the spec
- *   does not safelist.
+ *   does not safelist;
+ * - `range-overflow` (chromium, firefox profiles): a range number past the browser's integer type;
+ * - `client-hint-value` (chromium profile): a client-hint header Chromium safelists, with a value
+ *   outside the form Chromium accepts.
  */
 export type SafelistFailure =
   | 'name'
@@ -35,7 +38,45 @@ export type SafelistFailure =
   | 'mime-essence'
   | 'range-form'
   | 'range-order'
-  | 'range-suffix';
+  | 'range-suffix'
+  | 'range-overflow'
+  | 'client-hint-value';
+
+/**
+ * Whose rules to apply. `spec` is the Fetch Standard. `chromium` and `firefox` are what Chromium 156
+ * and Firefox ESR 153 were observed to do (src/_fetch/browser-oracle.test.ts checks them against the
+ * real browsers); `webkit` is not observed here and follows the spec.
+ */
+export type SafelistProfile = 'spec' | 'chromium' | 'firefox' | 'webkit';
+
+/**
+ * Client-hint and network-information headers Chromium still safelists (the spec dropped them),
+ * with the value form Chromium accepts.
+ */
+const CHROMIUM_CLIENT_HINTS: ReadonlyMap<string, (value: string) => boolean> = new Map([
+  ['device-memory', isChromiumDecimal],
+  ['dpr', isChromiumDecimal],
+  ['downlink', isChromiumDecimal],
+  ['width', isDigits],
+  ['viewport-width', isDigits],
+  ['rtt', isDigits],
+  ['save-data', (v: string) => isByteCaseInsensitiveMatch(v, 'on')],
+  ['ect', (v: string) => v === 'slow-2g' || v === '2g' || v === '3g' || v === '4g'],
+]);
+
+function isDigits(value: string): boolean {
+  return /^[0-9]+$/.test(value);
+}
+
+function isChromiumDecimal(value: string): boolean {
+  return /^[0-9]+(?:\.[0-9]+)?$/.test(value);
+}
+
+/** The largest range number each browser accepts (Chromium: int64 minus one; Firefox: uint64). */
+const RANGE_MAX: Partial<Record<SafelistProfile, string>> = {
+  chromium: '9223372036854775806',
+  firefox: '18446744073709551615',
+};
 
 /** CORS-unsafe request-header bytes, by byte value (0-255). */
 const UNSAFE_BYTE = new Uint8Array(256);
@@ -50,6 +91,11 @@ for (const c of '"():<>?@[\\]{}\u007f') UNSAFE_BYTE[c.charCodeAt(0)] = 1;
  */
 export function isCorsUnsafeRequestHeaderByte(code: number): boolean {
   return !(code >= 0 && code <= 0xff) || UNSAFE_BYTE[code] === 1;
+}
+
+function hasHighByte(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) >= 0x80) return true;
+  return false;
 }
 
 function hasCorsUnsafeRequestHeaderByte(value: string): boolean {
@@ -85,9 +131,19 @@ export const CORS_SAFELISTED_TOTAL_MAX_LENGTH = 1024;
  * name reports `name` rather than `value-too-long`; the yes/no answer is the spec's.
  * https://fetch.spec.whatwg.org/#cors-safelisted-request-header
  */
-export function corsSafelistedRequestHeaderFailure(name: string, value: string): SafelistFailure | null {
+export function corsSafelistedRequestHeaderFailure(
+  name: string,
+  value: string,
+  profile: SafelistProfile = 'spec',
+): SafelistFailure | null {
   // 2. Byte-lowercase name and switch on the result (name part first; see above).
   const lower = byteLowercase(name);
+  // chromium: client hints and Save-Data are still safelisted, each with its own value form.
+  const clientHint = profile === 'chromium' ? CHROMIUM_CLIENT_HINTS.get(lower) : undefined;
+  if (clientHint !== undefined) {
+    if (value.length > CORS_SAFELISTED_VALUE_MAX_LENGTH) return 'value-too-long';
+    return clientHint(value) ? null : 'client-hint-value';
+  }
   if (
     lower !== 'accept' &&
     lower !== 'accept-language' &&
@@ -104,6 +160,8 @@ export function corsSafelistedRequestHeaderFailure(name: string, value: string):
     case 'accept':
       // `accept`: if value contains a CORS-unsafe request-header byte, then return false.
       if (hasCorsUnsafeRequestHeaderByte(value)) return 'value-unsafe-byte';
+      // firefox: bytes 0x80-0xFF count as unsafe too.
+      if (profile === 'firefox' && hasHighByte(value)) return 'value-unsafe-byte';
       break;
     case 'accept-language':
     case 'content-language':
@@ -117,6 +175,8 @@ export function corsSafelistedRequestHeaderFailure(name: string, value: string):
     case 'content-type': {
       // `content-type` 1. If value contains a CORS-unsafe request-header byte, then return false.
       if (hasCorsUnsafeRequestHeaderByte(value)) return 'value-unsafe-byte';
+      // firefox: bytes 0x80-0xFF count as unsafe too.
+      if (profile === 'firefox' && hasHighByte(value)) return 'value-unsafe-byte';
       // 2. Let mimeType be the result of parsing the result of isomorphic decoding value.
       const mimeType = parseMimeType(value);
       // 3. If mimeType is failure, then return false.
@@ -134,6 +194,12 @@ export function corsSafelistedRequestHeaderFailure(name: string, value: string):
       if (rangeValue === 'order') return 'range-order';
       // 3. If rangeValue[0] is null, then return false.
       if (rangeValue.start === null) return 'range-suffix';
+      // chromium, firefox: the numbers must fit the browser's integer type.
+      const max = RANGE_MAX[profile];
+      if (max !== undefined) {
+        const digits = value.slice(6).split('-');
+        if (digits.some((d) => d !== '' && compareDecimal(d, max) > 0)) return 'range-overflow';
+      }
     }
   }
   // 3. Return true.
@@ -144,8 +210,12 @@ export function corsSafelistedRequestHeaderFailure(name: string, value: string):
  * Whether (name, value) is a CORS-safelisted request-header.
  * https://fetch.spec.whatwg.org/#cors-safelisted-request-header
  */
-export function isCorsSafelistedRequestHeader(name: string, value: string): boolean {
-  return corsSafelistedRequestHeaderFailure(name, value) === null;
+export function isCorsSafelistedRequestHeader(
+  name: string,
+  value: string,
+  profile: SafelistProfile = 'spec',
+): boolean {
+  return corsSafelistedRequestHeaderFailure(name, value, profile) === null;
 }
 
 /**
@@ -170,16 +240,44 @@ export interface CorsUnsafeRequestHeaderNames {
 }
 
 /**
+ * chromium: a header list in which the headers of one name are combined into one (values joined by
+ * `, `, in order, the first name's casing kept), as Chromium's `Headers` stores them.
+ */
+function combineByName(headers: Iterable<readonly [string, string]>): [string, string][] {
+  const out: [string, string][] = [];
+  const index = new Map<string, number>();
+  for (const [name, value] of headers) {
+    const lower = byteLowercase(name);
+    const at = index.get(lower);
+    if (at === undefined) {
+      index.set(lower, out.length);
+      out.push([name, value]);
+    } else {
+      const entry = out[at] as [string, string];
+      entry[1] = `${entry[1]}, ${value}`;
+    }
+  }
+  return out;
+}
+
+/**
  * {@link corsUnsafeRequestHeaderNames} with the reason for each name: the first
  * {@link SafelistFailure} met for that name, or `total-length` when the name is safelisted on its
  * own but the safelisted values of the request add up to more than 1024 bytes. `reasons` has no
  * prototype (a header may be named `__proto__`).
+ *
+ * Profiles: `chromium` combines the headers of one name first (so eight `accept` headers of 128
+ * bytes are one 1038-byte value, not safelisted) and safelists client hints; `firefox` applies no
+ * 1024-byte total and lists a name once per header (duplicates kept, still lower-cased and sorted),
+ * as its `Access-Control-Request-Headers` does.
  * https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
  */
 export function corsUnsafeRequestHeaderNamesDetailed(
   headers: Iterable<readonly [string, string]>,
+  profile: SafelistProfile = 'spec',
 ): CorsUnsafeRequestHeaderNames {
   const reasons: Record<string, SafelistFailure | 'total-length'> = Object.create(null);
+  const list = profile === 'chromium' ? combineByName(headers) : headers;
   // 1. Let unsafeNames be a new list.
   const unsafeNames: string[] = [];
   // 2. Let potentiallyUnsafeNames be a new list.
@@ -187,8 +285,8 @@ export function corsUnsafeRequestHeaderNamesDetailed(
   // 3. Let safelistValueSize be 0.
   let safelistValueSize = 0;
   // 4. For each header of headers:
-  for (const [name, value] of headers) {
-    const failure = corsSafelistedRequestHeaderFailure(name, value);
+  for (const [name, value] of list) {
+    const failure = corsSafelistedRequestHeaderFailure(name, value, profile);
     if (failure !== null) {
       // 4.1. If header is not a CORS-safelisted request-header, append header's name to unsafeNames.
       unsafeNames.push(name);
@@ -202,8 +300,8 @@ export function corsUnsafeRequestHeaderNamesDetailed(
     }
   }
   // 5. If safelistValueSize is greater than 1024, then for each name of potentiallyUnsafeNames,
-  //    append name to unsafeNames.
-  if (safelistValueSize > CORS_SAFELISTED_TOTAL_MAX_LENGTH) {
+  //    append name to unsafeNames. (firefox: no such total.)
+  if (safelistValueSize > CORS_SAFELISTED_TOTAL_MAX_LENGTH && profile !== 'firefox') {
     for (const name of potentiallyUnsafeNames) {
       unsafeNames.push(name);
       const lower = byteLowercase(name);
@@ -211,18 +309,26 @@ export function corsUnsafeRequestHeaderNamesDetailed(
     }
   }
   // 6. Return the result of convert header names to a sorted-lowercase set with unsafeNames.
-  return { names: convertHeaderNamesToSortedLowercaseSet(unsafeNames), reasons };
+  //    (firefox: lower-cased and sorted, duplicates kept.)
+  const names =
+    profile === 'firefox'
+      ? unsafeNames.map(byteLowercase).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      : convertHeaderNamesToSortedLowercaseSet(unsafeNames);
+  return { names, reasons };
 }
 
 /**
  * The CORS-unsafe request-header names of a header list: every header that is not a
  * CORS-safelisted request-header, plus every safelisted one when their values total more than 1024
  * bytes; lower-cased, unique, sorted. A preflight lists them, joined by `,`, in
- * `Access-Control-Request-Headers`.
+ * `Access-Control-Request-Headers`. See {@link corsUnsafeRequestHeaderNamesDetailed} for profiles.
  * https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
  */
-export function corsUnsafeRequestHeaderNames(headers: Iterable<readonly [string, string]>): string[] {
-  return corsUnsafeRequestHeaderNamesDetailed(headers).names;
+export function corsUnsafeRequestHeaderNames(
+  headers: Iterable<readonly [string, string]>,
+  profile: SafelistProfile = 'spec',
+): string[] {
+  return corsUnsafeRequestHeaderNamesDetailed(headers, profile).names;
 }
 
 /**

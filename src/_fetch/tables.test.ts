@@ -46,8 +46,10 @@ describe('tables', () => {
     for (const t of tables) {
       for (const c of t.cases) {
         if (c.fn !== 'corsSafelistedRequestHeaderFailure') continue;
-        const [name, value] = expandFetchValue(c.args) as [string, string];
-        expect(fetch.isCorsSafelistedRequestHeader(name, value), c.id).toBe(c.expect.result === null);
+        const [name, value, profile] = expandFetchValue(c.args) as [string, string, fetch.SafelistProfile?];
+        expect(fetch.isCorsSafelistedRequestHeader(name, value, profile), c.id).toBe(
+          c.expect.result === null,
+        );
         n++;
       }
     }
@@ -58,9 +60,9 @@ describe('tables', () => {
     for (const t of tables) {
       for (const c of t.cases) {
         if (c.fn !== 'corsUnsafeRequestHeaderNamesDetailed') continue;
-        const [headers] = expandFetchValue(c.args) as [[string, string][]];
-        expect(fetch.corsUnsafeRequestHeaderNames(headers), c.id).toEqual(
-          fetch.corsUnsafeRequestHeaderNamesDetailed(headers).names,
+        const [headers, profile] = expandFetchValue(c.args) as [[string, string][], fetch.SafelistProfile?];
+        expect(fetch.corsUnsafeRequestHeaderNames(headers, profile), c.id).toEqual(
+          fetch.corsUnsafeRequestHeaderNamesDetailed(headers, profile).names,
         );
       }
     }

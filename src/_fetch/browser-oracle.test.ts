@@ -1,0 +1,205 @@
+/**
+ * Real browsers as the oracle for the request-header safelist. Each case of the
+ * `fetch-safelisted-request-headers` and `fetch-unsafe-request-header-names` tables that a page can
+ * actually send (valid name and value, not forbidden) is sent cross-origin by `fetch()` in Chromium
+ * and Firefox from Debian's packages; a loopback server records whether a preflight came and its
+ * `Access-Control-Request-Headers`. The answer of corsUnsafeRequestHeaderNames with that browser's
+ * profile must match exactly (preflight or not, and the header's value). The cases of
+ * `fetch-safelist-profiles` run too, so each departure of a profile from the spec is checked against
+ * the browser it claims to describe. A case where the browser departs from the spec is counted, so
+ * a profile that stopped mattering shows up.
+ *
+ * Availability policy as in test/browsers: a missing browser fails under CI=true, and elsewhere the
+ * suite is skipped with the reason printed.
+ */
+import { accessSync, constants } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expandFetchValue, loadTable } from '../../test/fixtures/schema.js';
+import {
+  corsUnsafeRequestHeaderNames,
+  isForbiddenRequestHeader,
+  isHeaderName,
+  isHeaderValue,
+  type SafelistProfile,
+} from './index.js';
+
+type BrowserName = 'chromium' | 'firefox';
+type Headers = [string, string][];
+interface Seen {
+  preflight: boolean;
+  /** Access-Control-Request-Headers of the preflight (null: absent or no preflight). */
+  acrh: string | null;
+}
+interface OracleCase {
+  id: string;
+  headers: Headers;
+}
+
+const PATHS: Record<BrowserName, string> = {
+  chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  firefox: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+};
+
+function available(browser: BrowserName): boolean {
+  try {
+    accessSync(PATHS[browser], constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sendable(headers: Headers): boolean {
+  return headers.every(([n, v]) => isHeaderName(n) && isHeaderValue(v) && !isForbiddenRequestHeader(n, v));
+}
+
+function oracleCases(): OracleCase[] {
+  const out: OracleCase[] = [];
+  for (const table of [
+    'fetch-safelisted-request-headers',
+    'fetch-unsafe-request-header-names',
+    'fetch-safelist-profiles',
+  ]) {
+    for (const c of loadTable(table, 'fetch-primitive').cases) {
+      const args = expandFetchValue(c.args) as unknown[];
+      if (c.fn === 'corsSafelistedRequestHeaderFailure') {
+        out.push({ id: `${table}/${c.id}`, headers: [[args[0] as string, args[1] as string]] });
+      } else if (c.fn === 'corsUnsafeRequestHeaderNames') {
+        out.push({ id: `${table}/${c.id}`, headers: args[0] as Headers });
+      }
+    }
+  }
+  return out.filter((c) => sendable(c.headers));
+}
+
+/** What a browser with this profile sends for these headers. */
+function expected(headers: Headers, profile: SafelistProfile): Seen {
+  const names = corsUnsafeRequestHeaderNames(headers, profile);
+  return names.length ? { preflight: true, acrh: names.join(',') } : { preflight: false, acrh: null };
+}
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+const port = (s: Server) => (s.address() as AddressInfo).port;
+
+const cases = oracleCases();
+
+describe('CORS-safelisted request-headers in real browsers', () => {
+  const seen = new Map<string, Seen>();
+  let pageServer: Server;
+  let targetServer: Server;
+
+  beforeAll(async () => {
+    pageServer = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>oracle</title>');
+    });
+    targetServer = await listen((req, res) => {
+      const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
+      const acao = { 'access-control-allow-origin': '*' };
+      if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+        const acrh = req.headers['access-control-request-headers'] ?? null;
+        seen.set(id, { preflight: true, acrh: typeof acrh === 'string' ? acrh : null });
+        res
+          .writeHead(204, {
+            ...acao,
+            'access-control-allow-methods': 'GET',
+            'access-control-allow-headers': acrh ?? '',
+          })
+          .end();
+        return;
+      }
+      if (!seen.has(id)) seen.set(id, { preflight: false, acrh: null });
+      res.writeHead(200, { ...acao, 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all([pageServer, targetServer].map((s) => new Promise((r) => s?.close(r))));
+  });
+
+  it('the tables give enough sendable cases, of both outcomes', () => {
+    expect(cases.length).toBeGreaterThan(150);
+    expect(cases.filter((c) => !expected(c.headers, 'spec').preflight).length).toBeGreaterThan(40);
+  });
+
+  for (const browserName of ['chromium', 'firefox'] as const) {
+    const here = available(browserName);
+    if (!here) {
+      const reason = `${browserName} not found at ${PATHS[browserName]}`;
+      if (process.env.CI !== 'true')
+        process.stderr.write(`[_fetch browser oracle] SKIPPING ${browserName}: ${reason}\n`);
+      else it(`${browserName} is installed`, () => expect.fail(reason));
+    }
+    describe.runIf(here)(`real ${browserName}`, () => {
+      let browser: Browser | undefined;
+      let page: Page;
+      const results = new Map<string, Seen | 'not-sent'>();
+
+      beforeAll(async () => {
+        browser = await puppeteer.launch(
+          browserName === 'chromium'
+            ? {
+                browser: 'chrome',
+                executablePath: PATHS.chromium,
+                headless: true,
+                args: ['--no-sandbox', '--disable-gpu'],
+              }
+            : { browser: 'firefox', executablePath: PATHS.firefox, headless: true },
+        );
+        page = await browser.newPage();
+        await page.goto(`http://127.0.0.1:${port(pageServer)}/`);
+        const prefix = `${browserName}-`;
+        const target = `http://127.0.0.1:${port(targetServer)}/t`;
+        await page.evaluate(
+          async (target: string, prefix: string, list: { id: string; headers: Headers }[]) => {
+            for (const c of list) {
+              try {
+                await fetch(`${target}?id=${encodeURIComponent(prefix + c.id)}`, {
+                  headers: c.headers,
+                  cache: 'no-store',
+                });
+              } catch {
+                // A refused preflight or a network error: the server log says what was sent.
+              }
+            }
+          },
+          target,
+          prefix,
+          cases.map(({ id, headers }) => ({ id, headers })),
+        );
+        for (const c of cases) results.set(c.id, seen.get(prefix + c.id) ?? 'not-sent');
+        if (process.env.ORACLE_DUMP) {
+          for (const c of cases) {
+            const o = results.get(c.id);
+            if (JSON.stringify(o) !== JSON.stringify(expected(c.headers, browserName)))
+              process.stderr.write(
+                `DIFF ${browserName} ${c.id} ${JSON.stringify(c.headers).slice(0, 120)} profile=${JSON.stringify(expected(c.headers, browserName))} got=${JSON.stringify(o)}\n`,
+              );
+          }
+        }
+      }, 120_000);
+
+      afterAll(async () => {
+        await browser?.close();
+      });
+
+      it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+        expect(results.get(c.id)).toEqual(expected(c.headers, browserName));
+      });
+
+      it('departs from the spec in some cases (the profile matters)', () => {
+        const departures = cases.filter(
+          (c) => JSON.stringify(results.get(c.id)) !== JSON.stringify(expected(c.headers, 'spec')),
+        );
+        expect(departures.length).toBeGreaterThan(3);
+      });
+    });
+  }
+});
