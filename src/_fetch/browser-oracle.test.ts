@@ -91,21 +91,95 @@ const port = (s: Server) => (s.address() as AddressInfo).port;
 
 const cases = oracleCases();
 
-describe('CORS-safelisted request-headers in real browsers', () => {
-  const seen = new Map<string, Seen>();
-  let pageServer: Server;
-  let targetServer: Server;
+/** The loopback servers (started by the outer suite) and what the target server saw, by id. */
+const servers: { page?: Server; target?: Server; seen: Map<string, Seen> } = { seen: new Map() };
 
+/** The suite for one browser: launch it, send every case from one page, compare. */
+function browserSuite(browserName: BrowserName): void {
+  const here = available(browserName);
+  if (!here) {
+    const reason = `${browserName} not found at ${PATHS[browserName]}`;
+    if (process.env.CI !== 'true')
+      process.stderr.write(`[_fetch browser oracle] SKIPPING ${browserName}: ${reason}\n`);
+    else it(`${browserName} is installed`, () => expect.fail(reason));
+  }
+  describe.runIf(here)(`real ${browserName}`, () => {
+    let browser: Browser | undefined;
+    let page: Page;
+    const results = new Map<string, Seen | 'not-sent'>();
+
+    beforeAll(async () => {
+      browser = await puppeteer.launch(
+        browserName === 'chromium'
+          ? {
+              browser: 'chrome',
+              executablePath: PATHS.chromium,
+              headless: true,
+              args: ['--no-sandbox', '--disable-gpu'],
+            }
+          : { browser: 'firefox', executablePath: PATHS.firefox, headless: true },
+      );
+      page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${port(servers.page as Server)}/`);
+      const prefix = `${browserName}-`;
+      const target = `http://127.0.0.1:${port(servers.target as Server)}/t`;
+      await page.evaluate(
+        async (target: string, prefix: string, list: { id: string; headers: Headers }[]) => {
+          for (const c of list) {
+            try {
+              await fetch(`${target}?id=${encodeURIComponent(prefix + c.id)}`, {
+                headers: c.headers,
+                cache: 'no-store',
+              });
+            } catch {
+              // A refused preflight or a network error: the server log says what was sent.
+            }
+          }
+        },
+        target,
+        prefix,
+        cases.map(({ id, headers }) => ({ id, headers })),
+      );
+      for (const c of cases) results.set(c.id, servers.seen.get(prefix + c.id) ?? 'not-sent');
+      if (process.env.ORACLE_DUMP) {
+        for (const c of cases) {
+          const o = results.get(c.id);
+          if (JSON.stringify(o) !== JSON.stringify(expected(c.headers, browserName)))
+            process.stderr.write(
+              `DIFF ${browserName} ${c.id} ${JSON.stringify(c.headers).slice(0, 120)} profile=${JSON.stringify(expected(c.headers, browserName))} got=${JSON.stringify(o)}\n`,
+            );
+        }
+      }
+    }, 120_000);
+
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+      expect(results.get(c.id)).toEqual(expected(c.headers, browserName));
+    });
+
+    it('departs from the spec in some cases (the profile matters)', () => {
+      const departures = cases.filter(
+        (c) => JSON.stringify(results.get(c.id)) !== JSON.stringify(expected(c.headers, 'spec')),
+      );
+      expect(departures.length).toBeGreaterThan(3);
+    });
+  });
+}
+
+describe('CORS-safelisted request-headers in real browsers', () => {
   beforeAll(async () => {
-    pageServer = await listen((_req, res) => {
+    servers.page = await listen((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>oracle</title>');
     });
-    targetServer = await listen((req, res) => {
+    servers.target = await listen((req, res) => {
       const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
       const acao = { 'access-control-allow-origin': '*' };
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
         const acrh = req.headers['access-control-request-headers'] ?? null;
-        seen.set(id, { preflight: true, acrh: typeof acrh === 'string' ? acrh : null });
+        servers.seen.set(id, { preflight: true, acrh: typeof acrh === 'string' ? acrh : null });
         res
           .writeHead(204, {
             ...acao,
@@ -115,13 +189,13 @@ describe('CORS-safelisted request-headers in real browsers', () => {
           .end();
         return;
       }
-      if (!seen.has(id)) seen.set(id, { preflight: false, acrh: null });
+      if (!servers.seen.has(id)) servers.seen.set(id, { preflight: false, acrh: null });
       res.writeHead(200, { ...acao, 'content-type': 'text/plain' }).end('ok');
     });
   });
 
   afterAll(async () => {
-    await Promise.all([pageServer, targetServer].map((s) => new Promise((r) => s?.close(r))));
+    await Promise.all([servers.page, servers.target].map((s) => new Promise((r) => s?.close(r))));
   });
 
   it('the tables give enough sendable cases, of both outcomes', () => {
@@ -129,77 +203,6 @@ describe('CORS-safelisted request-headers in real browsers', () => {
     expect(cases.filter((c) => !expected(c.headers, 'spec').preflight).length).toBeGreaterThan(40);
   });
 
-  for (const browserName of ['chromium', 'firefox'] as const) {
-    const here = available(browserName);
-    if (!here) {
-      const reason = `${browserName} not found at ${PATHS[browserName]}`;
-      if (process.env.CI !== 'true')
-        process.stderr.write(`[_fetch browser oracle] SKIPPING ${browserName}: ${reason}\n`);
-      else it(`${browserName} is installed`, () => expect.fail(reason));
-    }
-    describe.runIf(here)(`real ${browserName}`, () => {
-      let browser: Browser | undefined;
-      let page: Page;
-      const results = new Map<string, Seen | 'not-sent'>();
-
-      beforeAll(async () => {
-        browser = await puppeteer.launch(
-          browserName === 'chromium'
-            ? {
-                browser: 'chrome',
-                executablePath: PATHS.chromium,
-                headless: true,
-                args: ['--no-sandbox', '--disable-gpu'],
-              }
-            : { browser: 'firefox', executablePath: PATHS.firefox, headless: true },
-        );
-        page = await browser.newPage();
-        await page.goto(`http://127.0.0.1:${port(pageServer)}/`);
-        const prefix = `${browserName}-`;
-        const target = `http://127.0.0.1:${port(targetServer)}/t`;
-        await page.evaluate(
-          async (target: string, prefix: string, list: { id: string; headers: Headers }[]) => {
-            for (const c of list) {
-              try {
-                await fetch(`${target}?id=${encodeURIComponent(prefix + c.id)}`, {
-                  headers: c.headers,
-                  cache: 'no-store',
-                });
-              } catch {
-                // A refused preflight or a network error: the server log says what was sent.
-              }
-            }
-          },
-          target,
-          prefix,
-          cases.map(({ id, headers }) => ({ id, headers })),
-        );
-        for (const c of cases) results.set(c.id, seen.get(prefix + c.id) ?? 'not-sent');
-        if (process.env.ORACLE_DUMP) {
-          for (const c of cases) {
-            const o = results.get(c.id);
-            if (JSON.stringify(o) !== JSON.stringify(expected(c.headers, browserName)))
-              process.stderr.write(
-                `DIFF ${browserName} ${c.id} ${JSON.stringify(c.headers).slice(0, 120)} profile=${JSON.stringify(expected(c.headers, browserName))} got=${JSON.stringify(o)}\n`,
-              );
-          }
-        }
-      }, 120_000);
-
-      afterAll(async () => {
-        await browser?.close();
-      });
-
-      it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
-        expect(results.get(c.id)).toEqual(expected(c.headers, browserName));
-      });
-
-      it('departs from the spec in some cases (the profile matters)', () => {
-        const departures = cases.filter(
-          (c) => JSON.stringify(results.get(c.id)) !== JSON.stringify(expected(c.headers, 'spec')),
-        );
-        expect(departures.length).toBeGreaterThan(3);
-      });
-    });
-  }
+  browserSuite('chromium');
+  browserSuite('firefox');
 });
