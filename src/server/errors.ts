@@ -41,7 +41,18 @@ export type CorsConfigProblemReason =
   /** `maxAge` outside 0..86400 or not an integer. */
   | 'max-age-out-of-range'
   /** The same origin, method or header listed twice. */
-  | 'duplicate';
+  | 'duplicate'
+  // The `cors`-package drop-in (crossorigin/express `cors()`) adds these:
+  /** `origin: true` (reflect any origin) with `credentials: true`. */
+  | 'unsafe-reflection'
+  /** A RegExp origin without `^…$` around the whole expression (`/example\.com$/` matches `evilexample.com`). */
+  | 'unanchored-regexp'
+  /** A RegExp origin with an unescaped `.` between labels (`app.example` matches `appxexample`). */
+  | 'regexp-unescaped-dot'
+  /** A RegExp origin with the `g` or `y` flag: `test()` then alternates between true and false. */
+  | 'stateful-regexp'
+  /** A value a browser cannot use (e.g. `optionsSuccessStatus` outside 200..299). */
+  | 'invalid-value';
 
 /** One problem found in a configuration. */
 export interface CorsConfigProblem {

@@ -1,0 +1,922 @@
+/**
+ * The `cors` package's own test suite, reconstructed as a table (expressjs/cors test/test.js, which
+ * the npm tarball does not ship), run against the real `cors` (devDependency) and against our
+ * drop-in on the same inputs. Each case is expected either to give equal responses or to differ
+ * by one of the deliberate refusals listed in docs/server.md (R1..R8); a case tagged `equal` that
+ * differs, or a case tagged with a refusal that does not show it, fails.
+ *
+ * Every case runs twice: as written in the cors suite, and "browser-shaped" (origins as browsers
+ * send them, `https://request.com` rather than `request.com`; OPTIONS with the
+ * `Access-Control-Request-Method` every real preflight has; RegExps anchored and escaped).
+ *
+ * The cors suite's Express app tests (test/example-app.js, issue-2.js, issue-31.js,
+ * error-response.js, basic-auth.js in earlier versions of the repository) run in real Express 5 on
+ * loopback at the end.
+ */
+import type { AddressInfo } from 'node:net';
+import realCors from 'cors';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CorsConfigError } from '../server/index.js';
+import { cors as ourCors } from './express-compat.js';
+
+type Headers = Record<string, string>;
+
+/** What a middleware did with one request. */
+interface Outcome {
+  threw: string | null;
+  next: boolean;
+  nextArg: unknown;
+  ended: boolean;
+  status: number | undefined;
+  headers: Headers;
+}
+
+function fakeRequest(method: string, headers?: Headers) {
+  return {
+    method,
+    headers: headers ?? {
+      origin: 'request.com',
+      'access-control-request-headers': 'requestedHeader1,requestedHeader2',
+    },
+  };
+}
+
+function runOne(
+  factory: (o: unknown) => unknown,
+  options: unknown,
+  req: ReturnType<typeof fakeRequest>,
+  preset?: Headers,
+): Outcome {
+  const headers: Headers = { ...(preset ?? {}) };
+  const out: Outcome = {
+    threw: null,
+    next: false,
+    nextArg: undefined,
+    ended: false,
+    status: undefined,
+    headers,
+  };
+  const res = {
+    statusCode: undefined as number | undefined,
+    getHeader: (k: string) => headers[k.toLowerCase()],
+    setHeader: (k: string, v: string) => {
+      headers[k.toLowerCase()] = String(v);
+    },
+    end: () => {
+      out.ended = true;
+    },
+  };
+  let mw: (req: unknown, res: unknown, next: (e?: unknown) => void) => void;
+  try {
+    mw = (options === NO_OPTIONS ? factory(undefined) : factory(options)) as typeof mw;
+  } catch (e) {
+    out.threw = e instanceof CorsConfigError ? 'CorsConfigError' : String(e);
+    return out;
+  }
+  mw(req, res, (arg?: unknown) => {
+    out.next = true;
+    out.nextArg = arg instanceof CorsConfigError ? 'CorsConfigError' : arg;
+  });
+  out.status = res.statusCode;
+  return out;
+}
+
+const NO_OPTIONS = Symbol('cors()');
+
+/**
+ * Deliberate refusals (docs/server.md, "Drop-in for cors"):
+ * R1 an OPTIONS without Origin or without Access-Control-Request-Method is not a preflight: it goes
+ *    to the application with the actual-request headers;
+ * R2 a request Origin that is not a serialized origin (request.com) is never reflected;
+ * R3 an origin option string that is not an origin (example.com) is refused at start-up (a
+ *    delegate's: next(error));
+ * R4 origin: true with credentials: true is refused at start-up;
+ * R5 unsafe RegExps (not anchored ^…$, unescaped "." between labels, g/y flags) are refused at start-up;
+ * R6 'null' and, with credentials, http: origins are refused at start-up;
+ * R7 a malformed, over-long or flooded Access-Control-Request-Headers is not reflected: 403;
+ * R8 option values browsers cannot use (non-token methods or header names, optionsSuccessStatus
+ *    outside 2xx, maxAge not whole seconds) and unknown option names are refused at start-up.
+ */
+type Refusal = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R6' | 'R7' | 'R8';
+
+interface Case {
+  /** The `it` title in the cors suite. */
+  name: string;
+  options: unknown;
+  request: ReturnType<typeof fakeRequest>;
+  preset?: Headers;
+  /** `equal`, or the refusal that makes ours differ. */
+  expect: 'equal' | Refusal;
+  /** The browser-shaped variant, with its own expectation. */
+  browser?: { options?: unknown; request?: ReturnType<typeof fakeRequest>; expect: 'equal' | Refusal };
+}
+
+const B_ORIGIN = 'https://request.com';
+const bReq = (method: string, extra: Headers = {}) =>
+  fakeRequest(method, {
+    origin: B_ORIGIN,
+    'access-control-request-headers': 'requestedHeader1,requestedHeader2',
+    ...(method === 'OPTIONS' ? { 'access-control-request-method': 'PUT' } : {}),
+    ...extra,
+  });
+
+const CASES: Case[] = [
+  {
+    name: 'does not alter `options` configuration object',
+    options: Object.freeze({ origin: 'custom-origin' }),
+    request: fakeRequest('GET'),
+    expect: 'R3',
+    browser: { options: Object.freeze({ origin: 'https://custom-origin.example' }), expect: 'equal' },
+  },
+  {
+    name: 'passes control to next middleware',
+    options: NO_OPTIONS,
+    request: fakeRequest('GET'),
+    expect: 'equal',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'shortcircuits preflight requests',
+    options: NO_OPTIONS,
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'can configure preflight success response status code',
+    options: { optionsSuccessStatus: 200 },
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: "doesn't shortcircuit preflight requests with preflightContinue option",
+    options: { preflightContinue: true },
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'normalizes method names',
+    options: NO_OPTIONS,
+    request: fakeRequest('options'),
+    expect: 'R1',
+    browser: { request: { ...bReq('OPTIONS'), method: 'options' }, expect: 'equal' },
+  },
+  {
+    name: 'includes Content-Length response header',
+    options: NO_OPTIONS,
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'no options enables default CORS to all origins',
+    options: NO_OPTIONS,
+    request: fakeRequest('GET'),
+    expect: 'equal',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'OPTION call with no options enables default CORS to all origins and methods',
+    options: NO_OPTIONS,
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › overrides defaults',
+    options: {
+      origin: 'example.com',
+      methods: ['FOO', 'bar'],
+      headers: ['FIZZ', 'buzz'],
+      credentials: true,
+      maxAge: 123,
+    },
+    request: fakeRequest('OPTIONS'),
+    expect: 'R3',
+    browser: {
+      options: {
+        origin: 'https://example.com',
+        methods: ['FOO', 'bar'],
+        headers: ['FIZZ', 'buzz'],
+        credentials: true,
+        maxAge: 123,
+      },
+      request: bReq('OPTIONS'),
+      expect: 'equal',
+    },
+  },
+  {
+    name: 'passing static options › matches request origin against regexp',
+    options: { origin: /^(.+\.)?request.com$/ },
+    request: fakeRequest('GET'),
+    expect: 'R5',
+    browser: {
+      options: { origin: /^https:\/\/(.+\.)?request\.com$/ },
+      request: bReq('GET'),
+      expect: 'equal',
+    },
+  },
+  {
+    name: 'passing static options › matches request origin against array of origin checks',
+    options: { origin: [/foo\.com$/, 'request.com'] },
+    request: fakeRequest('GET'),
+    expect: 'R5',
+    browser: {
+      options: { origin: [/^https:\/\/foo\.com$/, B_ORIGIN] },
+      request: bReq('GET'),
+      expect: 'equal',
+    },
+  },
+  {
+    name: "passing static options › doesn't match request origin against array of invalid origin checks",
+    options: { origin: [/foo\.com$/, 'bar.com'] },
+    request: fakeRequest('GET'),
+    expect: 'R5',
+    browser: {
+      options: { origin: [/^https:\/\/foo\.com$/, 'https://bar.com'] },
+      request: bReq('GET'),
+      expect: 'equal',
+    },
+  },
+  {
+    name: 'passing static options › origin of false disables cors',
+    options: {
+      origin: false,
+      methods: ['FOO', 'bar'],
+      headers: ['FIZZ', 'buzz'],
+      credentials: true,
+      maxAge: 123,
+    },
+    request: fakeRequest('GET'),
+    expect: 'equal',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › can override origin',
+    options: { origin: 'example.com' },
+    request: fakeRequest('GET'),
+    expect: 'R3',
+    browser: { options: { origin: 'https://example.com' }, request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › includes Vary header for specific origins',
+    options: { origin: 'example.com' },
+    request: fakeRequest('GET'),
+    expect: 'R3',
+    browser: { options: { origin: 'https://example.com' }, request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › appends to an existing Vary header',
+    options: { origin: 'example.com' },
+    request: fakeRequest('GET'),
+    preset: { vary: 'Foo' },
+    expect: 'R3',
+    browser: { options: { origin: 'https://example.com' }, request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › origin defaults to *',
+    options: NO_OPTIONS,
+    request: fakeRequest('GET'),
+    expect: 'equal',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › specifying true for origin reflects requesting origin',
+    options: { origin: true },
+    request: fakeRequest('GET'),
+    expect: 'R2',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › should allow origin when callback returns true',
+    options: { origin: (_o: string | undefined, cb: (e: null, v: boolean) => void) => cb(null, true) },
+    request: fakeRequest('GET'),
+    expect: 'R2',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › should not allow origin when callback returns false',
+    options: { origin: (_o: string | undefined, cb: (e: null, v: boolean) => void) => cb(null, false) },
+    request: fakeRequest('GET'),
+    expect: 'equal',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › should not override options.origin callback (valid)',
+    options: {
+      origin: (o: string | undefined, cb: (e: null, v: boolean) => void) =>
+        cb(null, o === 'request.com' || o === B_ORIGIN),
+    },
+    request: fakeRequest('GET'),
+    expect: 'R2',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › should not override options.origin callback (invalid)',
+    options: {
+      origin: (o: string | undefined, cb: (e: null, v: boolean) => void) =>
+        cb(null, o === 'request.com' || o === B_ORIGIN),
+    },
+    request: fakeRequest('GET', { origin: 'invalid-request.com' }),
+    expect: 'equal',
+    browser: { request: fakeRequest('GET', { origin: 'https://invalid-request.com' }), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › can override methods',
+    options: { methods: ['method1', 'method2'] },
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › methods defaults to GET, HEAD, PUT, PATCH, POST, DELETE',
+    options: NO_OPTIONS,
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › can specify allowed headers as array',
+    options: { allowedHeaders: ['header1', 'header2'] },
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › can specify allowed headers as string',
+    options: { allowedHeaders: 'header1,header2' },
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › specifying an empty list or string of allowed headers will result in no response header for allowed headers',
+    options: { allowedHeaders: [] },
+    request: fakeRequest('GET'),
+    expect: 'equal',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › if no allowed headers are specified, defaults to requested allowed headers',
+    options: NO_OPTIONS,
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › can specify exposed headers as array',
+    options: { exposedHeaders: ['custom-header1', 'custom-header2'] },
+    request: fakeRequest('GET'),
+    expect: 'equal',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › can specify exposed headers as string',
+    options: { exposedHeaders: 'custom-header1,custom-header2' },
+    request: fakeRequest('GET'),
+    expect: 'equal',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › specifying an empty list or string of exposed headers will result in no response header for exposed headers',
+    options: { exposedHeaders: [] },
+    request: fakeRequest('GET'),
+    expect: 'equal',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › includes credentials if explicitly enabled',
+    options: { credentials: true },
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › does not includes credentials unless explicitly enabled',
+    options: NO_OPTIONS,
+    request: fakeRequest('GET'),
+    expect: 'equal',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › includes maxAge when specified',
+    options: { maxAge: 456 },
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › includes maxAge when specified and equals to zero',
+    options: { maxAge: 0 },
+    request: fakeRequest('OPTIONS'),
+    expect: 'R1',
+    browser: { request: bReq('OPTIONS'), expect: 'equal' },
+  },
+  {
+    name: 'passing static options › does not includes maxAge unless specified',
+    options: NO_OPTIONS,
+    request: fakeRequest('GET'),
+    expect: 'equal',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+  {
+    name: 'passing a function to build options › handles options specified via callback',
+    options: (_r: unknown, cb: (e: null, o: unknown) => void) => cb(null, { origin: 'delegate.com' }),
+    request: fakeRequest('GET'),
+    expect: 'R3',
+    browser: {
+      options: (_r: unknown, cb: (e: null, o: unknown) => void) =>
+        cb(null, { origin: 'https://delegate.com' }),
+      request: bReq('GET'),
+      expect: 'equal',
+    },
+  },
+  {
+    name: 'passing a function to build options › handles options specified via callback for preflight',
+    options: (_r: unknown, cb: (e: null, o: unknown) => void) =>
+      cb(null, { origin: 'delegate.com', maxAge: 1000 }),
+    request: fakeRequest('OPTIONS'),
+    expect: 'R3',
+    browser: {
+      options: (_r: unknown, cb: (e: null, o: unknown) => void) =>
+        cb(null, { origin: 'https://delegate.com', maxAge: 1000 }),
+      request: bReq('OPTIONS'),
+      expect: 'equal',
+    },
+  },
+  {
+    name: 'passing a function to build options › handles error specified via callback',
+    options: (_r: unknown, cb: (e: string) => void) => cb('some error'),
+    request: fakeRequest('GET'),
+    expect: 'equal',
+    browser: { request: bReq('GET'), expect: 'equal' },
+  },
+];
+
+/** Extra cases: the unsafe configurations the issue names, and the bounds. */
+const EXTRA: Case[] = [
+  {
+    name: 'unsafe: origin true with credentials',
+    options: { origin: true, credentials: true },
+    request: bReq('GET'),
+    expect: 'R4',
+  },
+  {
+    name: 'unsafe: unanchored RegExp /example\\.com$/ (matches evilexample.com)',
+    options: { origin: /example\.com$/ },
+    request: fakeRequest('GET', { origin: 'https://evilexample.com' }),
+    expect: 'R5',
+  },
+  {
+    name: 'unsafe: RegExp with a top-level alternation',
+    options: { origin: /^https:\/\/a\.com|https:\/\/b\.com$/ },
+    request: bReq('GET'),
+    expect: 'R5',
+  },
+  {
+    name: 'unsafe: stateful RegExp flag g',
+    options: { origin: /^https:\/\/request\.com$/g },
+    request: bReq('GET'),
+    expect: 'R5',
+  },
+  {
+    name: 'unsafe: null origin listed',
+    options: { origin: ['null'] },
+    request: fakeRequest('GET', { origin: 'null' }),
+    expect: 'R6',
+  },
+  {
+    name: 'unsafe: http origin with credentials',
+    options: { origin: ['http://request.com'], credentials: true },
+    request: fakeRequest('GET', { origin: 'http://request.com' }),
+    expect: 'R6',
+  },
+  {
+    name: 'dangerouslyReflectAnyOrigin restores cors behaviour',
+    options: { origin: true, credentials: true, dangerouslyReflectAnyOrigin: true },
+    request: bReq('GET'),
+    expect: 'equal',
+  },
+  {
+    name: 'dangerouslyAllowUnsafeRegExp restores cors behaviour',
+    options: { origin: /example\.com$/, dangerouslyAllowUnsafeRegExp: true },
+    request: fakeRequest('GET', { origin: 'https://evilexample.com' }),
+    expect: 'equal',
+  },
+  {
+    name: 'bounded ACRH: 1 MB value is not reflected',
+    options: NO_OPTIONS,
+    request: bReq('OPTIONS', { 'access-control-request-headers': `x-${'a'.repeat(1 << 20)}` }),
+    expect: 'R7',
+  },
+  {
+    name: 'bounded ACRH: 100k commas',
+    options: NO_OPTIONS,
+    request: bReq('OPTIONS', { 'access-control-request-headers': ','.repeat(100_000) }),
+    expect: 'R7',
+  },
+  {
+    name: 'bounded ACRH: malformed list',
+    options: NO_OPTIONS,
+    request: bReq('OPTIONS', { 'access-control-request-headers': 'x-a;b' }),
+    expect: 'R7',
+  },
+  {
+    name: 'ACRH with spaces is reflected as cors does',
+    options: NO_OPTIONS,
+    request: bReq('OPTIONS', { 'access-control-request-headers': 'x-a, X-B' }),
+    expect: 'equal',
+  },
+  {
+    name: 'optionsSuccessStatus outside 2xx',
+    options: { optionsSuccessStatus: 302 },
+    request: bReq('OPTIONS'),
+    expect: 'R8',
+  },
+  { name: 'method with a space', options: { methods: ['GET POST'] }, request: bReq('OPTIONS'), expect: 'R8' },
+  {
+    name: 'unknown option (typo)',
+    options: { optionSuccessStatus: 200 },
+    request: bReq('OPTIONS'),
+    expect: 'R8',
+  },
+  {
+    name: 'explicit origin: undefined turns CORS off as in cors',
+    options: { origin: undefined },
+    request: bReq('GET'),
+    expect: 'equal',
+  },
+  {
+    name: 'array with a RegExp and origins, no match',
+    options: { origin: [/^https:\/\/[a-z]+\.example\.com$/, 'https://x.example'] },
+    request: bReq('GET'),
+    expect: 'equal',
+  },
+  {
+    name: 'array with a RegExp, match',
+    options: { origin: [/^https:\/\/[a-z]+\.example\.com$/] },
+    request: fakeRequest('GET', { origin: 'https://api.example.com' }),
+    expect: 'equal',
+  },
+  {
+    name: 'credentials with fixed origin, preflight',
+    options: {
+      origin: 'https://app.example.com',
+      credentials: true,
+      methods: 'GET,PUT',
+      allowedHeaders: 'content-type',
+      exposedHeaders: 'etag',
+      maxAge: 600,
+    },
+    request: bReq('OPTIONS'),
+    expect: 'equal',
+  },
+  {
+    name: 'no Origin: cors sends its headers anyway (we keep that)',
+    options: { origin: 'https://app.example.com', credentials: true, exposedHeaders: ['etag'] },
+    request: fakeRequest('GET', {}),
+    expect: 'equal',
+  },
+  {
+    name: 'callback answering a list',
+    options: { origin: (_o: unknown, cb: (e: null, v: unknown) => void) => cb(null, [B_ORIGIN]) },
+    request: bReq('GET'),
+    expect: 'equal',
+  },
+  {
+    name: 'callback answering an unsafe RegExp',
+    options: { origin: (_o: unknown, cb: (e: null, v: unknown) => void) => cb(null, /request\.com/) },
+    request: bReq('GET'),
+    expect: 'R5',
+  },
+];
+
+function compareCase(c: {
+  options: unknown;
+  request: ReturnType<typeof fakeRequest>;
+  preset?: Headers;
+  expect: 'equal' | Refusal;
+}) {
+  const theirs = runOne(realCors as (o: unknown) => unknown, c.options, structuredClone(c.request), c.preset);
+  const ours = runOne(ourCors as (o: unknown) => unknown, c.options, structuredClone(c.request), c.preset);
+  const equal = JSON.stringify(theirs) === JSON.stringify(ours);
+  return { theirs, ours, equal };
+}
+
+/** Checks that `ours` shows the refusal it is tagged with. */
+function showsRefusal(
+  r: Refusal,
+  ours: Outcome,
+  theirs: Outcome,
+  req: ReturnType<typeof fakeRequest>,
+): boolean {
+  switch (r) {
+    case 'R1':
+      // Not a preflight: passed on with no preflight headers, where cors answered it as one.
+      return (
+        ours.next &&
+        !ours.ended &&
+        ours.headers['access-control-allow-methods'] === undefined &&
+        (theirs.ended || theirs.headers['access-control-allow-methods'] !== undefined)
+      );
+    case 'R2': {
+      // The malformed request origin was not reflected.
+      return (
+        ours.headers['access-control-allow-origin'] === undefined &&
+        theirs.headers['access-control-allow-origin'] === req.headers.origin
+      );
+    }
+    case 'R3':
+    case 'R4':
+    case 'R5':
+    case 'R6':
+    case 'R8':
+      // Refused at start-up, or (delegate/callback) passed to next as an error.
+      return ours.threw === 'CorsConfigError' || ours.nextArg === 'CorsConfigError';
+    case 'R7':
+      return ours.status === 403 && ours.ended && ours.headers['access-control-allow-headers'] === undefined;
+  }
+}
+
+const counts = {
+  asWritten: { equal: 0, differ: new Map<string, number>() },
+  browser: { equal: 0, differ: new Map<string, number>() },
+};
+
+describe('cors test suite (test/test.js), as written', () => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', (_n, c) => {
+    const { theirs, ours, equal } = compareCase(c);
+    if (c.expect === 'equal') {
+      expect(ours).toEqual(theirs);
+      counts.asWritten.equal++;
+    } else {
+      expect(equal, 'tagged as a refusal but equal').toBe(false);
+      expect(
+        showsRefusal(c.expect, ours, theirs, c.request),
+        `shows ${c.expect}: ${JSON.stringify(ours)}`,
+      ).toBe(true);
+      counts.asWritten.differ.set(c.expect, (counts.asWritten.differ.get(c.expect) ?? 0) + 1);
+    }
+  });
+});
+
+describe('cors test suite (test/test.js), browser-shaped', () => {
+  it.each(CASES.filter((c) => c.browser).map((c) => [c.name, c] as const))('%s', (_n, c) => {
+    const b = {
+      options: c.browser!.options ?? c.options,
+      request: c.browser!.request ?? c.request,
+      preset: c.preset,
+      expect: c.browser!.expect,
+    };
+    const { theirs, ours } = compareCase(b);
+    if (b.expect === 'equal') {
+      expect(ours).toEqual(theirs);
+      counts.browser.equal++;
+    } else {
+      expect(showsRefusal(b.expect, ours, theirs, b.request)).toBe(true);
+      counts.browser.differ.set(b.expect, (counts.browser.differ.get(b.expect) ?? 0) + 1);
+    }
+  });
+});
+
+describe('unsafe configurations and bounds', () => {
+  it.each(EXTRA.map((c) => [c.name, c] as const))('%s', (_n, c) => {
+    const { theirs, ours, equal } = compareCase(c);
+    if (c.expect === 'equal') expect(ours).toEqual(theirs);
+    else {
+      expect(equal).toBe(false);
+      expect(showsRefusal(c.expect, ours, theirs, c.request), JSON.stringify(ours)).toBe(true);
+    }
+  });
+
+  it('the start-up error spells out the safe alternative', () => {
+    expect(() => ourCors({ origin: /example\.com$/ })).toThrow(/\^https:.*example/);
+    expect(() => ourCors({ origin: true, credentials: true })).toThrow(/list the origins instead/);
+    expect(() => ourCors({ origin: 'example.com' })).toThrow(/did you mean "https:\/\/example.com"/);
+  });
+
+  it('counts (reported in docs/server.md)', () => {
+    // Printed for the report; the per-case assertions above are the test.
+    console.log(
+      `cors suite as written: ${counts.asWritten.equal} equal, differing: ${JSON.stringify(Object.fromEntries(counts.asWritten.differ))}; browser-shaped: ${counts.browser.equal} equal, differing: ${JSON.stringify(Object.fromEntries(counts.browser.differ))}`,
+    );
+    expect(counts.asWritten.equal + [...counts.asWritten.differ.values()].reduce((a, b) => a + b, 0)).toBe(
+      CASES.length,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The cors suite's Express app tests, on loopback, both middlewares.
+
+type Mw = (o?: unknown) => express.RequestHandler;
+
+function apps(mw: Mw) {
+  const simple = express();
+  simple.head('/', mw(), (_req, res) => {
+    res.status(204).send();
+  });
+  simple.get('/', mw(), (_req, res) => {
+    res.send('Hello World (Get)');
+  });
+  simple.post('/', mw(), (_req, res) => {
+    res.send('Hello World (Post)');
+  });
+  const complex = express();
+  complex.options('/', mw());
+  complex.delete('/', mw(), (_req, res) => {
+    res.send('Hello World (Delete)');
+  });
+  const issue2 = express();
+  const issue2Options = { origin: true, methods: ['POST'], credentials: true, maxAge: 3600 };
+  let issue2Error: string | null = null;
+  try {
+    issue2.options('/api/login', mw(issue2Options));
+    issue2.post('/api/login', mw(issue2Options), (_req, res) => {
+      res.send('LOGIN');
+    });
+  } catch (e) {
+    issue2Error = e instanceof CorsConfigError ? 'CorsConfigError' : String(e);
+  }
+  const items = express.Router();
+  items.get('/', (_req, res) => {
+    res.send('hello world');
+  });
+  const main = express.Router();
+  main.use('/items', items);
+  const issue31 = express();
+  issue31.use(mw());
+  issue31.use(main);
+  const errors = express();
+  errors.use(mw());
+  errors.post('/five-hundred', (_req, _res, next) => next(new Error('nope')));
+  errors.post('/four-oh-one', (_req, _res, next) => next(new Error('401')));
+  errors.post('/four-oh-four', (_req, _res, next) => next());
+  errors.use((err: Error, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (err.message === '401') res.status(401).send('unauthorized');
+    else next(err);
+  });
+  const auth = express();
+  auth.use((req, res, next) => {
+    // basic-auth-connect('username', 'password'), reconstructed.
+    if (req.headers.authorization === `Basic ${Buffer.from('username:password').toString('base64')}`)
+      return next();
+    res.statusCode = 401;
+    res.setHeader('WWW-Authenticate', 'Basic realm="Authorization Required"');
+    res.end('Unauthorized');
+  });
+  auth.use(mw());
+  auth.post('/', (_req, res) => {
+    res.send('hello world');
+  });
+  return { simple, complex, issue2, issue2Error, issue31, errors, auth };
+}
+
+interface Served {
+  base: Record<string, string>;
+  issue2Error: string | null;
+  close: () => Promise<void>;
+}
+
+async function serve(mw: Mw): Promise<Served> {
+  const a = apps(mw);
+  const servers: import('node:http').Server[] = [];
+  const base: Record<string, string> = {};
+  for (const [name, app] of Object.entries(a)) {
+    if (typeof app !== 'function') continue;
+    const server = await new Promise<import('node:http').Server>((resolve) => {
+      const s = (app as express.Express).listen(0, '127.0.0.1', () => resolve(s));
+    });
+    servers.push(server);
+    base[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+  return {
+    base,
+    issue2Error: a.issue2Error,
+    close: async () => {
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    },
+  };
+}
+
+const APP_CASES: {
+  name: string;
+  app: string;
+  method: string;
+  path: string;
+  headers?: Headers;
+  expect: 'equal' | Refusal;
+}[] = [
+  { name: 'example-app › GET works', app: 'simple', method: 'GET', path: '/', expect: 'equal' },
+  { name: 'example-app › HEAD works', app: 'simple', method: 'HEAD', path: '/', expect: 'equal' },
+  { name: 'example-app › POST works', app: 'simple', method: 'POST', path: '/', expect: 'equal' },
+  { name: 'example-app › OPTIONS works', app: 'complex', method: 'OPTIONS', path: '/', expect: 'R1' },
+  { name: 'example-app › DELETE works', app: 'complex', method: 'DELETE', path: '/', expect: 'equal' },
+  {
+    name: 'issue-2 › OPTIONS works',
+    app: 'issue2',
+    method: 'OPTIONS',
+    path: '/api/login',
+    headers: { origin: 'http://example.com' },
+    expect: 'R4',
+  },
+  {
+    name: 'issue-2 › POST works',
+    app: 'issue2',
+    method: 'POST',
+    path: '/api/login',
+    headers: { origin: 'http://example.com' },
+    expect: 'R4',
+  },
+  {
+    name: 'issue-31 › OPTIONS works',
+    app: 'issue31',
+    method: 'OPTIONS',
+    path: '/items',
+    headers: { origin: 'http://example.com' },
+    expect: 'R1',
+  },
+  {
+    name: 'issue-31 › GET works',
+    app: 'issue31',
+    method: 'GET',
+    path: '/items',
+    headers: { origin: 'http://example.com' },
+    expect: 'equal',
+  },
+  { name: 'error-response › 500', app: 'errors', method: 'POST', path: '/five-hundred', expect: 'equal' },
+  { name: 'error-response › 401', app: 'errors', method: 'POST', path: '/four-oh-one', expect: 'equal' },
+  { name: 'error-response › 404', app: 'errors', method: 'POST', path: '/four-oh-four', expect: 'equal' },
+  {
+    name: 'basic-auth › POST works',
+    app: 'auth',
+    method: 'POST',
+    path: '/',
+    headers: { authorization: `Basic ${Buffer.from('username:password').toString('base64')}` },
+    expect: 'equal',
+  },
+  // Browser-shaped: a real preflight has Origin and Access-Control-Request-Method.
+  {
+    name: 'example-app › OPTIONS works (browser-shaped preflight)',
+    app: 'complex',
+    method: 'OPTIONS',
+    path: '/',
+    headers: { origin: 'https://example.com', 'access-control-request-method': 'DELETE' },
+    expect: 'equal',
+  },
+  {
+    name: 'issue-31 › OPTIONS works (browser-shaped preflight)',
+    app: 'issue31',
+    method: 'OPTIONS',
+    path: '/items',
+    headers: { origin: 'http://example.com', 'access-control-request-method': 'GET' },
+    expect: 'equal',
+  },
+];
+
+describe('cors suite Express apps (loopback, both middlewares)', () => {
+  let theirs: Served;
+  let ours: Served;
+  beforeAll(async () => {
+    theirs = await serve(realCors as unknown as Mw);
+    ours = await serve(ourCors as unknown as Mw);
+  });
+  afterAll(async () => {
+    await theirs?.close();
+    await ours?.close();
+  });
+
+  async function fetchOne(s: Served, c: (typeof APP_CASES)[number]) {
+    const url = s.base[c.app];
+    if (url === undefined) return null;
+    const r = await fetch(url + c.path, { method: c.method, headers: c.headers ?? {} });
+    const body = await r.text();
+    const headers = Object.fromEntries(
+      [...r.headers].filter(([k]) => !['date', 'etag', 'connection', 'keep-alive'].includes(k)),
+    );
+    // Express's error page shows a stack trace (whose frames name the middleware): keep its first line.
+    const stack = body.includes('<pre>Error');
+    if (stack) delete headers['content-length'];
+    return { status: r.status, headers, body: stack ? body.replace(/<br>[\s\S]*<\/pre>/, '</pre>') : body };
+  }
+
+  it.each(APP_CASES.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
+    const a = await fetchOne(theirs, c);
+    const b = await fetchOne(ours, c);
+    if (c.expect === 'equal') {
+      expect(b).toEqual(a);
+    } else if (c.expect === 'R4') {
+      expect(ours.issue2Error).toBe('CorsConfigError');
+      expect(theirs.issue2Error).toBeNull();
+      expect(a?.headers['access-control-allow-origin']).toBe('http://example.com');
+    } else if (c.expect === 'R1') {
+      expect(b).not.toEqual(a);
+      // cors answered 204; ours let the application (Express's automatic OPTIONS) answer.
+      expect(a?.status).toBe(204);
+      expect(b?.status).not.toBe(204);
+    }
+  });
+});
