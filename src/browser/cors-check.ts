@@ -2,18 +2,21 @@
  * The CORS check, and reading header lines from a raw response.
  * https://fetch.spec.whatwg.org/#concept-cors-check
  */
-import { byteLowercase } from '../_fetch/index.js';
+import { byteLowercase, normalizeHeaderValue } from '../_fetch/index.js';
 import { errorDetails } from './classify.js';
 import { type CorsError, type CorsErrorKind, makeCorsError, PREFLIGHT_TWIN } from './errors/index.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
 import { normalizeRequest, serializeRequestOrigin } from './request.js';
 import type { BrowserName, BrowserRequest, HeaderList, NormalizedRequest, ResponseView } from './types.js';
 
-/** Every value of the header `lowerName` (one per line), in order. */
+/**
+ * Every value of the header `lowerName` (one per line), in order, with leading and trailing HTTP
+ * whitespace removed as an HTTP parser removes it.
+ */
 export function headerLines(headers: HeaderList, lowerName: string): string[] {
   const out: string[] = [];
   for (const [n, v] of headers) {
-    if (n.length === lowerName.length && byteLowercase(n) === lowerName) out.push(v);
+    if (n.length === lowerName.length && byteLowercase(n) === lowerName) out.push(normalizeHeaderValue(v));
   }
   return out;
 }

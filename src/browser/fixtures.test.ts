@@ -15,10 +15,10 @@ import {
   type HeaderList,
   loadTables,
   type Profile,
-  type RawResponse,
 } from '../../test/fixtures/schema.js';
 import type { CorsError } from './errors/index.js';
 import { type BrowserFetchEvent, createBrowserFetch } from './index.js';
+import { createScriptedFetch, type ScriptedRequest } from './scripted-fetch.js';
 
 const tables = loadTables('cors-exchange').filter((t) => t.table.startsWith('cors-'));
 const cases: CorsExchangeCase[] = tables.flatMap((t) => t.cases);
@@ -139,37 +139,6 @@ function judge(
   }
 }
 
-/** The harness servers' answer for a request (see test/browsers/harness/servers.ts), in memory. */
-function answerFor(c: CorsExchangeCase, url: URL, method: string, headers: Headers): RawResponse {
-  if (method === 'OPTIONS' && headers.has('access-control-request-method')) {
-    return c.server.preflight ?? { status: 404, headers: [['Content-Type', 'text/plain']] };
-  }
-  const hops = c.server.hops ?? {};
-  return hops[`${url.hostname}${url.pathname}`] ?? hops[url.pathname] ?? c.server.actual;
-}
-
-function inMemoryTransport(c: CorsExchangeCase, log: Seen[]): typeof globalThis.fetch {
-  return (async (input: string | URL | Request, init?: RequestInit) => {
-    const url = new URL(String(input));
-    const method = init?.method ?? 'GET';
-    const headers = new Headers(init?.headers);
-    const list: [string, string][] = [...headers];
-    const preflight = method === 'OPTIONS' && headers.has('access-control-request-method');
-    log.push({ method, preflight, headers: lowerHeaders(list) });
-    const a = answerFor(c, url, method, headers);
-    const out = new Headers();
-    for (const [n, v] of a.headers) out.append(n, v);
-    if (a.location !== undefined) out.append('Location', a.location);
-    const nullBody = method === 'HEAD' || a.status === 204 || a.status === 304;
-    const body = nullBody ? null : new TextEncoder().encode(`ok ${c.id}`);
-    if (!out.has('content-length')) out.set('Content-Length', String(body === null ? 0 : body.length));
-    // What node:http adds on a keep-alive connection, so that "every header" reads the same.
-    out.set('Connection', 'keep-alive');
-    out.set('Keep-Alive', 'timeout=5');
-    return new Response(body, { status: a.status, headers: out });
-  }) as typeof globalThis.fetch;
-}
-
 /**
  * Where the loopback transport (undici's fetch) cannot carry what a browser sends or sees, the
  * engine's result differs in a known way; each such case is asserted as it is, so that a change
@@ -220,12 +189,12 @@ describe('cors-exchange tables, in memory', () => {
   for (const profile of PROFILES) {
     describe(profile, () => {
       it.each(cases.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
-        const log: Seen[] = [];
+        const log: ScriptedRequest[] = [];
         const events: BrowserFetchEvent[] = [];
         const pageFetch = createBrowserFetch({
           origin: c.request.origin,
           browser: profile,
-          fetch: inMemoryTransport(c, log),
+          fetch: createScriptedFetch(c.server, log),
           onEvent: (e) => events.push(e),
         });
         const runs = await runCase(
@@ -233,7 +202,8 @@ describe('cors-exchange tables, in memory', () => {
           c.request.url,
           pageFetch,
           events,
-          () => log,
+          () =>
+            log.map((r) => ({ method: r.method, preflight: r.preflight, headers: lowerHeaders(r.headers) })),
           () => {
             log.length = 0;
           },

@@ -183,11 +183,15 @@ export function checkPreflightNormalized(
   });
   const credentials = req.credentials === 'include';
   const isRedirect = status >= 300 && status < 400 && headerLines(response.headers, 'location').length > 0;
-  // chromium, firefox: a redirect answer fails as such, before the CORS check.
-  if (profile.preflightRedirectFirst && isRedirect) return err('preflight-disallowed-redirect');
+  // chromium: a redirect answer fails as such, before the CORS check.
+  if (profile.preflightRedirect === 'before-cors-check' && isRedirect)
+    return err('preflight-disallowed-redirect');
   // 7. If a CORS check for request and response returns success and response's status is an ok status:
   const cors = corsCheckNormalized(req, response, profile, true);
   if (cors !== null) return { ok: false, error: cors };
+  // firefox: a redirect answer fails as such, after the CORS check.
+  if (profile.preflightRedirect === 'after-cors-check' && isRedirect)
+    return err('preflight-disallowed-redirect');
   if (status < 200 || status > 299) return err('preflight-invalid-status');
   const acam = headerLines(response.headers, 'access-control-allow-methods');
   const acah = headerLines(response.headers, 'access-control-allow-headers');
@@ -224,8 +228,8 @@ export function checkPreflightNormalized(
 }
 
 /**
- * Checks a preflight's response for `request` as the profile does: a redirect (Chromium,
- * Firefox), the CORS check, an ok status, then `Access-Control-Allow-Methods` and
+ * Checks a preflight's response for `request` as the profile does: a redirect (Chromium), the
+ * CORS check, a redirect (Firefox), an ok status, then `Access-Control-Allow-Methods` and
  * `-Headers` (parse failures are their own errors), the method, each header; and reads
  * `Access-Control-Max-Age`. Returns the cache entry or a `CorsError`. Never throws.
  */

@@ -26,8 +26,11 @@ export interface BrowserProfile {
    * before checking either (spec, Chromium); `interleaved` parses and checks methods, then headers (Firefox).
    */
   readonly preflightListOrder: 'parse-both-first' | 'interleaved';
-  /** A preflight answered with a redirect fails as such before the CORS check (Chromium, Firefox), or is just a non-ok status (spec). */
-  readonly preflightRedirectFirst: boolean;
+  /**
+   * A preflight answered with a redirect: fails as a redirect before the CORS check (Chromium),
+   * after it (Firefox), or is just a response without an ok status (spec).
+   */
+  readonly preflightRedirect: 'before-cors-check' | 'after-cors-check' | 'as-status';
   /**
    * How `Access-Control-Allow-Origin` values that do not match are told apart: `chromium` (several
    * values in one line count as "multiple"; an unparsable URL is "invalid"), or `firefox` (only
@@ -58,7 +61,7 @@ const BASE: Omit<BrowserProfile, 'name'> = {
   negativeMaxAge: 'default',
   wildcardCoversAuthorization: false,
   preflightListOrder: 'parse-both-first',
-  preflightRedirectFirst: false,
+  preflightRedirect: 'as-status',
   allowOriginDiagnostics: 'chromium',
   cacheModel: 'per-token',
   cacheKeyedByCredentials: false,
@@ -79,7 +82,7 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     maxAgeCap: 7200,
     negativeMaxAge: 'no-cache', // chromium: a negative max-age means "do not cache"
     wildcardCoversAuthorization: true, // chromium: `*` covers Authorization (observed in 156)
-    preflightRedirectFirst: true, // chromium: kPreflightDisallowedRedirect before the CORS check
+    preflightRedirect: 'before-cors-check', // chromium: kPreflightDisallowedRedirect before the CORS check (observed)
     cacheModel: 'per-url', // chromium: PreflightCache keyed by origin + URL, entry replaced whole
     preflightOriginAfterTaint: 'null', // chromium: the preflight after a tainting redirect sends Origin: null
     secFetchSiteFrom: 'current-url', // chromium: Sec-Fetch-Site from the current URL only (observed)
@@ -94,7 +97,7 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     negativeMaxAge: 'no-cache', // firefox: `-1` has a non-digit
     wildcardCoversAuthorization: true, // firefox: covered, with a deprecation warning (observed in ESR 153)
     preflightListOrder: 'interleaved', // firefox: methods parsed and checked before headers are parsed
-    preflightRedirectFirst: true, // firefox: CORSExternalRedirectNotAllowed
+    preflightRedirect: 'after-cors-check', // firefox: the CORS check, then CORSExternalRedirectNotAllowed (observed)
     allowOriginDiagnostics: 'firefox',
     cacheKeyedByCredentials: true, // firefox: nsPreflightCache keys entries by withCredentials (source, unverified)
     sendsStorageAccess: true,

@@ -84,6 +84,15 @@ export function firefoxMessage(d: CorsErrorDetails): { message: string; logged: 
         message: `${at} (Reason: header ‘${d.hint ?? ''}’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response).`,
         logged: true,
       };
+    case 'redirect-contains-credentials':
+      // CORSDidNotSucceed2, with no status (observed in ESR 153)
+      return { message: `${at} (Reason: CORS request did not succeed). Status code: (null).`, logged: true };
+    case 'disallowed-by-mode':
+      // the security manager's CheckLoadURI refusal (observed in ESR 153)
+      return {
+        message: `Security Error: Content at ${d.origin}/ may not load data from ${d.url}.`,
+        logged: true,
+      };
     case 'unsupported-scheme':
       // CORSRequestNotHttp
       return { message: `${at} (Reason: CORS request not http).`, logged: true };
