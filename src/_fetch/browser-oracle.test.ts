@@ -20,9 +20,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandFetchValue, loadTable } from '../../test/fixtures/schema.js';
 import {
   corsUnsafeRequestHeaderNames,
+  isForbiddenMethod,
   isForbiddenRequestHeader,
   isHeaderName,
   isHeaderValue,
+  isMethod,
+  isNoCorsSafelistedRequestHeader,
+  normalizeHeaderValue,
+  normalizeMethod,
   type SafelistProfile,
 } from './index.js';
 
@@ -81,6 +86,72 @@ function expected(headers: Headers, profile: SafelistProfile): Seen {
   return names.length ? { preflight: true, acrh: names.join(',') } : { preflight: false, acrh: null };
 }
 
+/**
+ * A probe of the Fetch API itself, run inside the page with no network: what `new Request()` does
+ * with a method, what `Headers#append` accepts and stores, which headers a request keeps (forbidden
+ * ones are dropped silently), and which a no-cors request keeps.
+ */
+type ApiProbe =
+  | { id: string; kind: 'method'; method: string }
+  | { id: string; kind: 'append' | 'keep' | 'no-cors'; name: string; value: string };
+type ApiResult = string | boolean | null;
+
+function apiProbes(): ApiProbe[] {
+  const out: ApiProbe[] = [];
+  const seenKeys = new Set<string>();
+  const add = (p: ApiProbe) => {
+    const key = JSON.stringify({ ...p, id: '' });
+    if (!seenKeys.has(key)) {
+      seenKeys.add(key);
+      out.push(p);
+    }
+  };
+  const methodFns = ['isMethod', 'normalizeMethod', 'isForbiddenMethod', 'isCorsSafelistedMethod'];
+  const noCorsFns = [
+    'isNoCorsSafelistedRequestHeader',
+    'corsSafelistedRequestHeaderFailure',
+    'isCorsSafelistedRequestHeader',
+  ];
+  for (const table of [
+    'fetch-methods',
+    'fetch-header-syntax',
+    'fetch-header-classes',
+    'fetch-safelisted-request-headers',
+    'fetch-safelist-profiles',
+  ]) {
+    for (const c of loadTable(table, 'fetch-primitive').cases) {
+      const [a0, a1] = expandFetchValue(c.args) as unknown[];
+      const id = `${table}/${c.id}`;
+      if (methodFns.includes(c.fn)) add({ id, kind: 'method', method: a0 as string });
+      else if (c.fn === 'isHeaderName') add({ id, kind: 'append', name: a0 as string, value: 'v' });
+      else if (c.fn === 'isHeaderValue' || c.fn === 'normalizeHeaderValue') {
+        add({ id, kind: 'append', name: 'x-test', value: a0 as string });
+      } else if (c.fn === 'isForbiddenRequestHeader') {
+        add({ id, kind: 'keep', name: a0 as string, value: a1 as string });
+      } else if (noCorsFns.includes(c.fn) && typeof a0 === 'string' && typeof a1 === 'string') {
+        add({ id, kind: 'no-cors', name: a0, value: a1 });
+      }
+    }
+  }
+  return out;
+}
+
+/** What the Fetch API in a browser with this profile does for the probe, by our primitives. */
+function apiExpected(p: ApiProbe, profile: SafelistProfile): ApiResult {
+  if (p.kind === 'method') {
+    // new Request(): not a method, or a forbidden method, throws; else the method is normalized.
+    return isMethod(p.method) && !isForbiddenMethod(p.method) ? normalizeMethod(p.method) : null;
+  }
+  // Headers#append normalizes the value, then throws unless name and value are valid.
+  const value = normalizeHeaderValue(p.value);
+  if (!isHeaderName(p.name) || !isHeaderValue(value)) return null;
+  if (p.kind === 'append') return value;
+  if (p.kind === 'keep') return !isForbiddenRequestHeader(p.name, value, profile);
+  return isNoCorsSafelistedRequestHeader(p.name, value, profile);
+}
+
+const probes = apiProbes();
+
 async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -107,6 +178,7 @@ function browserSuite(browserName: BrowserName): void {
     let browser: Browser | undefined;
     let page: Page;
     const results = new Map<string, Seen | 'not-sent'>();
+    const apiResults = new Map<string, ApiResult>();
 
     beforeAll(async () => {
       browser = await puppeteer.launch(
@@ -141,6 +213,30 @@ function browserSuite(browserName: BrowserName): void {
         cases.map(({ id, headers }) => ({ id, headers })),
       );
       for (const c of cases) results.set(c.id, servers.seen.get(prefix + c.id) ?? 'not-sent');
+      const api = await page.evaluate((list: ApiProbe[]) => {
+        const url = 'http://127.0.0.1:1/';
+        const out: Record<string, string | boolean | null> = {};
+        for (const p of list) {
+          try {
+            if (p.kind === 'method') {
+              out[p.id] = new Request(url, { method: p.method }).method;
+            } else if (p.kind === 'append') {
+              const h = new Headers();
+              h.append(p.name, p.value);
+              out[p.id] = h.get(p.name);
+            } else {
+              const init: RequestInit = { method: 'POST', headers: [[p.name, p.value]] };
+              if (p.kind === 'no-cors') init.mode = 'no-cors';
+              out[p.id] = new Request(url, init).headers.has(p.name);
+            }
+          } catch {
+            out[p.id] = null;
+          }
+        }
+        return out;
+      }, probes);
+      for (const [id, r] of Object.entries(api)) apiResults.set(id, r);
+
       if (process.env.ORACLE_DUMP) {
         for (const c of cases) {
           const o = results.get(c.id);
@@ -158,6 +254,10 @@ function browserSuite(browserName: BrowserName): void {
 
     it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
       expect(results.get(c.id)).toEqual(expected(c.headers, browserName));
+    });
+
+    it.each(probes.map((p) => [`api ${p.kind} ${p.id}`, p] as const))('%s', (_id, p) => {
+      expect(apiResults.get(p.id)).toEqual(apiExpected(p, browserName));
     });
 
     it('departs from the spec in some cases (the profile matters)', () => {

@@ -56,6 +56,7 @@ export {
   corsSafelistedRequestHeaderFailure,
   corsUnsafeRequestHeaderNames,
   corsUnsafeRequestHeaderNamesDetailed,
+  type FetchProfile,
   FORBIDDEN_REQUEST_HEADER_NAMES,
   isCorsNonWildcardRequestHeaderName,
   isCorsSafelistedRequestHeader,

@@ -43,11 +43,13 @@ export type SafelistFailure =
   | 'client-hint-value';
 
 /**
- * Whose rules to apply. `spec` is the Fetch Standard. `chromium` and `firefox` are what Chromium 156
+ * Whose rules to apply (safelist, forbidden headers). `spec` is the Fetch Standard. `chromium` and `firefox` are what Chromium 156
  * and Firefox ESR 153 were observed to do (src/_fetch/browser-oracle.test.ts checks them against the
  * real browsers); `webkit` is not observed here and follows the spec.
  */
-export type SafelistProfile = 'spec' | 'chromium' | 'firefox' | 'webkit';
+export type FetchProfile = 'spec' | 'chromium' | 'firefox' | 'webkit';
+/** The profile type under the name the safelist functions were first published with. */
+export type SafelistProfile = FetchProfile;
 
 /**
  * Client-hint and network-information headers Chromium still safelists (the spec dropped them),
@@ -369,11 +371,15 @@ export function isNoCorsSafelistedRequestHeaderName(name: string): boolean {
  * Whether (name, value) is a no-CORS-safelisted request-header.
  * https://fetch.spec.whatwg.org/#no-cors-safelisted-request-header
  */
-export function isNoCorsSafelistedRequestHeader(name: string, value: string): boolean {
+export function isNoCorsSafelistedRequestHeader(
+  name: string,
+  value: string,
+  profile: SafelistProfile = 'spec',
+): boolean {
   // 1. If name is not a no-CORS-safelisted request-header name, then return false.
   if (!isNoCorsSafelistedRequestHeaderName(name)) return false;
   // 2. Return whether (name, value) is a CORS-safelisted request-header.
-  return isCorsSafelistedRequestHeader(name, value);
+  return isCorsSafelistedRequestHeader(name, value, profile);
 }
 
 /** The names that make a request header forbidden whatever its value, lower-case. */
@@ -410,13 +416,20 @@ export const METHOD_OVERRIDE_HEADER_NAMES: ReadonlySet<string> = new Set([
 
 /**
  * Whether (name, value) is a forbidden request-header: one the user agent keeps control of and
- * script may not set. To ask about a name alone, pass an empty value.
+ * script may not set (a `Request` drops it silently). To ask about a name alone, pass an empty
+ * value. Profile `chromium` also forbids `User-Agent`, as Chromium 156 does.
  * https://fetch.spec.whatwg.org/#forbidden-request-header
  */
-export function isForbiddenRequestHeader(name: string, value: string): boolean {
+export function isForbiddenRequestHeader(
+  name: string,
+  value: string,
+  profile: FetchProfile = 'spec',
+): boolean {
   const lower = byteLowercase(name);
   // 1. If name is a byte-case-insensitive match for one of the listed names, then return true.
   if (FORBIDDEN_REQUEST_HEADER_NAMES.has(lower)) return true;
+  // chromium: `User-Agent` is still forbidden (the spec allows script to set it).
+  if (profile === 'chromium' && lower === 'user-agent') return true;
   // 2. If name when byte-lowercased starts with `proxy-` or `sec-`, then return true.
   if (lower.startsWith('proxy-') || lower.startsWith('sec-')) return true;
   // 3. If name is a byte-case-insensitive match for `X-HTTP-Method`, `X-HTTP-Method-Override`, or
