@@ -11,9 +11,13 @@
  *
  * With a browser missing, its suite fails under CI=true and is skipped (reason printed) elsewhere.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
@@ -22,7 +26,14 @@ import { browserPath, browserSuitePolicy } from '../../test/browsers/harness/ava
 import { CHROMIUM_ARGS } from '../../test/browsers/harness/chromium.js';
 import { FIREFOX_PREFS } from '../../test/browsers/harness/firefox.js';
 import { loadTables } from '../../test/fixtures/schema.js';
-import { createOriginMatcher, parseOrigin, parseOriginHeader, serializeOrigin } from './index.js';
+import {
+  createOriginMatcher,
+  isSameOrigin,
+  isSameSite,
+  parseOrigin,
+  parseOriginHeader,
+  serializeOrigin,
+} from './index.js';
 
 type BrowserName = 'chromium' | 'firefox';
 
@@ -32,15 +43,73 @@ interface Driver {
   close(): Promise<void>;
 }
 
+/**
+ * The harness's Chromium flags, but every host name resolves to 127.0.0.1 (as Firefox's prefs
+ * already do) and the throwaway self-signed certificate of the https servers is accepted.
+ */
+const CHROMIUM_LOOPBACK_ARGS = [
+  ...CHROMIUM_ARGS.filter((a) => !a.startsWith('--host-resolver-rules=')),
+  '--host-resolver-rules=MAP * 127.0.0.1',
+  '--ignore-certificate-errors',
+];
+
+/** A throwaway self-signed certificate (openssl), made for this run only. */
+function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'crossorigin-origin-cert-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-subj',
+        '/CN=loopback',
+      ].concat(['-days', '2', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]),
+      { stdio: 'ignore', timeout: 30_000 },
+    );
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const opensslPresent = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
+if (!opensslPresent && process.env.CI !== 'true') {
+  process.stderr.write(
+    '[crossorigin origin browser tests] SKIPPING the Sec-Fetch-Site site table: no openssl binary\n',
+  );
+}
+
+interface SiteBrowserCase {
+  id: string;
+  description: string;
+  page: string;
+  target: string;
+  expect: { secFetchSite: 'same-origin' | 'same-site' | 'cross-site' };
+}
+
+const siteCases = (
+  JSON.parse(
+    readFileSync(new URL('../../test/fixtures/origin-site-browser.json', import.meta.url), 'utf8'),
+  ) as {
+    cases: SiteBrowserCase[];
+  }
+).cases;
+
 async function launch(browser: BrowserName): Promise<Driver> {
   if (browser === 'chromium') {
     const b = await chromium.launch({
       executablePath: browserPath('chromium'),
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: CHROMIUM_LOOPBACK_ARGS,
       timeout: 60_000,
     });
-    const page = await (await b.newContext()).newPage();
+    const page = await (await b.newContext({ ignoreHTTPSErrors: true })).newPage();
     return {
       goto: async (url) => {
         await page.goto(url, { waitUntil: 'load' });
@@ -54,6 +123,7 @@ async function launch(browser: BrowserName): Promise<Driver> {
     executablePath: browserPath('firefox'),
     headless: true,
     extraPrefsFirefox: FIREFOX_PREFS,
+    acceptInsecureCerts: true,
     timeout: 60_000,
     protocolTimeout: 60_000,
   });
@@ -145,11 +215,11 @@ function listen(server: Server, host: string, port = 0): Promise<number> {
  * One port on both loopbacks (127.0.0.1 and ::1): Firefox's `network.dns.forceResolve` sends even
  * IPv6 literals to 127.0.0.1, and `localhost` may resolve to either. Retries when the port is taken.
  */
-async function listenDual(handler: typeof pageHandler): Promise<{ servers: Server[]; port: number }> {
+async function listenDual(make: () => Server): Promise<{ servers: Server[]; port: number }> {
   for (let attempt = 0; ; attempt++) {
-    const v6 = createServer(handler);
+    const v6 = make();
     const port = await listen(v6, '::1', 0);
-    const v4 = createServer(handler);
+    const v4 = make();
     try {
       await listen(v4, '127.0.0.1', port);
       return { servers: [v4, v6], port };
@@ -168,8 +238,13 @@ function close(server: Server | undefined): Promise<void> {
   });
 }
 
-const pageHandler = (_req: IncomingMessage, res: ServerResponse) => {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+/** Request headers seen by the page servers, by the `id` query parameter. */
+const seenByPages = new Map<string, IncomingMessage['headers']>();
+
+const pageHandler = (req: IncomingMessage, res: ServerResponse) => {
+  const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id');
+  if (id !== null) seenByPages.set(id, req.headers);
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'access-control-allow-origin': '*' });
   res.end('<!doctype html><meta charset="utf-8"><title>origin</title><body></body>');
 };
 
@@ -181,13 +256,21 @@ for (const browser of ['chromium', 'firefox'] as const) {
     let sink: Sink | undefined;
     let p4 = 0;
     let p6 = 0;
+    /** The https page servers' port (both loopbacks). */
+    let ps = 0;
 
     beforeAll(async () => {
       if (!policy.run) throw new Error(`CI=true and ${policy.reason}`);
-      const dual = await listenDual(pageHandler);
+      const dual = await listenDual(() => createServer(pageHandler));
       pageServers = dual.servers;
       p4 = dual.port;
       p6 = dual.port;
+      if (opensslPresent) {
+        const tls = selfSignedCertificate();
+        const secure = await listenDual(() => createHttpsServer(tls, pageHandler));
+        pageServers.push(...secure.servers);
+        ps = secure.port;
+      }
       const seen = new Map<string, string | undefined>();
       const s = createServer((req, res) => {
         const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
@@ -282,5 +365,35 @@ for (const browser of ['chromium', 'firefox'] as const) {
       // Listing origins never admits the opaque origin.
       expect(createOriginMatcher([`http://127.0.0.1:${p4}`]).matches('null')).toBe(false);
     });
+
+    it.runIf(opensslPresent || process.env.CI === 'true')(
+      'Sec-Fetch-Site agrees with isSameOrigin / isSameSite on the site table',
+      async () => {
+        if (!opensslPresent) throw new Error('CI=true and no openssl binary to make the test certificate');
+        const d = driver!;
+        const fill = (u: string) => u.replace('{https}', String(ps)).replace('{http}', String(p4));
+        const wrong: string[] = [];
+        for (const c of siteCases) {
+          const page = fill(c.page);
+          const target = fill(c.target);
+          const a = parseOrigin(page);
+          const b = parseOrigin(target);
+          const ours = isSameOrigin(a, b) ? 'same-origin' : isSameSite(a, b) ? 'same-site' : 'cross-site';
+          expect(ours, `${c.id}: ours`).toBe(c.expect.secFetchSite);
+          const id = `${browser}-site-${c.id}`;
+          await d.goto(page);
+          const sep = target.includes('?') ? '&' : '?';
+          const status = await d.evaluate<string>(
+            `fetch(${JSON.stringify(`${target}${sep}id=${id}`)}).then((r) => String(r.status), (e) => 'ERR ' + e)`,
+          );
+          const header = seenByPages.get(id)?.['sec-fetch-site'];
+          if (status !== '200' || header !== c.expect.secFetchSite) {
+            wrong.push(`${c.id}: ${page} -> ${target}: fetch ${status}, Sec-Fetch-Site ${header}`);
+          }
+        }
+        expect(wrong).toEqual([]);
+      },
+      60_000,
+    );
   });
 }
