@@ -42,63 +42,100 @@ export class NodeRequestView implements RequestView {
 }
 
 const kVary = Symbol('crossorigin.vary');
-const kSetHeader = Symbol('crossorigin.setHeader');
-const kAppendHeader = Symbol('crossorigin.appendHeader');
+
+/** What a response whose decision had Vary names remembers, to merge them again at writeHead. */
+interface VaryState {
+  /** The names our decisions added. */
+  names: string[];
+  /** The Vary value we last set (when the header still equals it, nothing needs merging). */
+  value: string;
+  /** The response's own writeHead. */
+  writeHead: ServerResponse['writeHead'];
+}
 
 interface VaryKeepingResponse extends ServerResponse {
-  [kVary]?: string[];
-  [kSetHeader]?: ServerResponse['setHeader'];
-  [kAppendHeader]?: ServerResponse['appendHeader'];
+  [kVary]?: VaryState;
 }
 
 function isVary(name: string): boolean {
   return name.length === 4 && name.toLowerCase() === 'vary';
 }
 
-// Installed on a response whose decision had Vary names: a later `setHeader('Vary', …)` (directly,
-// through Express's res.set/res.vary, or through writeHead(status, { vary })) keeps our names.
-function setHeaderKeepingVary(
-  this: VaryKeepingResponse,
-  name: string,
-  value: number | string | readonly string[],
-): ServerResponse {
-  const original = this[kSetHeader]!;
-  if (typeof name === 'string' && isVary(name) && this[kVary]) {
-    return original.call(this, name, mergeVary(value as string | readonly string[], this[kVary]));
+type HeaderArg = Record<string, OutgoingHttpHeader | undefined> | (string | string[])[] | undefined;
+
+/** Headers passed to writeHead with their Vary merged (a copy), or null when they carry no Vary. */
+function mergeVaryInto(headers: HeaderArg, names: readonly string[]): HeaderArg | null {
+  if (headers === undefined || headers === null || typeof headers !== 'object') return null;
+  if (Array.isArray(headers)) {
+    // Flat [name, value, name, value, …]: fold every Vary line into one, merged.
+    const lines: (string | string[])[] = [];
+    const rest: (string | string[])[] = [];
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      const name = headers[i];
+      if (typeof name === 'string' && isVary(name)) lines.push(headers[i + 1]!);
+      else rest.push(headers[i]!, headers[i + 1]!);
+    }
+    if (lines.length === 0) return null;
+    rest.push('vary', mergeVary(lines.flat(), names));
+    return rest;
   }
-  return original.call(this, name, value);
+  let key: string | undefined;
+  for (const k of Object.keys(headers)) if (isVary(k)) key = k;
+  if (key === undefined) return null;
+  const copy: Record<string, OutgoingHttpHeader | undefined> = { ...headers };
+  copy[key] = mergeVary(headers[key] as string | string[] | number | undefined, names);
+  return copy;
 }
 
-// writeHead(status, [name, value, …]) and appendHeader go through appendHeader: fold into one line.
-function appendHeaderKeepingVary(
+// Installed on a response whose decision had Vary names. Every way of sending headers ends here
+// (res.end and res.write call writeHead implicitly), so whatever the application did to Vary in the
+// meantime (setHeader, Express's res.set/res.vary/res.append, removeHeader, or a Vary passed to
+// writeHead itself) is merged with our names exactly once, just before the headers go out.
+function writeHeadKeepingVary(
   this: VaryKeepingResponse,
-  name: string,
-  value: string | readonly string[],
+  statusCode: number,
+  reason?: unknown,
+  headers?: unknown,
 ): ServerResponse {
-  const original = this[kAppendHeader]!;
-  if (typeof name === 'string' && isVary(name) && this[kVary]) {
-    const existing = this.getHeader('vary');
-    const lines: string[] = [];
-    if (existing !== undefined) lines.push(...(Array.isArray(existing) ? existing : [String(existing)]));
-    lines.push(...(Array.isArray(value) ? value : [String(value)]));
-    return this[kSetHeader]!.call(this, 'vary', mergeVary(lines, this[kVary]));
+  const state = this[kVary]!;
+  if (!this.headersSent) {
+    const explicit = typeof reason === 'string' ? headers : reason;
+    const merged = explicit === undefined ? null : mergeVaryInto(explicit as HeaderArg, state.names);
+    if (merged !== null) {
+      if (typeof reason === 'string') headers = merged;
+      else reason = merged;
+      if (this.hasHeader('vary')) this.removeHeader('vary');
+    } else {
+      const current = this.getHeader('vary');
+      if (current !== state.value) this.setHeader('vary', mergeVary(current, state.names));
+    }
   }
-  return original.call(this, name, value);
+  return (state.writeHead as (s: number, r?: unknown, h?: unknown) => ServerResponse).call(
+    this,
+    statusCode,
+    reason,
+    headers,
+  );
 }
 
-function keepVary(res: VaryKeepingResponse, names: readonly string[]): void {
-  const kept = res[kVary];
-  if (kept) {
-    for (const n of names) if (!kept.includes(n)) kept.push(n);
+/** The Vary value for `names` over an existing value (fast path: nothing there yet). */
+function varyValue(existing: OutgoingHttpHeader | undefined, names: readonly string[]): string {
+  if (existing === undefined && names.length === 1) return names[0]!;
+  return mergeVary(existing, names);
+}
+
+function keepVary(res: VaryKeepingResponse, names: readonly string[], value: string): void {
+  const state = res[kVary];
+  if (state) {
+    // A second middleware (CORS then CSRF) on the same response: copy, then add.
+    const all = [...state.names];
+    for (const n of names) if (!all.includes(n)) all.push(n);
+    state.names = all;
+    state.value = value;
     return;
   }
-  res[kVary] = [...names];
-  res[kSetHeader] = res.setHeader;
-  res.setHeader = setHeaderKeepingVary as ServerResponse['setHeader'];
-  if (typeof res.appendHeader === 'function') {
-    res[kAppendHeader] = res.appendHeader;
-    res.appendHeader = appendHeaderKeepingVary as ServerResponse['appendHeader'];
-  }
+  res[kVary] = { names: names as string[], value, writeHead: res.writeHead };
+  res.writeHead = writeHeadKeepingVary as ServerResponse['writeHead'];
 }
 
 /**
@@ -109,8 +146,9 @@ function apply(res: ServerResponse, d: HttpDecision): boolean {
   if (res.headersSent) throw new Error('crossorigin: headers already sent; the middleware ran too late');
   for (const [name, value] of d.headers) res.setHeader(name, value);
   if (d.vary.length > 0) {
-    res.setHeader('vary', mergeVary(res.getHeader('vary') as OutgoingHttpHeader | undefined, d.vary));
-    keepVary(res, d.vary);
+    const value = varyValue(res.getHeader('vary'), d.vary);
+    res.setHeader('vary', value);
+    if (!d.end) keepVary(res, d.vary, value);
   }
   if (!d.end) return false;
   const status = endStatus(d);

@@ -1,0 +1,182 @@
+/**
+ * `npm run bench -- http`: end-to-end requests per second on node:http, loopback, with autocannon.
+ *
+ * Three servers answer the same allowed actual request (GET with `Origin: https://app.example`)
+ * with a 5-byte body: a bare handler, the same handler behind `crossorigin/node`'s `corsMiddleware`,
+ * and behind the `cors` package configured equivalently (`origin: 'https://app.example'`). The
+ * servers run in a child process (so the load generator does not share its event loop); autocannon
+ * drives one server at a time for a fixed duration, in interleaved rounds with a rotating order, and
+ * the median requests/s of the rounds is reported with the ratios measured in the same run.
+ *
+ * Run it as `npm run bench -- http`. Environment: `HTTP_BENCH_SECONDS` (default 3),
+ * `HTTP_BENCH_ROUNDS` (default 9), `HTTP_BENCH_CONNECTIONS` (default 8).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import cors from 'cors';
+import { corsMiddleware } from '../src/adapters/node.js';
+import { machineLine } from './lib.js';
+
+const ORIGIN = 'https://app.example';
+const VARIANTS = ['bare', 'crossorigin', 'cors'] as const;
+type Variant = (typeof VARIANTS)[number];
+
+function handler(_req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('content-type', 'text/plain');
+  res.end('hello');
+}
+
+/** Child-process mode: start the three servers and print their ports as one JSON line. */
+async function serve(): Promise<void> {
+  const ours = corsMiddleware({ origins: [ORIGIN] });
+  const theirs = cors({ origin: ORIGIN });
+  const servers: Record<Variant, Server> = {
+    bare: createServer(handler),
+    crossorigin: createServer((req, res) => ours(req, res, () => handler(req, res))),
+    cors: createServer((req, res) => theirs(req, res, () => handler(req, res))),
+  };
+  const ports: Record<string, number> = {};
+  // Control port: the process's CPU time so far, to derive CPU microseconds per request.
+  const control = createServer((_req, res) => res.end(JSON.stringify(process.cpuUsage())));
+  await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
+  ports.control = (control.address() as AddressInfo).port;
+  for (const v of VARIANTS) {
+    await new Promise<void>((r) => servers[v].listen(0, '127.0.0.1', r));
+    ports[v] = (servers[v].address() as AddressInfo).port;
+  }
+  process.stdout.write(`${JSON.stringify(ports)}\n`);
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+function startChild(): Promise<{ child: ChildProcess; ports: Record<Variant | 'control', number> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('bench servers did not start within 30 s')), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split('\n')[0];
+      if (buf.includes('\n') && line) {
+        clearTimeout(timer);
+        resolve({ child, ports: JSON.parse(line) as Record<Variant | 'control', number> });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
+  });
+}
+
+async function cpuMicros(controlPort: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${controlPort}/`);
+  const u = (await res.json()) as { user: number; system: number };
+  return u.user + u.system;
+}
+
+interface Sample {
+  rps: number;
+  /** Server-process CPU microseconds per request during the run. */
+  cpuPerReq: number;
+  errors: number;
+}
+
+async function load(
+  port: number,
+  controlPort: number,
+  seconds: number,
+  connections: number,
+): Promise<Sample> {
+  const cpu0 = await cpuMicros(controlPort);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/`,
+    connections,
+    duration: seconds,
+    headers: { origin: ORIGIN },
+  });
+  const cpu1 = await cpuMicros(controlPort);
+  const total = result.requests.total || 1;
+  return {
+    rps: result.requests.average,
+    cpuPerReq: (cpu1 - cpu0) / total,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+/** One request to check the server answers what we claim to measure. */
+async function check(port: number): Promise<string | null> {
+  const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { origin: ORIGIN } });
+  await res.text();
+  return res.headers.get('access-control-allow-origin');
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export default async function run(): Promise<string> {
+  const seconds = Number(process.env.HTTP_BENCH_SECONDS ?? 3);
+  const rounds = Number(process.env.HTTP_BENCH_ROUNDS ?? 9);
+  const connections = Number(process.env.HTTP_BENCH_CONNECTIONS ?? 8);
+  const { child, ports } = await startChild();
+  try {
+    const acao = {
+      bare: await check(ports.bare),
+      crossorigin: await check(ports.crossorigin),
+      cors: await check(ports.cors),
+    };
+    if (acao.bare !== null || acao.crossorigin !== ORIGIN || acao.cors !== ORIGIN) {
+      throw new Error(`servers do not answer as expected: ${JSON.stringify(acao)}`);
+    }
+    for (const v of VARIANTS) await load(ports[v], ports.control, 1, connections); // warm up
+    const samples: Record<Variant, Sample[]> = { bare: [], crossorigin: [], cors: [] };
+    let errors = 0;
+    for (let r = 0; r < rounds; r++) {
+      const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]!);
+      for (const v of order) {
+        const sample = await load(ports[v], ports.control, seconds, connections);
+        samples[v].push(sample);
+        errors += sample.errors;
+        console.error(
+          `bench http: round ${r + 1}/${rounds} ${v}: ${Math.round(sample.rps)} req/s, ${sample.cpuPerReq.toFixed(2)} µs CPU/req`,
+        );
+      }
+    }
+    const rps = (v: Variant) => median(samples[v].map((x) => x.rps));
+    const cpu = (v: Variant) => median(samples[v].map((x) => x.cpuPerReq));
+    // Per-round ratios of adjacent runs (same round), then their median: robust to load drift.
+    const roundRatio = (a: Variant, b: Variant) =>
+      median(samples[a].map((x, i) => x.rps / samples[b][i]!.rps));
+    const label = (v: Variant) =>
+      v === 'crossorigin'
+        ? '`crossorigin/node` corsMiddleware'
+        : v === 'cors'
+          ? '`cors` package'
+          : 'bare handler';
+    const row = (v: Variant) =>
+      `| ${label(v)} | ${Math.round(rps(v)).toLocaleString('en-US')} | ${(rps(v) / rps('bare')).toFixed(3)} | ${cpu(v).toFixed(2)} | ${(cpu('bare') / cpu(v)).toFixed(3)} |`;
+    return [
+      '## HTTP end to end: requests per second on node:http',
+      '',
+      'Command: `npm run bench -- http`',
+      '',
+      `${machineLine()}. autocannon on 127.0.0.1, ${connections} connections, ${seconds} s per run, ${rounds} interleaved rounds (rotating order) after a 1 s warm-up each; servers in a separate process. Request: \`GET /\` with \`Origin: ${ORIGIN}\` (an allowed actual request); every server answers 200 \`hello\`; ours and \`cors\` add \`Access-Control-Allow-Origin\` and \`Vary: Origin\`. Errors or non-2xx during the runs: ${errors}. Throughput on this shared 2-core machine drifts with other load, so two robust figures are given beside it: the median of per-round ratios (adjacent runs), and the server process's CPU time per request (user + system, from \`process.cpuUsage()\`), which does not depend on how much CPU the machine gave us.`,
+      '',
+      '| server | median req/s | req/s ratio vs bare | server CPU µs/request | CPU efficiency vs bare |',
+      '|---|---:|---:|---:|---:|',
+      row('bare'),
+      row('crossorigin'),
+      row('cors'),
+      '',
+      `Ratios in this run: ours / bare = **${roundRatio('crossorigin', 'bare').toFixed(3)}** req/s (median of per-round ratios; target >= 0.97), **${(cpu('bare') / cpu('crossorigin')).toFixed(3)}** by CPU per request; ours / \`cors\` = **${roundRatio('crossorigin', 'cors').toFixed(3)}** req/s, **${(cpu('cors') / cpu('crossorigin')).toFixed(3)}** by CPU per request (target >= 1.0).`,
+    ].join('\n');
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+if (process.argv.includes('--serve')) await serve();
