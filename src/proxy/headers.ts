@@ -19,7 +19,7 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
 
 /** Names listed in a Connection header value (lower-case). */
 export function connectionListed(value: string | string[] | undefined | null): Set<string> | null {
-  if (value == null) return null;
+  if (value == null || value === 'keep-alive' || value === 'close') return null;
   const text = Array.isArray(value) ? value.join(',') : value;
   const out = new Set<string>();
   for (const part of text.split(',')) {

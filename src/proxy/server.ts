@@ -130,7 +130,8 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
     const { req, res } = ex;
     // The CORS policy first (it is cheap and pure), so that every answer, refusals included,
     // carries its headers and the page can read the explanation. The proxy never decides CORS.
-    const decision = await decideCors(config.cors, req);
+    const pending = decideCors(config.cors, req);
+    const decision = pending instanceof Promise ? await pending : pending;
     ex.cors = decision;
     // Rate limits: before any target work.
     if (store) await checkRate(req);
@@ -203,13 +204,8 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
     // Body size: refuse early when declared, count when chunked.
     const declared = req.headers['content-length'];
     const chunked = req.headers['transfer-encoding'] !== undefined;
-    if (declared !== undefined && Number(declared) > limits.maxBodyBytes) {
-      throw new ProxyFailure(
-        413,
-        'body-too-large',
-        `the request body is larger than ${limits.maxBodyBytes} bytes`,
-      );
-    }
+    if (declared !== undefined && Number(declared) > limits.maxBodyBytes)
+      throw bodyTooLarge(limits.maxBodyBytes);
     if (!inflight.tryAcquire()) {
       throw new ProxyFailure(
         503,
@@ -217,13 +213,6 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
         'too many upstream requests in flight; retry shortly',
       );
     }
-    let released = false;
-    const release = () => {
-      if (!released) {
-        released = true;
-        inflight.release();
-      }
-    };
     const originMode: OriginMode = route ? route.originMode : (config.open?.originMode ?? 'remove');
     const headers = upstreamRequestHeaders(
       req.rawHeaders,
@@ -238,22 +227,14 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
     );
     headers.push('host', target.host);
     let body: Dispatcher.DispatchOptions['body'] = null;
-    let tooLarge = false;
     if (chunked) {
       let seen = 0;
+      const max = limits.maxBodyBytes;
       const limiter = new Transform({
         transform(chunk: Buffer, _enc, cb) {
           seen += chunk.length;
-          if (seen > limits.maxBodyBytes) {
-            tooLarge = true;
-            cb(
-              new ProxyFailure(
-                413,
-                'body-too-large',
-                `the request body is larger than ${limits.maxBodyBytes} bytes`,
-              ),
-            );
-          } else cb(null, chunk);
+          if (seen > max) cb(bodyTooLarge(max));
+          else cb(null, chunk);
         },
       });
       pipeline(req, limiter, () => {});
@@ -261,87 +242,153 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
     } else if (declared !== undefined && declared !== '0') {
       body = req;
     }
-    const ac = new AbortController();
-    const timer = setTimeout(
-      () =>
-        ac.abort(
-          new ProxyFailure(
-            504,
-            'upstream-timeout',
-            `the upstream exchange took longer than ${limits.totalTimeoutMs} ms`,
-          ),
-        ),
-      limits.totalTimeoutMs,
-    );
-    res.once('close', () => {
-      clearTimeout(timer);
-      release();
-      if (!res.writableFinished) ac.abort();
-    });
     const agent = route ? fixedAgent : openAgent!;
-    try {
-      await agent.stream(
+    await new Promise<void>((resolve, reject) => {
+      const handler = new ForwardHandler(ex, target, route, limits.totalTimeoutMs, (err) => {
+        inflight.release();
+        if (err) reject(err);
+        else resolve();
+      });
+      agent.dispatch(
         {
           origin: target.origin,
           path: target.path,
           method: req.method as Dispatcher.HttpMethod,
           headers,
           body,
-          signal: ac.signal,
         },
-        ({ statusCode, headers: upstream }) => {
-          writeUpstreamHead(
-            ex,
-            statusCode,
-            upstream as Record<string, string | string[] | undefined>,
-            target,
-            route,
-          );
-          return res;
-        },
+        handler as unknown as Dispatcher.DispatchHandler,
       );
-    } catch (err) {
-      if (tooLarge)
-        throw new ProxyFailure(
-          413,
-          'body-too-large',
-          `the request body is larger than ${limits.maxBodyBytes} bytes`,
-        );
-      if (ac.signal.aborted && ac.signal.reason instanceof ProxyFailure) throw ac.signal.reason;
-      throw err;
-    } finally {
-      clearTimeout(timer);
-      release();
-    }
+    });
   }
 
-  /** Writes the upstream's status and rewritten headers. Throws ProxyFailure to refuse a redirect. */
-  function writeUpstreamHead(
-    ex: Exchange,
-    status: number,
-    upstream: Record<string, string | string[] | undefined>,
-    target: CheckedTarget,
-    route: CompiledRoute | null,
-  ): void {
-    const out: Record<string, string | string[]> = {};
-    const listed = connectionListed(upstream.connection);
-    const cookies = route?.cookies ?? false;
-    for (const name in upstream) {
-      const value = upstream[name];
-      if (value === undefined) continue;
-      if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
-      if (isCorsResponseHeader(name)) continue;
-      if (name === 'set-cookie' && !cookies) continue;
-      if (name === 'location' && status >= 300 && status < 400) {
-        out.location = rewriteLocation(String(Array.isArray(value) ? value[0] : value), target, route);
-        continue;
-      }
-      out[name] = value;
+  /**
+   * Streams one upstream exchange into the client's response, with undici's handler interface
+   * (no intermediate stream: a chunk goes from the upstream socket to `res.write`, and a full
+   * `res` pauses the upstream until 'drain'). Owns the exchange's total timeout and aborts the
+   * upstream when the client goes away.
+   */
+  class ForwardHandler {
+    private abortUpstream: ((reason?: Error) => void) | null = null;
+    private failure: Error | null = null;
+    private finished = false;
+    private readonly timer: NodeJS.Timeout;
+    private readonly onClientClose: () => void;
+
+    constructor(
+      private readonly ex: Exchange,
+      private readonly target: CheckedTarget,
+      private readonly route: CompiledRoute | null,
+      totalTimeoutMs: number,
+      private readonly done: (err: Error | null) => void,
+    ) {
+      this.timer = setTimeout(() => {
+        this.abort(
+          new ProxyFailure(
+            504,
+            'upstream-timeout',
+            `the upstream exchange took longer than ${totalTimeoutMs} ms`,
+          ),
+        );
+      }, totalTimeoutMs);
+      this.onClientClose = () => {
+        if (!ex.res.writableFinished) this.abort(new Error('client closed the connection'));
+      };
+      ex.res.once('close', this.onClientClose);
     }
-    const cors = ex.cors ?? NO_DECISION;
-    for (const [name, value] of cors.headers) out[name] = value;
-    if (cors.vary.length > 0) out.vary = mergeVary(upstream.vary ?? null, cors.vary);
-    ex.res.writeHead(status, out);
+
+    private abort(reason: Error): void {
+      if (this.finished) return;
+      this.failure ??= reason;
+      if (this.abortUpstream) this.abortUpstream(reason);
+      // Headers already sent: the only way to tell the client is to cut the connection.
+      if (this.ex.res.headersSent) this.ex.res.destroy();
+    }
+
+    private finish(err: Error | null): void {
+      if (this.finished) return;
+      this.finished = true;
+      clearTimeout(this.timer);
+      this.ex.res.off('close', this.onClientClose);
+      this.done(err);
+    }
+
+    onConnect(abort: (reason?: Error) => void): void {
+      if (this.failure) abort(this.failure);
+      else this.abortUpstream = abort;
+    }
+
+    onHeaders(statusCode: number, raw: Buffer[], resume: () => void): boolean {
+      if (statusCode < 200) return true; // 1xx interim answers are not forwarded
+      const { res } = this.ex;
+      try {
+        res.writeHead(statusCode, this.responseHeaders(statusCode, raw));
+      } catch (err) {
+        // A refused redirect: answer with the refusal instead (abort, then report it).
+        this.abort(err as Error);
+        return false;
+      }
+      res.on('drain', resume);
+      return !res.writableNeedDrain;
+    }
+
+    onData(chunk: Buffer): boolean {
+      return this.ex.res.write(chunk);
+    }
+
+    onComplete(): void {
+      this.ex.res.end();
+      this.finish(null);
+    }
+
+    onError(err: Error): void {
+      this.finish(this.failure ?? err);
+    }
+
+    /**
+     * The response head for the client, from the upstream's raw headers:
+     * 1. drop hop-by-hop headers and the names the upstream lists in Connection;
+     * 2. drop the upstream's CORS headers (the proxy's policy owns them) and Set-Cookie unless the
+     *    route forwards cookies;
+     * 3. rewrite Location of a redirect through the proxy (or refuse it);
+     * 4. add the policy's headers and merge Vary.
+     */
+    private responseHeaders(status: number, raw: Buffer[]): string[] {
+      const out: string[] = [];
+      let listed: Set<string> | null = null;
+      let vary: string | null = null;
+      const cookies = this.route?.cookies ?? false;
+      for (let i = 0; i < raw.length; i += 2) {
+        const name = raw[i]!.toString('latin1').toLowerCase();
+        const value = raw[i + 1]!.toString('latin1');
+        // 1.
+        if (HOP_BY_HOP.has(name)) {
+          if (name === 'connection') listed = connectionListed(value);
+          continue;
+        }
+        // 2.
+        if (isCorsResponseHeader(name) || (name === 'set-cookie' && !cookies)) continue;
+        if (name === 'vary') {
+          vary = vary === null ? value : `${vary}, ${value}`;
+          continue;
+        }
+        // 3.
+        if (name === 'location' && status >= 300 && status < 400) {
+          out.push('location', rewriteLocation(value, this.target, this.route));
+          continue;
+        }
+        out.push(name, value);
+      }
+      if (listed) {
+        for (let i = out.length - 2; i >= 0; i -= 2) if (listed.has(out[i]!)) out.splice(i, 2);
+      }
+      // 4.
+      const cors = this.ex.cors ?? NO_DECISION;
+      for (const [name, value] of cors.headers) out.push(name, value);
+      if (cors.vary.length > 0) out.push('vary', mergeVary(vary, cors.vary));
+      else if (vary !== null) out.push('vary', vary);
+      return out;
+    }
   }
 
   /**
@@ -563,6 +610,10 @@ interface RateFailure {
   retryAfter?: number;
 }
 
+function bodyTooLarge(max: number): ProxyFailure {
+  return new ProxyFailure(413, 'body-too-large', `the request body is larger than ${max} bytes`);
+}
+
 function rateLimited(retryAfter: number, who: string): ProxyFailure {
   const f = new ProxyFailure(
     429,
@@ -573,8 +624,8 @@ function rateLimited(retryAfter: number, who: string): ProxyFailure {
   return f;
 }
 
-/** Reads the policy's decision through the shared RequestView; a throwing policy is a 500. */
-async function decideCors(policy: HttpCore, req: http.IncomingMessage): Promise<HttpDecision> {
+/** Reads the policy's decision through the shared RequestView (synchronously when the policy can). */
+function decideCors(policy: HttpCore, req: http.IncomingMessage): HttpDecision | Promise<HttpDecision> {
   const headers = req.headers;
   const view: RequestView = {
     method: req.method ?? 'GET',
@@ -585,10 +636,15 @@ async function decideCors(policy: HttpCore, req: http.IncomingMessage): Promise<
     },
   };
   try {
-    return await policy.handle(view);
+    const d = policy.handle(view);
+    return d instanceof Promise ? d.catch(policyFailed) : d;
   } catch {
-    throw new ProxyFailure(500, 'internal-error', 'the CORS policy failed');
+    return policyFailed();
   }
+}
+
+function policyFailed(): never {
+  throw new ProxyFailure(500, 'internal-error', 'the CORS policy failed');
 }
 
 /** True when the policy's decision lets the requesting origin read the response. */

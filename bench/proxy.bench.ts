@@ -1,0 +1,204 @@
+/**
+ * `npm run bench -- proxy`: requests per second through crossorigin's proxy, cors-anywhere (npm)
+ * and a bare undici pass-through (the floor: no checks at all), same run, interleaved rounds.
+ *
+ * Every server runs in its own child process (this file, started with a ROLE); autocannon drives
+ * them from this process over loopback. The upstream answers a fixed body. Requests carry an
+ * Origin, so both CORS proxies compute CORS headers. crossorigin is measured twice: a fixed route
+ * (dev reverse proxy) and open-target mode (`/http://host/path`, cors-anywhere's shape) where the
+ * name goes through the allowlist and the connect-time SSRF check; for the bench only, the
+ * internal test seam maps the checked public address to the loopback upstream.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { machineLine } from './lib.js';
+
+const ROLE = process.env.PROXY_BENCH_ROLE;
+const ORIGIN = 'http://app.test:5173';
+const PUBLIC = '93.184.216.34';
+
+if (ROLE) await serve(ROLE);
+
+async function serve(role: string): Promise<void> {
+  // Exit normally on SIGINT so that `--cpu-prof` can write its profile.
+  process.on('SIGINT', () => process.exit(0));
+  const http = await import('node:http');
+  const upstream = process.env.PROXY_BENCH_UPSTREAM ?? '';
+  const ready = (server: import('node:http').Server) => {
+    const address = server.address();
+    process.stdout.write(`READY ${typeof address === 'object' && address ? address.port : 0}\n`);
+  };
+  if (role === 'upstream') {
+    const size = Number(process.env.PROXY_BENCH_SIZE ?? 1024);
+    const body = Buffer.alloc(size, 97);
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) });
+      res.end(body);
+    });
+    server.keepAliveTimeout = 60_000;
+    server.listen(0, '127.0.0.1', () => ready(server));
+  } else if (role === 'bare') {
+    const { Agent } = await import('undici');
+    const agent = new Agent({ keepAliveTimeout: 60_000 });
+    const server = http.createServer((req, res) => {
+      const headers: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (v !== undefined && k !== 'host' && k !== 'connection' && k !== 'keep-alive') headers[k] = v;
+      }
+      agent
+        .stream(
+          { origin: upstream, path: req.url ?? '/', method: 'GET', headers },
+          ({ statusCode, headers: h }) => {
+            res.writeHead(statusCode, h as Record<string, string>);
+            return res;
+          },
+        )
+        .catch(() => res.destroy());
+    });
+    server.listen(0, '127.0.0.1', () => ready(server));
+  } else if (role === 'cors-anywhere') {
+    const require = createRequire(import.meta.url);
+    const corsAnywhere = require('cors-anywhere') as {
+      createServer(o: Record<string, unknown>): import('node:http').Server;
+    };
+    const server = corsAnywhere.createServer({
+      originWhitelist: [ORIGIN],
+      requireHeader: [],
+      removeHeaders: [],
+    });
+    server.listen(0, '127.0.0.1', () => ready(server));
+  } else if (role === 'ours-route' || role === 'ours-open') {
+    const { listenProxy } = await import('../src/proxy/server.js');
+    const { internal } = await import('../src/proxy/internal.js');
+    const running = await listenProxy({
+      cors: { origins: [ORIGIN] },
+      routes: role === 'ours-route' ? [{ prefix: '/api', target: upstream }] : [],
+      ...(role === 'ours-open'
+        ? {
+            openTargets: { allowHosts: ['upstream.test'] },
+            resolver: async () => [{ address: PUBLIC, family: 4 as const }],
+            [internal]: { mapCheckedAddress: (a: string) => (a === PUBLIC ? '127.0.0.1' : a) },
+          }
+        : {}),
+    });
+    ready(running.server);
+  }
+}
+
+interface Child {
+  proc: ChildProcess;
+  port: number;
+}
+
+function start(role: string, env: Record<string, string> = {}): Promise<Child> {
+  const file = fileURLToPath(import.meta.url);
+  const proc = spawn(process.execPath, ['--import', 'tsx', file], {
+    env: { ...process.env, ...env, PROXY_BENCH_ROLE: role },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${role} did not start`)), 20_000);
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /READY (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, port: Number(m[1]) });
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+  });
+}
+
+interface CannonResult {
+  requests: { average: number };
+  throughput: { average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+async function cannon(url: string, seconds: number): Promise<CannonResult> {
+  const require = createRequire(import.meta.url);
+  const autocannon = require('autocannon') as (o: Record<string, unknown>) => Promise<CannonResult>;
+  return autocannon({ url, connections: 32, duration: seconds, headers: { origin: ORIGIN } });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export default async function bench(): Promise<string> {
+  const ROUNDS = Number(process.env.PROXY_BENCH_ROUNDS ?? 7);
+  const SECONDS = Number(process.env.PROXY_BENCH_SECONDS ?? 2);
+  const sections: string[] = [];
+  for (const size of [1024, 64 * 1024]) {
+    const children: Child[] = [];
+    try {
+      const up = await start('upstream', { PROXY_BENCH_SIZE: String(size) });
+      children.push(up);
+      const upstream = `http://127.0.0.1:${up.port}`;
+      const env = { PROXY_BENCH_UPSTREAM: upstream };
+      const [route, open, ca, bare] = await Promise.all([
+        start('ours-route', env),
+        start('ours-open', env),
+        start('cors-anywhere', env),
+        start('bare', env),
+      ]);
+      children.push(route, open, ca, bare);
+      const cases = [
+        { name: 'crossorigin proxy, fixed route', url: `http://127.0.0.1:${route.port}/api/data` },
+        {
+          name: 'crossorigin proxy, open target (allowlist + SSRF check)',
+          url: `http://127.0.0.1:${open.port}/http://upstream.test:${up.port}/data`,
+        },
+        { name: 'cors-anywhere 0.4.4', url: `http://127.0.0.1:${ca.port}/http://127.0.0.1:${up.port}/data` },
+        { name: 'bare undici pass-through', url: `http://127.0.0.1:${bare.port}/data` },
+      ];
+      // warm-up
+      for (const c of cases) await cannon(c.url, 1);
+      const rps: number[][] = cases.map(() => []);
+      const bad: number[] = cases.map(() => 0);
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const [i, c] of cases.entries()) {
+          const res = await cannon(c.url, SECONDS);
+          rps[i]!.push(res.requests.average);
+          bad[i]! += res.non2xx + res.errors + res.timeouts;
+        }
+      }
+      const med = rps.map(median);
+      const [ourRoute, ourOpen, corsAnywhere, bareRps] = med as [number, number, number, number];
+      const rows = cases.map(
+        (c, i) =>
+          `| ${c.name} | ${Math.round(med[i]!).toLocaleString('en-US')} | ${(med[i]! / corsAnywhere).toFixed(2)} | ${(med[i]! / bareRps).toFixed(2)} | ${bad[i]} |`,
+      );
+      sections.push(
+        [
+          `### Response body ${size >= 1024 ? `${size / 1024} KiB` : `${size} B`}`,
+          '',
+          '| server | median req/s | vs cors-anywhere | vs bare undici | non-2xx + errors |',
+          '|---|---:|---:|---:|---:|',
+          ...rows,
+          '',
+          `Ratios: fixed route ${(ourRoute / corsAnywhere).toFixed(2)}x cors-anywhere, ${(ourRoute / bareRps).toFixed(2)}x bare; open target ${(ourOpen / corsAnywhere).toFixed(2)}x cors-anywhere, ${(ourOpen / bareRps).toFixed(2)}x bare (targets: >= 2x cors-anywhere, >= 0.85x bare).`,
+        ].join('\n'),
+      );
+    } finally {
+      for (const c of children) c.proc.kill('SIGKILL');
+    }
+  }
+  return [
+    '## proxy: throughput vs cors-anywhere and a bare undici pass-through',
+    '',
+    'Command: `npm run bench -- proxy`. ' + machineLine() + '.',
+    '',
+    `Each server in its own process; autocannon (32 connections, ${SECONDS} s per run, ${ROUNDS} interleaved rounds after a 1 s warm-up each, median of rounds) over loopback, requests with an Origin header; the upstream answers a fixed body. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
+    '',
+    ...sections,
+  ].join('\n');
+}
