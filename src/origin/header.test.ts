@@ -166,6 +166,33 @@ describe('properties', () => {
     );
   });
 
+  it('accepts the serialization of every tuple origin (round trip through the header)', () => {
+    const lbl = fc.constantFrom('a', 'example', 'com', 'münchen', 'EXAMPLE', 'a_b', 'x-y', '0x7f', '1');
+    const host = fc.oneof(
+      fc.array(lbl, { minLength: 1, maxLength: 4 }).map((ls) => ls.join('.')),
+      fc.constantFrom('[::1]', '[::ffff:127.0.0.1]', '[2001:DB8::A]', '127.1', '10.0.0.1'),
+    );
+    const url = fc
+      .tuple(
+        fc.constantFrom('http', 'https', 'ws', 'wss', 'ftp', 'blob:https'),
+        host,
+        fc.constantFrom('', ':80', ':443', ':21', ':8080', ':0'),
+      )
+      .map(([s, h, p]) => `${s}://${h}${p}/path`)
+      .filter((u) => URL.canParse(u));
+    fc.assert(
+      fc.property(url, (u) => {
+        const o = parseOrigin(u);
+        if (o.type !== 'tuple') return;
+        const s = serializeOrigin(o);
+        const r = parseOriginHeader(s);
+        expect(r).toMatchObject({ ok: true, serialized: s });
+        if (r.ok) expect(r.origin).toEqual(o);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('never throws on non-string input', () => {
     fc.assert(
       fc.property(fc.anything(), (v) => {

@@ -61,6 +61,11 @@ describe('parseOrigin', () => {
       expect(() => parseOrigin(u)).toThrow(TypeError);
     },
   );
+  it('accepts a URL-like object from another realm (read through its href)', () => {
+    const foreign = { href: 'http://[0:0::1]:80/x' } as unknown as URL;
+    expect(parseOrigin(foreign)).toEqual({ type: 'tuple', scheme: 'http', host: '[::1]', port: null });
+    expect(() => parseOrigin({ href: 'not a url' } as unknown as URL)).toThrow(TypeError);
+  });
   it('throws TypeError for a non-string', () => {
     expect(() => parseOrigin(42 as unknown as string)).toThrow(TypeError);
   });

@@ -59,15 +59,18 @@ export function tupleOrigin(scheme: string, host: string, port: number | null): 
  * parseOrigin('data:text/plain,hi')           // { type: 'opaque', id: <new> }
  */
 export function parseOrigin(url: string | URL): Origin {
-  let parsed: URL;
-  if (url instanceof URL) {
-    parsed = url;
-  } else {
-    if (typeof url !== 'string') throw new TypeError('parseOrigin: expected a URL string or a URL object');
-    const u = URL.parse(url);
-    if (u === null) throw new TypeError(`parseOrigin: not a valid URL: ${JSON.stringify(url.slice(0, 200))}`);
-    parsed = u;
-  }
+  if (url instanceof URL) return urlOrigin(url);
+  // A URL object from another realm (vm context, another copy of undici) is read through its href.
+  const text =
+    typeof url === 'string'
+      ? url
+      : typeof url === 'object' && url !== null && typeof (url as { href?: unknown }).href === 'string'
+        ? (url as { href: string }).href
+        : undefined;
+  if (text === undefined) throw new TypeError('parseOrigin: expected a URL string or a URL object');
+  const parsed = URL.parse(text);
+  if (parsed === null)
+    throw new TypeError(`parseOrigin: not a valid URL: ${JSON.stringify(text.slice(0, 200))}`);
   return urlOrigin(parsed);
 }
 

@@ -7,6 +7,7 @@ import {
   type OriginPatternProblemReason,
   type ParsedOriginPattern,
   parseOrigin,
+  parseOriginHeader,
   parseOriginPattern,
   serializeOrigin,
 } from './index.js';
@@ -232,6 +233,21 @@ describe('matcher properties', () => {
     );
     // The generators must actually produce matches, or the property proves little.
     expect(hits).toBeGreaterThan(500);
+  });
+
+  it('a match is always a value parseOriginHeader accepts, denoting the same tuple origin', () => {
+    fc.assert(
+      fc.property(patternsAndCandidates, ([raw, candidates]) => {
+        const m = createOriginMatcher(validPatterns(raw));
+        for (const c of candidates) {
+          if (!m.matches(c)) continue;
+          const r = parseOriginHeader(c);
+          expect(r.ok && r.origin.type === 'tuple' && r.serialized === c, c).toBe(true);
+          if (r.ok) expect(m.matchesOrigin(r.origin)).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('matches() never throws and returns a boolean for random strings', () => {

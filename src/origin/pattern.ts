@@ -154,7 +154,7 @@ export function parseOriginPattern(pattern: string, index = 0): OriginPatternRes
     );
   }
   // Take the two wildcard positions off; what remains must be a serialized origin.
-  let hostStart = schemeEnd + 3;
+  const hostStart = schemeEnd + 3;
   const subdomains = pattern.startsWith('*.', hostStart);
   let concrete = pattern;
   if (subdomains) concrete = pattern.slice(0, hostStart) + pattern.slice(hostStart + 2);
@@ -166,7 +166,6 @@ export function parseOriginPattern(pattern: string, index = 0): OriginPatternRes
       'a wildcard may only be the whole leftmost label ("https://*.example.com") or the whole port ("http://localhost:*")',
     );
   }
-  hostStart = schemeEnd + 3;
   const r = parseSerializedTupleOrigin(concrete);
   if (!r.ok) {
     const reason = SERIALIZED_TO_PATTERN[r.problem];

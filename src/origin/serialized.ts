@@ -237,16 +237,6 @@ function fail(
   return canonical === undefined ? { ok: false, problem, detail } : { ok: false, problem, detail, canonical };
 }
 
-/**
- * The same decision as {@link parseSerializedTupleOrigin} without explaining failures: the
- * matcher's path. Includes the character scan (whitespace, controls, commas).
- */
-export function parseSerializedTupleOriginQuiet(value: string): TupleOrigin | undefined {
-  const fast = parseSerializedTupleOriginFast(value);
-  if (fast !== undefined) return fast;
-  return parseSerializedTupleOriginSlow(value);
-}
-
 /** The definition itself, by the URL parser (after the character scan). No explanation on failure. */
 export function parseSerializedTupleOriginSlow(value: string): TupleOrigin | undefined {
   if (scanOriginCharacters(value) !== undefined) return undefined;
