@@ -92,7 +92,7 @@ export class ChromiumRunner implements BrowserRunner {
       const driver: PageDriver = {
         console: log,
         pageOrigin: '',
-        consoleWaitMs: 2000,
+        consoleWaitMs: 1000,
         goto: async (url) => {
           await page.goto(url, { waitUntil: 'load' });
         },

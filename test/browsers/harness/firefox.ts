@@ -126,7 +126,7 @@ export class FirefoxRunner implements BrowserRunner {
       const driver: PageDriver = {
         console: log,
         pageOrigin: '',
-        consoleWaitMs: 2000,
+        consoleWaitMs: 1000,
         goto: async (url) => {
           await page.goto(url, { waitUntil: 'load' });
         },

@@ -67,6 +67,13 @@ function warmUp(i: number): HarnessCase {
   };
 }
 
+/** The messages of a network error: Chromium's and Firefox's fetch rejections, and XHR's error event. */
+export const NETWORK_ERRORS = new Set([
+  'Failed to fetch',
+  'NetworkError when attempting to fetch resource.',
+  'error',
+]);
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function header(list: [string, string][], name: string): string | null {
@@ -143,12 +150,14 @@ async function runOnce(
   const marker = `/c/${c.id}/`;
   const mine = () =>
     driver.console.slice(consoleStart).filter((e) => e.text.includes(marker) || e.url.includes(marker));
-  if (result.outcome === 'blocked' && driver.consoleWaitMs > 0) {
+  // A network error (not an exception thrown before sending) is when a browser logs something.
+  const networkError = result.outcome === 'blocked' && NETWORK_ERRORS.has(result.error?.message ?? '');
+  if (networkError && driver.consoleWaitMs > 0) {
     const deadline = Date.now() + driver.consoleWaitMs;
-    while (mine().length === 0 && Date.now() < deadline) await sleep(10);
+    while (mine().length === 0 && Date.now() < deadline) await sleep(5);
+    // Let companion messages (e.g. "Failed to load resource") arrive.
+    await sleep(25);
   }
-  // Let companion messages (e.g. "Failed to load resource") arrive.
-  if (driver.consoleWaitMs > 0) await sleep(result.outcome === 'blocked' ? 40 : 5);
   const requests = servers.requests(c.id).slice(logStart);
   const actual = requests.filter((q) => !q.preflight);
   return {

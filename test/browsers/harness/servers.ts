@@ -19,7 +19,10 @@
  * - anything else: 404.
  *
  * The body of an answer is `ok <caseId>` (none for HEAD, 1xx, 204, 304); `Content-Length` is added
- * when the case did not write one. No `Date` header is sent.
+ * when the case did not write one. No `Date` header is sent, and no `Keep-Alive` header (the
+ * servers keep connections open without a timeout, closed by close()): Node adds
+ * `Keep-Alive: timeout=N` otherwise, which browsers expose under `Access-Control-Expose-Headers: *`
+ * but undici's fetch does not always pass on (HEAD), a transport artefact, not CORS.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -186,7 +189,7 @@ export class CaseServers {
     const ports = { app: 0, api: 0, other: 0 } as Ports;
     let self: CaseServers | null = null;
     for (const role of ROLES) {
-      const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+      const server = createServer({ keepAliveTimeout: 0 }, (req, res) => {
         res.sendDate = false;
         if (self) self.handle(role, req, res);
         else res.writeHead(503).end();
