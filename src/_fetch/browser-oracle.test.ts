@@ -20,6 +20,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandFetchValue, loadTable } from '../../test/fixtures/schema.js';
 import {
   corsUnsafeRequestHeaderNames,
+  extractHeaderListValues,
+  type HeaderListGrammar,
+  isCorsSafelistedResponseHeaderName,
   isForbiddenMethod,
   isForbiddenRequestHeader,
   isHeaderName,
@@ -152,6 +155,42 @@ function apiExpected(p: ApiProbe, profile: SafelistProfile): ApiResult {
 
 const probes = apiProbes();
 
+/**
+ * `Access-Control-Allow-Methods` and `Access-Control-Expose-Headers` as the browser parses them:
+ * each `extractHeaderListValues` case whose lines can be sent is answered by the server, and the
+ * page reports whether a PUT passed the preflight (`#method`) or which headers it could read
+ * (`#field-name`). A list that fails to parse allows nothing and exposes nothing.
+ */
+interface ListCase {
+  id: string;
+  grammar: HeaderListGrammar;
+  lines: string[] | null;
+}
+/** Response headers the `#field-name` cases may expose (compared on these names only). */
+const EXPOSABLE = ['x-foo', 'x-bar', 'x-a', 'etag', 'authorization', 'cache-control', 'content-type'];
+
+function listCases(): ListCase[] {
+  const out: ListCase[] = [];
+  for (const c of loadTable('fetch-header-syntax', 'fetch-primitive').cases) {
+    if (c.fn !== 'extractHeaderListValues' || c.args.length !== 2) continue;
+    const [lines, grammar] = expandFetchValue(c.args) as [string[] | null, HeaderListGrammar];
+    if (lines !== null && !lines.every(isHeaderValue)) continue;
+    out.push({ id: `list/${c.id}`, grammar, lines });
+  }
+  return out;
+}
+
+/** What the page sees for a list case, by our primitives (credentials are omitted). */
+function listExpected(c: ListCase): { allowed: boolean } | { exposed: string[] } {
+  const parsed = extractHeaderListValues(c.lines, c.grammar);
+  const values = parsed?.ok ? parsed.values : [];
+  if (c.grammar === 'method') return { allowed: values.includes('PUT') || values.includes('*') };
+  const all = values.includes('*');
+  return { exposed: EXPOSABLE.filter((h) => all || isCorsSafelistedResponseHeaderName(h, values)).sort() };
+}
+
+const lists = listCases();
+
 async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -164,6 +203,10 @@ const cases = oracleCases();
 
 /** The loopback servers (started by the outer suite) and what the target server saw, by id. */
 const servers: { page?: Server; target?: Server; seen: Map<string, Seen> } = { seen: new Map() };
+/** List cases by request id (`<browser>-list/<case id>`), for the target server to answer. */
+const listById = new Map<string, ListCase>(
+  (['chromium', 'firefox'] as const).flatMap((b) => lists.map((c) => [`${b}-${c.id}`, c] as const)),
+);
 
 /** The suite for one browser: launch it, send every case from one page, compare. */
 function browserSuite(browserName: BrowserName): void {
@@ -179,6 +222,7 @@ function browserSuite(browserName: BrowserName): void {
     let page: Page;
     const results = new Map<string, Seen | 'not-sent'>();
     const apiResults = new Map<string, ApiResult>();
+    const listResults = new Map<string, { allowed: boolean } | { exposed: string[] }>();
 
     beforeAll(async () => {
       browser = await puppeteer.launch(
@@ -236,6 +280,33 @@ function browserSuite(browserName: BrowserName): void {
         return out;
       }, probes);
       for (const [id, r] of Object.entries(api)) apiResults.set(id, r);
+      const listOut = await page.evaluate(
+        async (target: string, prefix: string, list: { id: string; grammar: string }[]) => {
+          const out: Record<string, { allowed: boolean } | { exposed: string[] }> = {};
+          for (const c of list) {
+            const url = `${target}?id=${encodeURIComponent(prefix + c.id)}`;
+            try {
+              const res = await fetch(url, {
+                method: c.grammar === 'method' ? 'PUT' : 'GET',
+                cache: 'no-store',
+              });
+              out[c.id] = c.grammar === 'method' ? { allowed: true } : { exposed: [...res.headers.keys()] };
+            } catch {
+              out[c.id] = c.grammar === 'method' ? { allowed: false } : { exposed: ['<blocked>'] };
+            }
+          }
+          return out;
+        },
+        `http://127.0.0.1:${port(servers.target as Server)}/t`,
+        `${browserName}-`,
+        lists.map(({ id, grammar }) => ({ id, grammar })),
+      );
+      for (const [id, r] of Object.entries(listOut)) {
+        listResults.set(
+          id,
+          'exposed' in r ? { exposed: r.exposed.filter((h) => EXPOSABLE.includes(h)).sort() } : r,
+        );
+      }
 
       if (process.env.ORACLE_DUMP) {
         for (const c of cases) {
@@ -260,6 +331,10 @@ function browserSuite(browserName: BrowserName): void {
       expect(apiResults.get(p.id)).toEqual(apiExpected(p, browserName));
     });
 
+    it.each(lists.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+      expect(listResults.get(c.id)).toEqual(listExpected(c));
+    });
+
     it('departs from the spec in some cases (the profile matters)', () => {
       const departures = cases.filter(
         (c) => JSON.stringify(results.get(c.id)) !== JSON.stringify(expected(c.headers, 'spec')),
@@ -277,6 +352,23 @@ describe('CORS-safelisted request-headers in real browsers', () => {
     servers.target = await listen((req, res) => {
       const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
       const acao = { 'access-control-allow-origin': '*' };
+      const list = listById.get(id);
+      if (list !== undefined) {
+        // A list case: the lines go out as Access-Control-Allow-Methods on the preflight, or as
+        // Access-Control-Expose-Headers on the response.
+        const preflight = req.method === 'OPTIONS';
+        res.setHeader('access-control-allow-origin', '*');
+        res.setHeader('connection', 'close');
+        if (list.grammar === 'method' && preflight && list.lines) {
+          res.setHeader('access-control-allow-methods', list.lines);
+        }
+        if (list.grammar === 'field-name' && !preflight) {
+          for (const h of EXPOSABLE) res.setHeader(h, '1');
+          if (list.lines) res.setHeader('access-control-expose-headers', list.lines);
+        }
+        res.writeHead(preflight ? 204 : 200).end();
+        return;
+      }
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
         const acrh = req.headers['access-control-request-headers'] ?? null;
         servers.seen.set(id, { preflight: true, acrh: typeof acrh === 'string' ? acrh : null });
@@ -301,6 +393,13 @@ describe('CORS-safelisted request-headers in real browsers', () => {
   it('the tables give enough sendable cases, of both outcomes', () => {
     expect(cases.length).toBeGreaterThan(150);
     expect(cases.filter((c) => !expected(c.headers, 'spec').preflight).length).toBeGreaterThan(40);
+    const outcomes = lists.map((c) => JSON.stringify(listExpected(c)));
+    expect(lists.length).toBeGreaterThan(25);
+    expect(outcomes).toContain(JSON.stringify({ allowed: true }));
+    expect(outcomes).toContain(JSON.stringify({ allowed: false }));
+    expect(outcomes).toContain(JSON.stringify({ exposed: ['cache-control', 'content-type'] }));
+    expect(new Set(outcomes).size).toBeGreaterThan(5);
+    expect(probes.length).toBeGreaterThan(150);
   });
 
   browserSuite('chromium');
