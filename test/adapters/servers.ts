@@ -24,6 +24,8 @@ import { fromResponse, type RawReply, send } from './client.js';
 import type { SetupKind } from './setups.js';
 
 export interface Running {
+  /** The loopback port, for adapters served over HTTP. */
+  port?: number;
   call(req: { method: string; path: string; headers: HeaderList }): Promise<RawReply>;
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ function listen(server: Server): Promise<Running> {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({
+        port,
         call: (req) => send(port, req),
         close: () =>
           new Promise<void>((done) => {
@@ -191,7 +194,7 @@ export const fastify: Starter = {
     app.all('/*', handler);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as AddressInfo;
-    return { call: (req) => send(port, req), close: () => app.close() };
+    return { port, call: (req) => send(port, req), close: () => app.close() };
   },
 };
 

@@ -1,0 +1,247 @@
+/**
+ * Real Chromium against the adapters: policies from a table are served by every node-hosted
+ * adapter (Express, the fetch adapter over node:http, node, Koa, Fastify, Hono) on 127.0.0.1, and
+ * pages on `http://app.test:{port}` (allowed) and `http://evil.test:{port}` (not allowed) run
+ * `fetch()` requests against them. For each request, what the browser allowed must equal what the
+ * policy promised, computed from the policy's own decisions for the preflight (when the browser
+ * sends one) and the actual request. Uses the harness's Chromium flags and availability policy
+ * (test/browsers/harness): without Chromium the suite fails under CI=true.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HttpDecision, RequestView } from '../../src/_http/index.js';
+import { type CorsPolicy, createCorsPolicy } from '../../src/server/index.js';
+import { browserPath, browserSuitePolicy, CHROMIUM_ARGS } from '../browsers/harness/index.js';
+import { type Running, STARTERS } from './servers.js';
+
+const suite = browserSuitePolicy('chromium');
+
+/** A request as the page makes it, with what the browser sends for it (test data). */
+interface PageFetch {
+  id: string;
+  method: string;
+  headers?: Record<string, string>;
+  body?: string;
+  credentials?: 'omit' | 'include';
+  /** Whether the browser sends a preflight, and the Access-Control-Request-Headers it sends. */
+  preflight: boolean;
+  acrh?: string;
+}
+
+const FETCHES: PageFetch[] = [
+  { id: 'get', method: 'GET', preflight: false },
+  { id: 'get-credentials', method: 'GET', credentials: 'include', preflight: false },
+  { id: 'head', method: 'HEAD', preflight: false },
+  { id: 'post-text', method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x', preflight: false },
+  {
+    id: 'post-json',
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+    preflight: true,
+    acrh: 'content-type',
+  },
+  { id: 'put', method: 'PUT', body: 'x', preflight: true },
+  { id: 'put-credentials', method: 'PUT', body: 'x', credentials: 'include', preflight: true },
+  { id: 'delete', method: 'DELETE', preflight: true },
+  { id: 'get-x-token', method: 'GET', headers: { 'x-token': '1' }, preflight: true, acrh: 'x-token' },
+  { id: 'get-x-other', method: 'GET', headers: { 'x-other': '1' }, preflight: true, acrh: 'x-other' },
+  {
+    id: 'get-two-headers',
+    method: 'GET',
+    headers: { 'x-token': '1', 'content-type': 'application/json' },
+    preflight: true,
+    acrh: 'content-type,x-token',
+  },
+];
+
+/** Policies from a table; `{page}` is the page server's port. */
+const POLICIES: { id: string; config: (page: number) => Record<string, unknown> }[] = [
+  {
+    id: 'listed',
+    config: (page) => ({
+      origins: [`http://app.test:${page}`],
+      methods: ['PUT'],
+      requestHeaders: ['content-type', 'x-token'],
+      exposeHeaders: ['x-app'],
+    }),
+  },
+  {
+    id: 'credentials',
+    // Loopback test pages are http: a credentialed policy for them needs the dangerous option.
+    config: (page) => ({
+      origins: [`http://app.test:${page}`],
+      credentials: true,
+      dangerouslyTolerateInsecureOrigins: true,
+      methods: ['PUT', 'DELETE'],
+      requestHeaders: ['x-token'],
+    }),
+  },
+  {
+    id: 'public',
+    config: () => ({ origins: '*', methods: ['PUT'], requestHeaders: '*', exposeHeaders: '*' }),
+  },
+];
+
+const ADAPTERS = STARTERS.filter(
+  (s) => s.http && ['express', 'fetch (node:http)', 'node', 'koa', 'fastify', 'hono'].includes(s.name),
+);
+
+function view(method: string, headers: Record<string, string>): RequestView {
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return { method, url: '/api', header: (n) => lower[n] ?? null };
+}
+
+function header(d: HttpDecision, name: string): string | undefined {
+  return d.headers.find(([n]) => n === name)?.[1];
+}
+
+/** What the policy promised for this fetch from this origin: will the browser expose the response? */
+async function promised(
+  policy: CorsPolicy,
+  origin: string,
+  f: PageFetch,
+): Promise<{ allowed: boolean; exposed: boolean }> {
+  const include = f.credentials === 'include';
+  const passes = (d: HttpDecision) => {
+    const acao = header(d, 'access-control-allow-origin');
+    if (include) return acao === origin && header(d, 'access-control-allow-credentials') === 'true';
+    return acao === '*' || acao === origin;
+  };
+  if (f.preflight) {
+    const pre = await policy.handle(
+      view('OPTIONS', {
+        origin,
+        'access-control-request-method': f.method,
+        ...(f.acrh ? { 'access-control-request-headers': f.acrh } : {}),
+      }),
+    );
+    if (!pre.end || pre.status !== 204 || !passes(pre)) return { allowed: false, exposed: false };
+  }
+  const actual = await policy.handle(view(f.method, { origin, ...(f.headers ?? {}) }));
+  const allowed = passes(actual);
+  const aceh = (header(actual, 'access-control-expose-headers') ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase());
+  return { allowed, exposed: allowed && (aceh.includes('x-app') || (aceh.includes('*') && !include)) };
+}
+
+interface Observed {
+  ok: boolean;
+  status?: number;
+  body?: string;
+  xApp?: string | null;
+  error?: string;
+}
+
+async function runInPage(page: Page, url: string, f: PageFetch): Promise<Observed> {
+  return page.evaluate(
+    async ({ url, f }) => {
+      try {
+        const r = await fetch(url, {
+          method: f.method,
+          headers: f.headers,
+          body: f.body,
+          credentials: f.credentials ?? 'same-origin',
+          mode: 'cors',
+          cache: 'no-store',
+        });
+        return { ok: true, status: r.status, body: await r.text(), xApp: r.headers.get('x-app') };
+      } catch (e) {
+        return { ok: false, error: String(e) };
+      }
+    },
+    { url, f },
+  );
+}
+
+describe.runIf(suite.run || (!suite.run && suite.fail))('Chromium end to end against the adapters', () => {
+  let browser: Browser;
+  let page: Page;
+  let pageServer: Server;
+  let pagePort = 0;
+  const running: Running[] = [];
+  const apis: { adapter: string; policy: string; port: number; core: CorsPolicy }[] = [];
+
+  beforeAll(async () => {
+    if (!suite.run) throw new Error(`CI=true and Chromium is missing: ${suite.reason}`);
+    pageServer = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end('<!doctype html><title>page</title>');
+    });
+    await new Promise<void>((r) => pageServer.listen(0, '127.0.0.1', r));
+    pagePort = (pageServer.address() as AddressInfo).port;
+    for (const adapter of ADAPTERS) {
+      for (const p of POLICIES) {
+        const core = createCorsPolicy(
+          p.config(pagePort) as unknown as Parameters<typeof createCorsPolicy>[0],
+        );
+        const r = await adapter.start('cors', core, () => {});
+        running.push(r);
+        if (!r.port) throw new Error(`${adapter.name} has no port`);
+        apis.push({ adapter: adapter.name, policy: p.id, port: r.port, core });
+      }
+    }
+    browser = await chromium.launch({
+      executablePath: browserPath('chromium'),
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    page = await (await browser.newContext()).newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const r of running) await r.close();
+    await new Promise<void>((r) => (pageServer ? pageServer.close(() => r()) : r()));
+  });
+
+  it('has adapters, including Express and the fetch adapter', () => {
+    expect(ADAPTERS.map((a) => a.name)).toEqual(expect.arrayContaining(['express', 'fetch (node:http)']));
+  });
+
+  for (const pageHost of ['app.test', 'evil.test']) {
+    it(`from http://${pageHost}: what Chromium allows equals what each policy promised`, async () => {
+      const origin = `http://${pageHost}:${pagePort}`;
+      await page.goto(`${origin}/`);
+      const mismatches: string[] = [];
+      let allowedCount = 0;
+      let total = 0;
+      for (const api of apis) {
+        for (const f of FETCHES) {
+          const url = `http://api.test:${api.port}/api?${api.adapter}-${api.policy}-${f.id}`;
+          const seen = await runInPage(page, url, f);
+          const want = await promised(api.core, origin, f);
+          total++;
+          if (want.allowed) allowedCount++;
+          const label = `${api.adapter} / ${api.policy} / ${f.id}`;
+          if (seen.ok !== want.allowed) {
+            mismatches.push(
+              `${label}: browser ${seen.ok ? 'allowed' : `blocked (${seen.error})`}, policy promised ${want.allowed ? 'allowed' : 'blocked'}`,
+            );
+            continue;
+          }
+          if (seen.ok) {
+            if (seen.status !== 200) mismatches.push(`${label}: status ${seen.status}`);
+            if (seen.body !== (f.method === 'HEAD' ? '' : `app:${f.method}`))
+              mismatches.push(`${label}: body ${seen.body}`);
+            const exposed = seen.xApp === 'reached';
+            if (exposed !== want.exposed)
+              mismatches.push(`${label}: x-app exposed ${exposed}, promised ${want.exposed}`);
+          }
+        }
+      }
+      expect(mismatches).toEqual([]);
+      // The table must exercise both outcomes from the allowed page, and only refusals from evil,
+      // except for the public policy.
+      if (pageHost === 'app.test') {
+        expect(allowedCount).toBeGreaterThan(0);
+        expect(allowedCount).toBeLessThan(total);
+      } else {
+        expect(allowedCount).toBeGreaterThan(0); // the public policy
+      }
+    }, 120_000);
+  }
+});
