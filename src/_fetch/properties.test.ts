@@ -69,7 +69,10 @@ const FAILURES = new Set([
   'range-form',
   'range-order',
   'range-suffix',
+  'range-overflow',
+  'client-hint-value',
 ]);
+const PROFILES = ['spec', 'chromium', 'firefox', 'webkit'] as const;
 
 describe('never throws, always typed', () => {
   it('one-string predicates return a boolean', () => {
@@ -470,6 +473,64 @@ describe('header classes', () => {
         expect(f.isNoCorsSafelistedRequestHeader(name, value)).toBe(
           f.isNoCorsSafelistedRequestHeaderName(name) && f.isCorsSafelistedRequestHeader(name, value),
         );
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('profiles', () => {
+  it('every profile returns a typed failure; webkit is the spec; profile-only reasons stay in their profile', () => {
+    fc.assert(
+      fc.property(headerName, headerValue, (name, value) => {
+        const spec = f.corsSafelistedRequestHeaderFailure(name, value);
+        for (const profile of PROFILES) {
+          const failure = f.corsSafelistedRequestHeaderFailure(name, value, profile);
+          expect(failure === null || FAILURES.has(failure)).toBe(true);
+          if (profile !== 'chromium') expect(failure).not.toBe('client-hint-value');
+          if (profile === 'spec' || profile === 'webkit') expect(failure).not.toBe('range-overflow');
+        }
+        expect(f.corsSafelistedRequestHeaderFailure(name, value, 'webkit')).toBe(spec);
+        // Firefox only ever refuses more than the spec.
+        if (spec !== null)
+          expect(f.corsSafelistedRequestHeaderFailure(name, value, 'firefox')).not.toBeNull();
+      }),
+      RUNS,
+    );
+  });
+
+  it('names: chromium unique and sorted; firefox sorted with one entry per unsafe header', () => {
+    fc.assert(
+      fc.property(headerList, (headers) => {
+        const chromium = f.corsUnsafeRequestHeaderNames(headers, 'chromium');
+        expect([...new Set(chromium)].sort()).toEqual(chromium);
+        const firefox = f.corsUnsafeRequestHeaderNames(headers, 'firefox');
+        expect([...firefox].sort()).toEqual(firefox);
+        const unsafe = headers.filter(([n, v]) => !f.isCorsSafelistedRequestHeader(n, v, 'firefox'));
+        expect(firefox).toEqual(unsafe.map(([n]) => f.byteLowercase(n)).sort());
+        expect(f.corsUnsafeRequestHeaderNames(headers, 'webkit')).toEqual(
+          f.corsUnsafeRequestHeaderNames(headers),
+        );
+      }),
+      RUNS,
+    );
+  });
+
+  it('chromium: a client hint with a Chromium-form value is safelisted, other values are not', () => {
+    const decimal = fc
+      .tuple(fc.nat(), fc.option(fc.nat()))
+      .map(([i, d]) => (d === null ? `${i}` : `${i}.${d}`));
+    fc.assert(
+      fc.property(decimal, fc.nat(), anyString, (dec, int, junk) => {
+        for (const n of ['dpr', 'device-memory', 'downlink']) {
+          expect(f.isCorsSafelistedRequestHeader(n, dec, 'chromium')).toBe(true);
+          expect(f.isCorsSafelistedRequestHeader(n, dec, 'spec')).toBe(false);
+        }
+        for (const n of ['width', 'viewport-width', 'rtt']) {
+          expect(f.isCorsSafelistedRequestHeader(n, `${int}`, 'chromium')).toBe(true);
+        }
+        const ok = /^[0-9]+$/.test(junk) && junk.length <= 128;
+        expect(f.isCorsSafelistedRequestHeader('rtt', junk, 'chromium')).toBe(ok);
       }),
       RUNS,
     );
