@@ -2,11 +2,15 @@
  * `crossorigin/express`: the CORS policy and the CSRF guard as Express middleware (Express 4 and 5,
  * app level or router level). Express's `req`/`res` are node's, so this is the node glue; it keeps
  * `Vary` merged also when the application calls `res.vary()`, `res.set('Vary', …)` or `res.append`.
+ * It also re-exports `cors(options)`, the drop-in for the `cors` package (a one-line migration).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { middlewareWith } from './_node.js';
 import { type AdapterOptions, type CorsInput, type CsrfInput, corsGlue, csrfGlue } from './_shared.js';
 
+export type { CorsOptions, CorsOptionsDelegate, CustomOrigin, StaticOrigin } from './express-compat.js';
+/** The drop-in for the `cors` package: `cors(options)` with its exact option shapes (see express-compat). */
+export { cors } from './express-compat.js';
 export type { AdapterOptions, CorsInput, CsrfInput };
 
 /** An Express-compatible middleware (`app.use(mw)`, `router.use(mw)`, `app.get(path, mw, handler)`). */

@@ -164,6 +164,20 @@ describe('configuration errors surface at start-up, from every factory', () => {
   });
 });
 
+describe('express: the cors drop-in is re-exported', () => {
+  it('crossorigin/express exports cors() from express-compat', async () => {
+    const compat = await import('../../src/adapters/express-compat.js');
+    expect(ex.cors).toBe(compat.cors);
+    const app = express();
+    app.use(ex.cors({ origin: APP }));
+    app.get('/', (_req, res) => res.send('ok'));
+    const srv = await listen(createServer(app));
+    const r = await send(srv.port, { method: 'GET', path: '/', headers: [['Origin', APP]] });
+    expect(r.headers.get('access-control-allow-origin')).toEqual([APP]);
+    await srv.close();
+  });
+});
+
 describe('express: the application’s own Vary helpers keep our names', () => {
   let srv: { port: number; close: () => Promise<void> };
   beforeAll(async () => {
