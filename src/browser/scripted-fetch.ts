@@ -4,7 +4,7 @@
  * as the harness servers do (test/browsers/harness/servers.ts): a preflight (OPTIONS with
  * Access-Control-Request-Method) gets `preflight` (or a 404 without CORS headers), any other request
  * gets `hops['<host><path>']`, else `hops['<path>']`, else `actual`. The body is `ok`, with a
- * Content-Length, and `Connection`/`Keep-Alive` headers are added as node:http adds them.
+ * Content-Length, and `Connection: keep-alive` is added as node:http adds it (plus `extraHeaders`).
  */
 import type { HeaderList } from './types.js';
 
@@ -35,6 +35,7 @@ const NO_CORS_PREFLIGHT: ScriptedAnswer = { status: 404, headers: [['Content-Typ
 export function createScriptedFetch(
   server: ScriptedServer,
   log: ScriptedRequest[] = [],
+  extraHeaders: HeaderList = [],
 ): typeof globalThis.fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
@@ -53,7 +54,7 @@ export function createScriptedFetch(
     const body = nullBody ? null : new TextEncoder().encode('ok');
     if (!out.has('content-length')) out.set('Content-Length', String(body === null ? 0 : body.length));
     out.set('Connection', 'keep-alive');
-    out.set('Keep-Alive', 'timeout=5');
+    for (const [n, v] of extraHeaders) out.append(n, v);
     return new Response(body, { status: answer.status, headers: out });
   }) as typeof globalThis.fetch;
 }

@@ -1,0 +1,240 @@
+/**
+ * createBrowserFetch beyond the fixture tables: events, the preflight cache across calls, cookies
+ * (tough-cookie) with SameSite as modelled, the Response it returns, transport failures, aborts,
+ * and expectCorsAllowed.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CookieJar } from 'tough-cookie';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserFetchEvent, createBrowserFetch, expectCorsAllowed, type HeaderList } from './index.js';
+import { createScriptedFetch, type ScriptedRequest, type ScriptedServer } from './scripted-fetch.js';
+
+const APP = 'http://app.test';
+const API = 'http://api.test/data';
+const ACAO: HeaderList = [['Access-Control-Allow-Origin', APP]];
+const CREDS: HeaderList = [...ACAO, ['Access-Control-Allow-Credentials', 'true']];
+
+function scripted(server: ScriptedServer, extra: Partial<Parameters<typeof createBrowserFetch>[0]> = {}) {
+  const log: ScriptedRequest[] = [];
+  const events: BrowserFetchEvent[] = [];
+  const f = createBrowserFetch({
+    origin: APP,
+    fetch: createScriptedFetch(server, log),
+    onEvent: (e) => events.push(e),
+    ...extra,
+  });
+  const header = (q: ScriptedRequest | undefined, name: string) =>
+    q?.headers.find(([n]) => n.toLowerCase() === name)?.[1];
+  return { f, log, events, header };
+}
+
+describe('createBrowserFetch', () => {
+  it('reports each step of a preflighted exchange, then a cache hit', async () => {
+    const { f, events } = scripted({
+      preflight: {
+        status: 204,
+        headers: [...ACAO, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Max-Age', '60']],
+      },
+      actual: { status: 200, headers: ACAO },
+    });
+    await f(API, { method: 'PUT' });
+    expect(events.map((e) => e.type)).toEqual([
+      'preflight-sent',
+      'preflight-answered',
+      'actual-sent',
+      'done',
+    ]);
+    events.length = 0;
+    await f(API, { method: 'PUT' });
+    expect(events.map((e) => e.type)).toEqual(['cache-hit', 'actual-sent', 'done']);
+    expect(f.cache.size).toBe(1);
+  });
+
+  it('reports a block with the error and rejects as Chromium does', async () => {
+    const { f, events } = scripted({ actual: { status: 200, headers: [] } });
+    const err = await f(API).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as TypeError).message).toBe('Failed to fetch');
+    expect((err as { cause: { kind: string } }).cause.kind).toBe('missing-allow-origin-header');
+    expect(events.at(-1)).toMatchObject({ type: 'blocked', error: { kind: 'missing-allow-origin-header' } });
+  });
+
+  it('rejects as Firefox does for the firefox profile', async () => {
+    const { f } = scripted({ actual: { status: 200, headers: [] } }, { browser: 'firefox' });
+    await expect(f(API)).rejects.toThrow('NetworkError when attempting to fetch resource.');
+  });
+
+  it('a no-cors PUT rejects with the TypeError the browser throws', async () => {
+    const { f, log } = scripted({ actual: { status: 200, headers: [] } });
+    await expect(f(API, { method: 'PUT', mode: 'no-cors' })).rejects.toThrow(
+      "Failed to execute 'fetch' on 'Window': 'PUT' is unsupported in no-cors mode.",
+    );
+    expect(log).toEqual([]);
+  });
+
+  it('returns a CORS response: type, url, redirected, status and only the readable headers', async () => {
+    const { f } = scripted({
+      actual: { status: 302, headers: ACAO, location: 'http://api.test/final' },
+      hops: {
+        '/final': { status: 201, headers: [...ACAO, ['X-Hidden', '1'], ['Content-Type', 'text/plain']] },
+      },
+    });
+    const res = await f(API);
+    expect([res.type, res.url, res.redirected, res.status]).toEqual([
+      'cors',
+      'http://api.test/final',
+      true,
+      201,
+    ]);
+    expect([...res.headers.keys()].sort()).toEqual(['content-length', 'content-type']);
+    expect(await res.text()).toBe('ok');
+  });
+
+  it('returns an opaque response in no-cors mode', async () => {
+    const { f } = scripted({ actual: { status: 200, headers: [['X-A', '1']] } });
+    const res = await f(API, { mode: 'no-cors' });
+    expect([res.type, res.status, res.ok, [...res.headers], res.body]).toEqual([
+      'opaque',
+      0,
+      false,
+      [],
+      null,
+    ]);
+  });
+
+  it('resolves relative URLs against the page and sends no Origin on a same-origin GET', async () => {
+    const { f, log, header } = scripted({ actual: { status: 200, headers: [] } });
+    const res = await f('/local');
+    expect(res.type).toBe('basic');
+    expect(log[0]?.url).toBe('http://app.test/local');
+    expect(header(log[0], 'origin')).toBeUndefined();
+    expect(header(log[0], 'sec-fetch-site')).toBe('same-origin');
+  });
+
+  it('accepts a Request object', async () => {
+    const { f, log, header } = scripted({ actual: { status: 200, headers: ACAO } });
+    await f(new Request(API, { method: 'POST', body: 'hi', headers: { 'Content-Language': 'en' } }));
+    expect(log[0]?.method).toBe('POST');
+    expect(header(log[0], 'content-language')).toBe('en');
+    expect(header(log[0], 'content-type')).toBe('text/plain;charset=UTF-8');
+  });
+
+  describe('cookies', () => {
+    async function jarWith(...cookies: string[]) {
+      const jar = new CookieJar();
+      for (const c of cookies) await jar.setCookie(c, 'http://api.test/');
+      return jar;
+    }
+    it('credentials include sends the jar cookies; SameSite=None needs Secure in Chromium', async () => {
+      const jar = await jarWith('a=1', 'b=2; SameSite=Lax', 'c=3; SameSite=None');
+      const { f, log, header } = scripted(
+        { actual: { status: 200, headers: CREDS } },
+        { cookies: jar, browser: 'firefox' },
+      );
+      await f(API, { credentials: 'include' });
+      // firefox: no Lax-by-default, so `a` goes; `b` is Lax (cross-site: not sent); `c` is None.
+      expect(header(log[0], 'cookie')).toBe('a=1; c=3');
+      const chromium = scripted({ actual: { status: 200, headers: CREDS } }, { cookies: jar });
+      await chromium.f(API, { credentials: 'include' });
+      // chromium: `a` has no SameSite, so it is Lax by default.
+      expect(chromium.header(chromium.log[0], 'cookie')).toBe('c=3');
+    });
+    it('credentials same-origin (the default) sends no cookies cross-origin; omit never', async () => {
+      const jar = await jarWith('c=3; SameSite=None');
+      const { f, log, header } = scripted({ actual: { status: 200, headers: ACAO } }, { cookies: jar });
+      await f(API);
+      await f(API, { credentials: 'omit' });
+      expect(log.map((q) => header(q, 'cookie'))).toEqual([undefined, undefined]);
+    });
+    it('stores Set-Cookie from a credentialed response, even a blocked one', async () => {
+      const jar = new CookieJar();
+      const { f } = scripted(
+        { actual: { status: 200, headers: [...ACAO, ['Set-Cookie', 'sid=9; SameSite=None']] } },
+        { cookies: jar, browser: 'firefox' },
+      );
+      await expect(f(API, { credentials: 'include' })).rejects.toThrow();
+      // (the response lacked Access-Control-Allow-Credentials, yet the cookie is kept, as browsers keep it)
+      expect(await jar.getCookieString('http://api.test/', { sameSiteContext: 'none' })).toBe('sid=9');
+    });
+    it('never sends cookies on a preflight', async () => {
+      const jar = await jarWith('c=3; SameSite=None');
+      const { f, log, header } = scripted(
+        {
+          preflight: { status: 204, headers: [...CREDS, ['Access-Control-Allow-Methods', 'PUT']] },
+          actual: { status: 200, headers: CREDS },
+        },
+        { cookies: jar },
+      );
+      await f(API, { method: 'PUT', credentials: 'include' });
+      expect(log.map((q) => [q.method, header(q, 'cookie')])).toEqual([
+        ['OPTIONS', undefined],
+        ['PUT', 'c=3'],
+      ]);
+    });
+  });
+
+  it('expectCorsAllowed throws the console line and the fix', async () => {
+    const { f } = scripted({ actual: { status: 200, headers: [['Access-Control-Allow-Origin', '*']] } });
+    await expect(expectCorsAllowed(f, API)).resolves.toBeInstanceOf(Response);
+    const err = await expectCorsAllowed(f, API, { credentials: 'include' }).catch((e: Error) => e);
+    expect((err as Error).message).toBe(
+      "Access to fetch at 'http://api.test/data' from origin 'http://app.test' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.\n" +
+        "Fix: With credentials, `*` is refused: send `Access-Control-Allow-Origin: http://app.test` (the request's origin, not `*`) and `Access-Control-Allow-Credentials: true` on the response to GET http://api.test/data, plus `Vary: Origin`; or make the request with credentials: 'omit'.",
+    );
+  });
+
+  it('refuses misuse at creation', () => {
+    expect(() => createBrowserFetch({ origin: 'not a url' })).toThrow(TypeError);
+    expect(() => createBrowserFetch({ origin: 'file:///x' })).toThrow(TypeError);
+    expect(() => createBrowserFetch({ origin: APP, browser: 'netscape' as never })).toThrow(TypeError);
+  });
+});
+
+describe('createBrowserFetch over real sockets', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/slow') {
+        setTimeout(() => res.end('late'), 2000).unref();
+        return;
+      }
+      res.writeHead(200, { 'Access-Control-Allow-Origin': '*' }).end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it('works on Node’s own fetch', async () => {
+    const f = createBrowserFetch({ origin: 'http://localhost:1' });
+    const res = await f(`${base}/x`);
+    expect([res.status, res.type, await res.text()]).toEqual([200, 'cors', 'ok']);
+  });
+
+  it('a refused connection is a network error, rejected as Failed to fetch', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const f = createBrowserFetch({ origin: 'http://localhost:1' });
+    const err = await f(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('Failed to fetch');
+    expect((err as { cause: { kind: string; logged: boolean } }).cause).toMatchObject({
+      kind: 'network-error',
+      logged: false,
+    });
+  });
+
+  it('an abort passes through as the AbortError', async () => {
+    const f = createBrowserFetch({ origin: 'http://localhost:1' });
+    const ac = new AbortController();
+    const p = f(`${base}/slow`, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 20);
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
