@@ -1,7 +1,7 @@
 /**
  * The real-browser harness: loopback servers for 'cors-exchange' cases, Chromium (playwright-core)
  * and Firefox (puppeteer-core over WebDriver BiDi) runners, the availability policy and a loopback
- * fetch for the engine. See README.md.
+ * fetch for the engine, the engine runner and the comparison. See README.md.
  */
 export {
   type Availability,
@@ -11,6 +11,20 @@ export {
   type SuitePolicy,
 } from './available.js';
 export { CHROMIUM_ARGS, ChromiumRunner, type LaunchOptions } from './chromium.js';
+export {
+  type CaseComparison,
+  chromiumCorsLines,
+  compareCase,
+  type FieldDiff,
+  formatDisagreement,
+} from './compare.js';
+export {
+  browserCookieJar,
+  type EngineObservation,
+  type EngineRunObservation,
+  pageInit,
+  runEngineCases,
+} from './engine.js';
 export { FIREFOX_PREFS, type FirefoxLaunchOptions, FirefoxRunner } from './firefox.js';
 export { createLoopbackFetch, type LoopbackFetch, loopbackLookup } from './net.js';
 export {
