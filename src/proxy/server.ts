@@ -200,7 +200,7 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
   }
 
   async function forward(ex: Exchange, target: CheckedTarget, route: CompiledRoute | null): Promise<void> {
-    const { req, res } = ex;
+    const { req } = ex;
     // Body size: refuse early when declared, count when chunked.
     const declared = req.headers['content-length'];
     const chunked = req.headers['transfer-encoding'] !== undefined;

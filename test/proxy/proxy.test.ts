@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { RateLimitStore } from '../../src/proxy/limits.js';
@@ -20,6 +22,9 @@ import {
   startUpstream,
   type Upstream,
 } from './helpers.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 const echo = (req: http.IncomingMessage, res: http.ServerResponse) => {
   const chunks: Buffer[] = [];
@@ -504,13 +509,17 @@ describe('streaming: 50 MB each way, memory bounded', () => {
     const expectedSha = createHash('sha256');
     for (let sent = 0; sent < SIZE; sent += chunk.length) expectedSha.update(chunk);
     const sha = expectedSha.digest('hex');
-    global.gc?.();
+    // Live memory, not garbage: collect before each sample, so what is measured is what the
+    // proxy (and the test's own client and upstream) actually hold.
+    gc();
     const base = process.memoryUsage();
     let peak = 0;
+    let whilePaused: number | null = null;
     const sampler = setInterval(() => {
+      gc();
       const m = process.memoryUsage();
       peak = Math.max(peak, m.heapUsed + m.arrayBuffers - (base.heapUsed + base.arrayBuffers));
-    }, 20);
+    }, 50);
     try {
       // upload (chunked, generated on the fly)
       const u = new URL(p.url);
@@ -527,7 +536,8 @@ describe('streaming: 50 MB each way, memory bounded', () => {
         generate().pipe(req);
       });
       expect(up1).toEqual({ n: SIZE, sha });
-      // download
+      // download, by a client that stops reading for a while after the first MB: the proxy must
+      // hold back the upstream (backpressure), not buffer the rest of the 50 MB.
       const down = await new Promise<{ n: number; sha: string }>((resolve, reject) => {
         http
           .get({ host: u.hostname, port: u.port, path: '/down', agent: false }, (res) => {
@@ -536,6 +546,16 @@ describe('streaming: 50 MB each way, memory bounded', () => {
             res.on('data', (c: Buffer) => {
               n += c.length;
               hash.update(c);
+              if (whilePaused === null && n > 1024 * 1024) {
+                whilePaused = -1;
+                res.pause();
+                setTimeout(() => {
+                  gc();
+                  const m = process.memoryUsage();
+                  whilePaused = m.heapUsed + m.arrayBuffers - (base.heapUsed + base.arrayBuffers);
+                  res.resume();
+                }, 1000);
+              }
             });
             res.on('end', () => resolve({ n, sha: hash.digest('hex') }));
           })
@@ -547,8 +567,15 @@ describe('streaming: 50 MB each way, memory bounded', () => {
       await p.close();
       await up.close();
     }
-    // 100 MB moved; buffering either body would show at least 50 MB here.
+    // 100 MB moved; buffering either body would hold at least 50 MB live.
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    console.log(
+      `streaming: 2 x 50 MB moved; peak heap+buffers growth ${mb(peak)}; while the client paused ${mb(whilePaused ?? 0)}`,
+    );
     expect(peak).toBeLessThan(40 * 1024 * 1024);
+    // With the client paused mid-download, 49 MB are still upstream: almost nothing may be held.
+    expect(whilePaused).not.toBeNull();
+    expect(whilePaused!).toBeLessThan(4 * 1024 * 1024);
   });
 });
 
