@@ -49,6 +49,8 @@ export interface PolicyCaches {
   readonly nullEntry: OriginEntry;
   /** origins '*': the one allowed preflight, with and without Private Network Access. */
   readonly any: { preflight?: CorsDecision; preflightPrivateNetwork?: CorsDecision };
+  /** Refused origins (list policies) → their refusal (cleared when full). */
+  readonly refused: Map<string, Refusal>;
   /** Refusals without detail, reused when nobody reads the detail. */
   readonly refusals: Map<string, CorsDecision>;
 }
@@ -64,6 +66,7 @@ export function createCaches(): PolicyCaches {
     nullEntry: { origin: 'null' },
     any: {},
     refusals: new Map(),
+    refused: new Map(),
   };
 }
 
@@ -164,13 +167,14 @@ export function refusalDecision(
  * OPTIONS, POST and PUT: `patch` stays `patch`, and does not match an allowed `PATCH`.
  */
 export function checkRequestMethod(s: CompiledPolicy, method: string): Refusal | null {
+  // One lookup for the common case: a configured or safelisted method (both are tokens).
+  if (s.methods.has(method) || isCorsSafelistedMethod(method)) return null;
   if (!isMethod(method)) {
     return {
       reason: 'method-malformed',
       detail: `Access-Control-Request-Method ${quote(method)} is not a method`,
     };
   }
-  if (isCorsSafelistedMethod(method) || s.methods.has(method)) return null;
   if (s.methodsUpper.has(byteUppercase(method))) {
     return {
       reason: 'method-case-mismatch',

@@ -66,6 +66,19 @@ function checkOrigin(state: State, origin: string): OriginEntry | Refusal | Prom
     return caches.dynamic.get(origin) ?? dynamicEntry(caches, origin);
   }
   if (state.resolved !== null) return resolveOrigin(state, origin);
+  // A refused origin: its reason is remembered (bounded), since the same one tends to come back.
+  const known = caches.refused.get(origin);
+  if (known !== undefined) return known;
+  const refusal = refuseOrigin(s, origin);
+  if (caches.refused.size >= REFUSED_CACHE_MAX) caches.refused.clear();
+  caches.refused.set(origin, refusal);
+  return refusal;
+}
+
+const REFUSED_CACHE_MAX = 1024;
+
+/** Why a list policy refuses an origin that is neither listed nor matched. */
+function refuseOrigin(s: CompiledPolicy, origin: string): Refusal {
   const parsed = parseOriginHeader(origin);
   const detail = s.debug || s.onDecision !== null;
   if (!parsed.ok) {
