@@ -1,13 +1,17 @@
 /**
- * Real browsers as the oracle for the request-header safelist. Each case of the
- * `fetch-safelisted-request-headers` and `fetch-unsafe-request-header-names` tables that a page can
- * actually send (valid name and value, not forbidden) is sent cross-origin by `fetch()` in Chromium
- * and Firefox from Debian's packages; a loopback server records whether a preflight came and its
- * `Access-Control-Request-Headers`. The answer of corsUnsafeRequestHeaderNames with that browser's
- * profile must match exactly (preflight or not, and the header's value). The cases of
- * `fetch-safelist-profiles` run too, so each departure of a profile from the spec is checked against
- * the browser it claims to describe. A case where the browser departs from the spec is counted, so
- * a profile that stopped mattering shows up.
+ * Real browsers (Chromium and Firefox from Debian's packages) as the oracle for the Fetch
+ * primitives. Three kinds of probe, all driven by the fixture tables:
+ * - network: each sendable case of `fetch-safelisted-request-headers`,
+ *   `fetch-unsafe-request-header-names` and `fetch-safelist-profiles` is sent cross-origin by
+ *   `fetch()`; a loopback server records whether a preflight came and its
+ *   `Access-Control-Request-Headers`, which must equal corsUnsafeRequestHeaderNames with that
+ *   browser's profile;
+ * - in-page API: `new Request()` methods, `Headers#append`, forbidden and no-cors headers, against
+ *   normalizeMethod, isHeaderName/isHeaderValue/normalizeHeaderValue, isForbiddenRequestHeader and
+ *   isNoCorsSafelistedRequestHeader;
+ * - lists: `Access-Control-Allow-Methods` and `Access-Control-Expose-Headers` lines from the
+ *   extractHeaderListValues cases, answered by the server and judged by what the page could do.
+ * A count of departures from the spec shows the profiles still matter.
  *
  * Availability policy as in test/browsers: a missing browser fails under CI=true, and elsewhere the
  * suite is skipped with the reason printed.
@@ -344,7 +348,7 @@ function browserSuite(browserName: BrowserName): void {
   });
 }
 
-describe('CORS-safelisted request-headers in real browsers', () => {
+describe('Fetch primitives in real browsers', () => {
   beforeAll(async () => {
     servers.page = await listen((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>oracle</title>');

@@ -43,9 +43,10 @@ export type SafelistFailure =
   | 'client-hint-value';
 
 /**
- * Whose rules to apply (safelist, forbidden headers). `spec` is the Fetch Standard. `chromium` and `firefox` are what Chromium 156
- * and Firefox ESR 153 were observed to do (src/_fetch/browser-oracle.test.ts checks them against the
- * real browsers); `webkit` is not observed here and follows the spec.
+ * Whose rules to apply (safelist, forbidden headers). `spec` is the Fetch Standard. `chromium` and
+ * `firefox` are what Chromium 156 and Firefox ESR 153 were observed to do
+ * (src/_fetch/browser-oracle.test.ts checks them against the real browsers); `webkit` is not
+ * observed here and follows the spec. docs/internal-fetch.md lists every difference.
  */
 export type FetchProfile = 'spec' | 'chromium' | 'firefox' | 'webkit';
 /** The profile type under the name the safelist functions were first published with. */
@@ -92,7 +93,7 @@ for (const c of '"():<>?@[\\]{}\u007f') UNSAFE_BYTE[c.charCodeAt(0)] = 1;
  * https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte
  */
 export function isCorsUnsafeRequestHeaderByte(code: number): boolean {
-  return !(code >= 0 && code <= 0xff) || UNSAFE_BYTE[code] === 1;
+  return !(Number.isInteger(code) && code >= 0 && code <= 0xff) || UNSAFE_BYTE[code] === 1;
 }
 
 function hasHighByte(value: string): boolean {
@@ -131,6 +132,11 @@ export const CORS_SAFELISTED_TOTAL_MAX_LENGTH = 1024;
  *
  * Departure (reason only): the name is checked before step 1's length rule so that an unknown
  * name reports `name` rather than `value-too-long`; the yes/no answer is the spec's.
+ *
+ * Profiles: `chromium` also safelists `dpr`, `device-memory`, `downlink` (decimal `1` or `1.5`),
+ * `width`, `viewport-width`, `rtt` (digits), `save-data` (`on`, any case) and `ect` (`slow-2g`,
+ * `2g`, `3g`, `4g`), and refuses range numbers above 2^63-2; `firefox` counts bytes 0x80-0xFF in
+ * `accept` and `content-type` as unsafe and refuses range numbers above 2^64-1.
  * https://fetch.spec.whatwg.org/#cors-safelisted-request-header
  */
 export function corsSafelistedRequestHeaderFailure(
