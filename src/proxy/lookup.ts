@@ -92,19 +92,20 @@ export function createCheckedLookup(options: CheckedLookupOptions): ConnectLooku
             done(err, '');
             return;
           }
-          const checked: LookupAddress[] = [];
-          for (const a of addresses) {
-            // 3.
-            if (check) {
+          // 3. Every address first, so that nothing is connected to unless all passed.
+          if (check) {
+            for (const a of addresses) {
               const verdict = classifyAddress(a.address);
               if (verdict.kind === 'refused') {
                 done(new TargetRefusedError(name, a.address, verdict.range), '');
                 return;
               }
             }
-            const address = mapCheckedAddress ? mapCheckedAddress(a.address) : a.address;
-            checked.push({ address, family: address.includes(':') ? 6 : 4 });
           }
+          const checked: LookupAddress[] = addresses.map((a) => {
+            const address = mapCheckedAddress ? mapCheckedAddress(a.address) : a.address;
+            return { address, family: address.includes(':') ? 6 : 4 };
+          });
           // 4.
           if (lookupOptions.all) {
             done(null, checked);
