@@ -26,6 +26,7 @@ import {
   corsUnsafeRequestHeaderNames,
   extractHeaderListValues,
   type HeaderListGrammar,
+  isByteCaseInsensitiveMatch,
   isCorsSafelistedResponseHeaderName,
   isForbiddenMethod,
   isForbiddenRequestHeader,
@@ -168,6 +169,8 @@ const probes = apiProbes();
 interface ListCase {
   id: string;
   grammar: HeaderListGrammar;
+  /** Which response header carries the lines. */
+  use: 'allow-methods' | 'expose-headers' | 'allow-headers';
   lines: string[] | null;
 }
 /** Response headers the `#field-name` cases may expose (compared on these names only). */
@@ -179,7 +182,11 @@ function listCases(): ListCase[] {
     if (c.fn !== 'extractHeaderListValues' || c.args.length !== 2) continue;
     const [lines, grammar] = expandFetchValue(c.args) as [string[] | null, HeaderListGrammar];
     if (lines !== null && !lines.every(isHeaderValue)) continue;
-    out.push({ id: `list/${c.id}`, grammar, lines });
+    if (grammar === 'method') out.push({ id: `acam/${c.id}`, grammar, use: 'allow-methods', lines });
+    else {
+      out.push({ id: `aceh/${c.id}`, grammar, use: 'expose-headers', lines });
+      out.push({ id: `acah/${c.id}`, grammar, use: 'allow-headers', lines });
+    }
   }
   return out;
 }
@@ -188,8 +195,11 @@ function listCases(): ListCase[] {
 function listExpected(c: ListCase): { allowed: boolean } | { exposed: string[] } {
   const parsed = extractHeaderListValues(c.lines, c.grammar);
   const values = parsed?.ok ? parsed.values : [];
-  if (c.grammar === 'method') return { allowed: values.includes('PUT') || values.includes('*') };
   const all = values.includes('*');
+  // A PUT passes when PUT or * is allowed; a request with `X-Foo` when x-foo or * is allowed.
+  if (c.use === 'allow-methods') return { allowed: values.includes('PUT') || all };
+  if (c.use === 'allow-headers')
+    return { allowed: all || values.some((v) => isByteCaseInsensitiveMatch(v, 'x-foo')) };
   return { exposed: EXPOSABLE.filter((h) => all || isCorsSafelistedResponseHeaderName(h, values)).sort() };
 }
 
@@ -285,25 +295,27 @@ function browserSuite(browserName: BrowserName): void {
       }, probes);
       for (const [id, r] of Object.entries(api)) apiResults.set(id, r);
       const listOut = await page.evaluate(
-        async (target: string, prefix: string, list: { id: string; grammar: string }[]) => {
+        async (target: string, prefix: string, list: { id: string; use: string }[]) => {
           const out: Record<string, { allowed: boolean } | { exposed: string[] }> = {};
           for (const c of list) {
             const url = `${target}?id=${encodeURIComponent(prefix + c.id)}`;
             try {
               const res = await fetch(url, {
-                method: c.grammar === 'method' ? 'PUT' : 'GET',
+                method: c.use === 'allow-methods' ? 'PUT' : 'GET',
+                headers: c.use === 'allow-headers' ? { 'x-foo': '1' } : {},
                 cache: 'no-store',
               });
-              out[c.id] = c.grammar === 'method' ? { allowed: true } : { exposed: [...res.headers.keys()] };
+              out[c.id] =
+                c.use === 'expose-headers' ? { exposed: [...res.headers.keys()] } : { allowed: true };
             } catch {
-              out[c.id] = c.grammar === 'method' ? { allowed: false } : { exposed: ['<blocked>'] };
+              out[c.id] = c.use === 'expose-headers' ? { exposed: ['<blocked>'] } : { allowed: false };
             }
           }
           return out;
         },
         `http://127.0.0.1:${port(servers.target as Server)}/t`,
         `${browserName}-`,
-        lists.map(({ id, grammar }) => ({ id, grammar })),
+        lists.map(({ id, use }) => ({ id, use })),
       );
       for (const [id, r] of Object.entries(listOut)) {
         listResults.set(
@@ -358,15 +370,18 @@ describe('Fetch primitives in real browsers', () => {
       const acao = { 'access-control-allow-origin': '*' };
       const list = listById.get(id);
       if (list !== undefined) {
-        // A list case: the lines go out as Access-Control-Allow-Methods on the preflight, or as
-        // Access-Control-Expose-Headers on the response.
+        // A list case: the lines go out as Access-Control-Allow-Methods or -Allow-Headers on the
+        // preflight, or as Access-Control-Expose-Headers on the response.
         const preflight = req.method === 'OPTIONS';
         res.setHeader('access-control-allow-origin', '*');
         res.setHeader('connection', 'close');
-        if (list.grammar === 'method' && preflight && list.lines) {
+        if (list.use === 'allow-methods' && preflight && list.lines) {
           res.setHeader('access-control-allow-methods', list.lines);
         }
-        if (list.grammar === 'field-name' && !preflight) {
+        if (list.use === 'allow-headers' && preflight && list.lines) {
+          res.setHeader('access-control-allow-headers', list.lines);
+        }
+        if (list.use === 'expose-headers' && !preflight) {
           for (const h of EXPOSABLE) res.setHeader(h, '1');
           if (list.lines) res.setHeader('access-control-expose-headers', list.lines);
         }
