@@ -1,14 +1,16 @@
 /**
  * The loopback site for the CSRF real-browser test: one node:http server on 127.0.0.1 answering for
  * several host names (`app.test`, `evil.test`, `blog.app.test`; the browsers map `*.test` to
- * 127.0.0.1). The app's POST endpoints run the CSRF guard directly through a tiny RequestView and
- * record, server-side, every request they saw and what the guard decided.
+ * 127.0.0.1). The app's endpoints run the CSRF guard through `crossorigin/node`'s csrfMiddleware (the
+ * adapter answers refusals) and record, server-side, every request they saw, what the guard decided
+ * and what status the response had.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { RequestView } from '../../src/_http/index.js';
-import { type CsrfGuard, createCsrfGuard } from '../../src/csrf/index.js';
+import { csrfMiddleware, type NodeMiddleware } from '../../src/adapters/node.js';
+import { type CsrfAllowed, type CsrfGuard, type CsrfRefused, createCsrfGuard } from '../../src/csrf/index.js';
 
 export interface Seen {
   host: string;
@@ -20,19 +22,8 @@ export interface Seen {
   reason: string;
   /** The `n` query parameter of the request: the scenario that made it. */
   nonce: string;
-}
-
-/** The RequestView an adapter would build: lower-case names, repeated lines joined with ", ". */
-function viewOf(req: IncomingMessage): RequestView {
-  return {
-    method: req.method ?? '',
-    url: req.url,
-    header(name) {
-      const v = req.headers[name];
-      if (v === undefined) return null;
-      return Array.isArray(v) ? v.join(', ') : v;
-    },
-  };
+  /** The Vary the response carried. */
+  vary: string;
 }
 
 const page = (body: string) => `<!doctype html><meta charset="utf-8"><title>…</title><body>${body}</body>`;
@@ -64,8 +55,19 @@ export class CsrfSite {
   /** Starts the site over http, or over https with `tls` (a certificate for the *.test names). */
   static async start(tls?: { key: string; cert: string }): Promise<CsrfSite> {
     let site: CsrfSite | undefined;
-    let guard: CsrfGuard | undefined;
-    let sameSiteGuard: CsrfGuard | undefined;
+    let middleware: NodeMiddleware | undefined;
+    let sameSiteMiddleware: NodeMiddleware | undefined;
+    // What the guard decided for each request (the adapter answers; the test reads the reason).
+    const decisions = new WeakMap<IncomingMessage, CsrfAllowed | CsrfRefused>();
+    let csrfRequest: IncomingMessage | undefined;
+    const recording = (guard: CsrfGuard): CsrfGuard => {
+      const check = (view: RequestView) => {
+        const d = guard.check(view);
+        if (csrfRequest !== undefined) decisions.set(csrfRequest, d);
+        return d;
+      };
+      return { check, handle: check };
+    };
     const handler: RequestListener = (req, res) => {
       const s = site!;
       const host = (req.headers.host ?? '').replace(/:\d+$/, '');
@@ -74,13 +76,10 @@ export class CsrfSite {
       const q = (k: string) => url.searchParams.get(k) ?? '';
       res.setHeader('cache-control', 'no-store');
 
-      // The application's endpoints, behind the guard.
+      // The application's endpoints, behind the guard applied by crossorigin/node's csrfMiddleware.
       if (host === 'app.test' && ['/', '/transfer', '/transfer-same-site'].includes(url.pathname)) {
-        const g = url.pathname === '/transfer-same-site' ? sameSiteGuard! : guard!;
-        const d = g.check(viewOf(req));
-        const chunks: Buffer[] = [];
-        req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => {
+        const csrf = url.pathname === '/transfer-same-site' ? sameSiteMiddleware! : middleware!;
+        res.on('finish', () => {
           const headers: Record<string, string> = {};
           for (const k of [
             'sec-fetch-site',
@@ -93,26 +92,27 @@ export class CsrfSite {
             const v = req.headers[k];
             if (typeof v === 'string') headers[k] = v;
           }
-          const status = d.allowed ? 200 : d.status;
+          const d = decisions.get(req);
           s.seen.push({
             host,
             method: req.method ?? '',
             path: url.pathname,
             headers,
-            status,
-            allowed: d.allowed,
-            reason: d.reason,
+            status: res.statusCode,
+            allowed: d?.allowed ?? false,
+            reason: d?.reason ?? 'guard not run',
             nonce: url.searchParams.get('n') ?? '',
+            vary: String(res.getHeader('vary') ?? ''),
           });
-          if (!d.allowed) {
-            for (const [n, v] of d.headers) res.setHeader(n, v);
-            res.setHeader('vary', d.vary.join(', '));
-            res.writeHead(d.status, { 'content-type': d.contentType }).end(d.body);
-            return;
-          }
-          if (url.pathname === '/')
-            res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page('app home'));
-          else res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('transferred\n');
+        });
+        csrfRequest = req;
+        csrf(req, res, () => {
+          req.resume();
+          req.on('end', () => {
+            if (url.pathname === '/') {
+              res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page('app home'));
+            } else res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('transferred\n');
+          });
         });
         return;
       }
@@ -154,8 +154,10 @@ export class CsrfSite {
     });
     const port = (server.address() as AddressInfo).port;
     site = new CsrfSite(server, port, tls === undefined ? 'http' : 'https');
-    guard = createCsrfGuard({ origin: site.origin('app.test') });
-    sameSiteGuard = createCsrfGuard({ origin: site.origin('app.test'), sameSite: 'allow' });
+    middleware = csrfMiddleware(recording(createCsrfGuard({ origin: site.origin('app.test') })));
+    sameSiteMiddleware = csrfMiddleware(
+      recording(createCsrfGuard({ origin: site.origin('app.test'), sameSite: 'allow' })),
+    );
     return site;
   }
 

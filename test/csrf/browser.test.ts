@@ -444,6 +444,8 @@ for (const browser of BROWSERS) {
             allowed: s.allowed,
             reason: pick(s.reason[transport], browser.name),
           });
+          // The refusal as the adapter wrote it: Vary names the headers that decided.
+          if (!s.allowed) expect(seen.vary).toMatch(/^Sec-Fetch-Site, Origin\b/);
           const fixture = s.fixture?.[transport];
           if (fixture !== undefined) {
             const c = cases.get(fixture);
