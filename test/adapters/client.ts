@@ -15,7 +15,7 @@ export interface RawReply {
 
 export function send(
   port: number,
-  req: { method: string; path: string; headers: HeaderList },
+  req: { method: string; path: string; headers: HeaderList; noHost?: boolean },
   timeoutMs = 10_000,
 ): Promise<RawReply> {
   return new Promise((resolve, reject) => {
@@ -25,7 +25,7 @@ export function send(
       if (n.toLowerCase() === 'host') hasHost = true;
       flat.push(n, v);
     }
-    if (!hasHost) flat.push('Host', `127.0.0.1:${port}`);
+    if (!hasHost && !req.noHost) flat.push('Host', `127.0.0.1:${port}`);
     const r = httpRequest(
       {
         host: '127.0.0.1',

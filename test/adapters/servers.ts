@@ -20,13 +20,26 @@ import type { CsrfGuard } from '../../src/csrf/index.js';
 import type { CorsPolicy } from '../../src/server/index.js';
 import type { HeaderList } from '../fixtures/schema.js';
 import { APP_MARK, APP_VARY, appBody, fetchApp, varyAfter, varyBefore, varyWriteHead } from './app.js';
+import type { Transport } from './cases.js';
 import { fromResponse, type RawReply, send } from './client.js';
 import type { SetupKind } from './setups.js';
+
+/** node:http refuses these before any middleware (checked with raw requests). */
+export const NODE_HTTP: Transport = {
+  unknownMethod: "node's HTTP parser answers 400 before any middleware",
+  missingHost: 'node answers 400 to an HTTP/1.1 request without Host before any middleware',
+};
+/** @hono/node-server builds a Request URL from Host, and answers 400 itself when it cannot. */
+export const NODE_BRIDGE: Transport = {
+  ...NODE_HTTP,
+  nonUrlHost: '@hono/node-server answers 400 before the handler (no Request URL can be built)',
+};
+export const FETCH_REQUEST: Transport = { fetchRequest: true };
 
 export interface Running {
   /** The loopback port, for adapters served over HTTP. */
   port?: number;
-  call(req: { method: string; path: string; headers: HeaderList }): Promise<RawReply>;
+  call(req: { method: string; path: string; headers: HeaderList; noHost?: boolean }): Promise<RawReply>;
   close(): Promise<void>;
 }
 
@@ -34,10 +47,10 @@ export type OnError = (error: unknown, request: RequestView) => void;
 
 export interface Starter {
   name: string;
-  /** Whether requests travel over real HTTP (node's parser refuses unknown methods). */
+  /** Whether requests travel over real HTTP. */
   http: boolean;
-  /** Whether the framework builds a Fetch `Request` whose URL comes from the Host header. */
-  fetchUrlFromHost?: boolean;
+  /** What the transport refuses before any handler. */
+  transport: Transport;
   /** Whether the app has a middleware before ours (a Fetch handler has none). */
   before?: boolean;
   start(kind: SetupKind, core: HttpCore, onError: OnError): Promise<Running>;
@@ -80,6 +93,7 @@ const asCsrf = (core: HttpCore) => core as CsrfGuard;
 
 export const node: Starter = {
   name: 'node',
+  transport: NODE_HTTP,
   before: true,
   http: true,
   async start(kind, core, onError) {
@@ -98,6 +112,7 @@ export const node: Starter = {
 
 export const nodeHandle: Starter = {
   name: 'node-handle',
+  transport: NODE_HTTP,
   before: true,
   http: true,
   async start(kind, core, onError) {
@@ -151,6 +166,7 @@ function expressApp(router: boolean, kind: SetupKind, core: HttpCore, onError: O
 
 export const expressApp_: Starter = {
   name: 'express',
+  transport: NODE_HTTP,
   before: true,
   http: true,
   async start(kind, core, onError) {
@@ -160,6 +176,7 @@ export const expressApp_: Starter = {
 
 export const expressRouter: Starter = {
   name: 'express-router',
+  transport: NODE_HTTP,
   before: true,
   http: true,
   async start(kind, core, onError) {
@@ -169,6 +186,7 @@ export const expressRouter: Starter = {
 
 export const fastify: Starter = {
   name: 'fastify',
+  transport: NODE_HTTP,
   before: true,
   http: true,
   async start(kind, core, onError) {
@@ -200,6 +218,7 @@ export const fastify: Starter = {
 
 export const koa: Starter = {
   name: 'koa',
+  transport: NODE_HTTP,
   before: true,
   http: true,
   async start(kind, core, onError) {
@@ -256,7 +275,7 @@ function honoApp(kind: SetupKind, core: HttpCore, onError: OnError): Hono {
 export const hono: Starter = {
   name: 'hono',
   before: true,
-  fetchUrlFromHost: true,
+  transport: NODE_BRIDGE,
   http: true,
   async start(kind, core, onError) {
     const app = honoApp(kind, core, onError);
@@ -273,7 +292,7 @@ function fetchHandler(kind: SetupKind, core: HttpCore, onError: OnError) {
 /** The fetch adapter served by node:http through @hono/node-server's Request/Response bridge. */
 export const fetchNode: Starter = {
   name: 'fetch (node:http)',
-  fetchUrlFromHost: true,
+  transport: NODE_BRIDGE,
   http: true,
   async start(kind, core, onError) {
     const handler = fetchHandler(kind, core, onError);
@@ -306,6 +325,7 @@ function toFetchRequestParts(req: { path: string; headers: HeaderList }): { url:
 /** The fetch adapter called with a `Request`, no server at all. */
 export const fetchDirect: Starter = {
   name: 'fetch (direct)',
+  transport: FETCH_REQUEST,
   http: false,
   async start(kind, core, onError) {
     const handler = fetchHandler(kind, core, onError);
@@ -323,6 +343,7 @@ export const fetchDirect: Starter = {
 /** Hono's app.fetch called with a `Request` directly (no @hono/node-server). */
 export const honoDirect: Starter = {
   name: 'hono (app.fetch)',
+  transport: FETCH_REQUEST,
   before: true,
   http: false,
   async start(kind, core, onError) {

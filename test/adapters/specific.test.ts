@@ -137,6 +137,63 @@ describe('node: handleCors', () => {
   });
 });
 
+describe('CORS and CSRF stacked on one response', () => {
+  const guard = createCsrfGuard({ origin: APP });
+  it.each([
+    [
+      'node',
+      async () => {
+        const c = corsMiddleware(policy);
+        const g = csrfMiddleware(guard);
+        return listen(
+          createServer((req, res) =>
+            c(req, res, () =>
+              g(req, res, () => {
+                res.setHeader('Vary', 'Accept-Encoding');
+                res.end('app');
+              }),
+            ),
+          ),
+        );
+      },
+    ],
+    [
+      'koa',
+      async () => {
+        const app = new Koa();
+        app.use(ko.corsMiddleware(policy));
+        app.use(ko.csrfMiddleware(guard));
+        app.use((ctx) => {
+          ctx.set('Vary', 'Accept-Encoding');
+          ctx.body = 'app';
+        });
+        return listen(createServer(app.callback()));
+      },
+    ],
+  ])('%s: both cores’ Vary names and the application’s survive', async (_n, start) => {
+    const srv = await start();
+    const r = await send(srv.port, {
+      method: 'POST',
+      path: '/',
+      headers: [
+        ['Origin', APP],
+        ['Sec-Fetch-Site', 'same-origin'],
+        ['Content-Type', 'text/plain'],
+      ],
+    });
+    expect(r.body).toBe('app');
+    const guardVary = guard.check({
+      method: 'POST',
+      header: (n) => (n === 'origin' ? APP : n === 'sec-fetch-site' ? 'same-origin' : null),
+    }).vary;
+    const vary = varyNames(r).map((n) => n.toLowerCase());
+    for (const n of ['origin', 'accept-encoding', ...guardVary.map((x) => x.toLowerCase())])
+      expect(vary).toContain(n);
+    expect(new Set(vary).size).toBe(vary.length);
+    await srv.close();
+  });
+});
+
 describe('configuration errors surface at start-up, from every factory', () => {
   const bad = { origins: '*', credentials: true } as const;
   it.each([
