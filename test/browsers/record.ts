@@ -38,7 +38,10 @@ function summarize(o: RunObservation, id: string, servers: CaseServers) {
       method: r.method,
       path: r.path,
       status: r.status,
-      origin: r.headers.find(([n]) => n.toLowerCase() === 'origin')?.[1] ?? null,
+      origin: ((o) => (o === null ? null : d(o)))(
+        r.headers.find(([n]) => n.toLowerCase() === 'origin')?.[1] ?? null,
+      ),
+      headers: r.headers.map(([n, v]) => [n, d(v)]),
     })),
   };
 }
@@ -53,7 +56,7 @@ async function record(browser: BrowserName, servers: CaseServers): Promise<void>
     const out = {
       browser,
       version: runner.version,
-      note: 'Recorded by test/browsers/record.ts. Texts are in fixture form: page origin http://app.test, URLs http://api.test/<path> (the harness serves them on ephemeral ports under /c/<id>). Origin headers in requests are as sent (with ports).',
+      note: 'Recorded by test/browsers/record.ts. Texts are in fixture form: page origin http://app.test, URLs http://api.test/<path> (the harness serves them on ephemeral ports under /c/<id>). Request headers (and origin, null when no Origin header was sent) are delocalized the same way.',
       cases: REPRESENTATIVE.map((c, i) => {
         const o = obs[i];
         if (!o || o.id !== c.id) throw new Error(`observation order broken at ${c.id}`);
@@ -62,7 +65,9 @@ async function record(browser: BrowserName, servers: CaseServers): Promise<void>
           about: c.about,
           request: c.request,
           server: c.server,
+          ...(c.repeat ? { repeat: c.repeat } : {}),
           observed: summarize(o, c.id, servers),
+          ...(o.repeats.length ? { repeats: o.repeats.map((r) => summarize(r, c.id, servers)) } : {}),
         };
       }),
     };

@@ -395,4 +395,111 @@ export const REPRESENTATIVE: RepresentativeCase[] = [
       actual: { status: 200, headers: [] },
     },
   },
+  // Found by the differential test.
+  pre(
+    'user-agent-header',
+    'script sets User-Agent (Chromium drops it: no preflight)',
+    {
+      method: 'GET',
+      headers: [['User-Agent', 'crossorigin-test']],
+    },
+    { status: 200, headers: [...ACAO, ['Access-Control-Allow-Headers', 'user-agent']] },
+  ),
+  {
+    id: 'redirect-mode-error-credentials-location',
+    about: "redirect: 'error' meets a redirect whose Location has credentials",
+    description: "redirect: 'error' meets a redirect whose Location has credentials",
+    request: { origin: O, url: 'http://api.test/start', method: 'GET', redirect: 'error' },
+    server: {
+      hops: { '/start': { status: 302, headers: ACAO, location: 'http://user:secret@api.test/final' } },
+      actual: { status: 200, headers: ACAO },
+    },
+  },
+  {
+    id: 'authorization-cross-origin-redirect',
+    about: 'Authorization preflighted, then a cross-origin redirect (Authorization dropped)',
+    description: 'Authorization preflighted, then a cross-origin redirect',
+    request: {
+      origin: O,
+      url: 'http://api.test/start',
+      method: 'GET',
+      headers: [['Authorization', 'Bearer x']],
+    },
+    server: {
+      preflight: {
+        status: 200,
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Headers', 'authorization'],
+        ],
+      },
+      hops: {
+        '/start': {
+          status: 302,
+          headers: [['Access-Control-Allow-Origin', '*']],
+          location: 'http://other.test/final',
+        },
+      },
+      actual: { status: 200, headers: [['Access-Control-Allow-Origin', '*']] },
+    },
+  },
+  {
+    id: 'preflight-cache-after-redirect',
+    about: 'x-foo preflighted, cross-origin redirect, preflighted again; the whole request twice',
+    description: 'preflight cache and a tainted redirect, twice',
+    repeat: 2,
+    request: { origin: O, url: 'http://api.test/start', method: 'GET', headers: [['X-Foo', '1']] },
+    server: {
+      preflight: {
+        status: 200,
+        headers: [
+          ['Access-Control-Allow-Origin', '*'],
+          ['Access-Control-Allow-Headers', 'x-foo'],
+          ['Access-Control-Max-Age', '600'],
+        ],
+      },
+      hops: {
+        '/start': {
+          status: 307,
+          headers: [['Access-Control-Allow-Origin', '*']],
+          location: 'http://other.test/final',
+        },
+      },
+      actual: { status: 200, headers: [['Access-Control-Allow-Origin', '*']] },
+    },
+  },
+  {
+    ...pre(
+      'preflight-cache-600',
+      'preflight max-age 600, sent twice',
+      { headers: [['X-Foo', '1']] },
+      {
+        status: 200,
+        headers: [
+          ...ACAO,
+          ['Access-Control-Allow-Methods', 'PUT'],
+          ['Access-Control-Allow-Headers', 'x-foo'],
+          ['Access-Control-Max-Age', '600'],
+        ],
+      },
+    ),
+    repeat: 2,
+  },
+  {
+    ...pre(
+      'preflight-cache-0',
+      'preflight max-age 0, sent twice',
+      { headers: [['X-Foo', '1']] },
+      {
+        status: 200,
+        headers: [
+          ...ACAO,
+          ['Access-Control-Allow-Methods', 'PUT'],
+          ['Access-Control-Allow-Headers', 'x-foo'],
+          ['Access-Control-Max-Age', '0'],
+        ],
+      },
+    ),
+    repeat: 2,
+  },
 ];
