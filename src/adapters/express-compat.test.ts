@@ -920,3 +920,66 @@ describe('cors suite Express apps (loopback, both middlewares)', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Properties: never throws on any request, and sends back only checked values.
+
+import fc from 'fast-check';
+import { isHeaderValue, isToken as isTokenValue } from '../_fetch/index.js';
+import { parseOriginHeader } from '../origin/index.js';
+
+const CONFIGS: Record<string, unknown>[] = [
+  {},
+  { origin: true },
+  { origin: ['https://app.example.com', /^https:\/\/[a-z0-9-]+\.example\.com$/], credentials: true },
+  { origin: 'https://app.example.com', allowedHeaders: ['content-type'], maxAge: 10 },
+  {
+    origin: (o: string | undefined, cb: (e: null, v: boolean) => void) =>
+      cb(null, o?.endsWith('.example.com') ?? false),
+  },
+];
+
+describe('drop-in properties', () => {
+  it('never throws; every header value is valid; ACAO is *, configured or a checked request origin; ACAH a token list', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: CONFIGS.length - 1 }),
+        fc.constantFrom('GET', 'POST', 'OPTIONS', 'options', 'PUT', ''),
+        fc.option(
+          fc.oneof(
+            fc.constantFrom('https://app.example.com', 'https://x.example.com', 'null', 'request.com'),
+            fc.string({ maxLength: 40 }),
+          ),
+          { nil: undefined },
+        ),
+        fc.option(fc.constantFrom('PUT', 'GET', ''), { nil: undefined }),
+        fc.option(fc.oneof(fc.constantFrom('x-a,x-b', 'X-A, x-b', ',,'), fc.string({ maxLength: 40 })), {
+          nil: undefined,
+        }),
+        (k, method, origin, acrm, acrh) => {
+          const headers: Headers = {};
+          if (origin !== undefined) headers.origin = origin;
+          if (acrm !== undefined) headers['access-control-request-method'] = acrm;
+          if (acrh !== undefined) headers['access-control-request-headers'] = acrh;
+          const out = runOne(ourCors as (o: unknown) => unknown, CONFIGS[k], fakeRequest(method, headers));
+          expect(out.threw).toBeNull();
+          for (const v of Object.values(out.headers)) expect(isHeaderValue(v)).toBe(true);
+          const acao = out.headers['access-control-allow-origin'];
+          if (acao !== undefined && acao !== '*' && acao !== 'https://app.example.com') {
+            expect(acao).toBe(origin);
+            expect(parseOriginHeader(acao).ok && acao !== 'null').toBe(true);
+          }
+          const acah = out.headers['access-control-allow-headers'];
+          if (acah !== undefined) {
+            for (const n of acah
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean))
+              expect(isTokenValue(n)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});

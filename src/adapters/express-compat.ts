@@ -19,7 +19,13 @@
  * `optionsSuccessStatus`, `Content-Length: 0`, the options delegate and the origin callback.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { extractHeaderListValuesBounded, isHeaderName, isMethod, isToken } from '../_fetch/index.js';
+import {
+  extractHeaderListValuesBounded,
+  isHeaderName,
+  isHeaderValue,
+  isMethod,
+  isToken,
+} from '../_fetch/index.js';
 import { mergeVary } from '../_http/index.js';
 import { isPotentiallyTrustworthyOrigin, parseOriginHeader } from '../origin/index.js';
 import { CorsConfigError, type CorsConfigProblem, type CorsConfigProblemReason } from '../server/errors.js';
@@ -511,7 +517,14 @@ function respond(
           res.end?.();
           return;
         }
-        headers.push(['Access-Control-Allow-Headers', acrh]);
+        // cors reflects the raw value; so do we when it is a clean header value (node trims what it
+        // receives, so it is), else the checked names.
+        if (parsed.values.length > 0) {
+          headers.push([
+            'Access-Control-Allow-Headers',
+            isHeaderValue(acrh) ? acrh : parsed.values.join(','),
+          ]);
+        }
       }
     } else if (c.allowedHeaders !== null) {
       headers.push(['Access-Control-Allow-Headers', c.allowedHeaders]);

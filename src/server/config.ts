@@ -574,7 +574,7 @@ function validateExposeHeaders(
 
 function validateMaxAge(problems: CorsConfigProblem[], cfg: Record<string, unknown>): number | null {
   const v = cfg.maxAge;
-  if (v === undefined) return null;
+  if (v === undefined || v === null) return null;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_MAX_AGE) {
     problem(
       problems,
