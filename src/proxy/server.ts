@@ -10,7 +10,13 @@ import type { Duplex } from 'node:stream';
 import { pipeline, Transform } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { type HttpCore, type HttpDecision, mergeVary, type RequestView } from '../_http/index.js';
-import { type CompiledConfig, type CompiledRoute, compileProxyOptions, type ProxyOptions } from './config.js';
+import {
+  type CompiledConfig,
+  type CompiledRoute,
+  compileProxyOptions,
+  DEFAULT_LIMITS,
+  type ProxyOptions,
+} from './config.js';
 import {
   connectionListed,
   HOP_BY_HOP,
@@ -780,7 +786,8 @@ export async function listenProxy(
   listen: ListenOptions = {},
 ): Promise<ListeningProxy> {
   const proxy = createProxy(options);
-  const limits = { ...compileLimits(options) };
+  // createProxy validated the limits; read them without compiling the options a second time.
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const server = http.createServer(
     {
       maxHeaderSize: limits.maxHeaderBytes,
@@ -826,8 +833,4 @@ export async function listenProxy(
       await proxy.close();
     },
   };
-}
-
-function compileLimits(options: ProxyOptions) {
-  return compileProxyOptions(options).limits;
 }
