@@ -126,7 +126,7 @@ describe('createBrowserFetch', () => {
       for (const c of cookies) await jar.setCookie(c, 'http://api.test/');
       return jar;
     }
-    it('credentials include sends the jar cookies; SameSite=None needs Secure in Chromium', async () => {
+    it('credentials include: Firefox sends cross-site cookies but not Lax ones; Chromium blocks third-party cookies', async () => {
       const jar = await jarWith('a=1', 'b=2; SameSite=Lax', 'c=3; SameSite=None');
       const { f, log, header } = scripted(
         { actual: { status: 200, headers: CREDS } },
@@ -135,10 +135,24 @@ describe('createBrowserFetch', () => {
       await f(API, { credentials: 'include' });
       // firefox: no Lax-by-default, so `a` goes; `b` is Lax (cross-site: not sent); `c` is None.
       expect(header(log[0], 'cookie')).toBe('a=1; c=3');
+      // chromium: third-party cookies are blocked, so nothing goes cross-site...
       const chromium = scripted({ actual: { status: 200, headers: CREDS } }, { cookies: jar });
       await chromium.f(API, { credentials: 'include' });
-      // chromium: `a` has no SameSite, so it is Lax by default.
-      expect(chromium.header(chromium.log[0], 'cookie')).toBe('c=3');
+      expect(chromium.header(chromium.log[0], 'cookie')).toBeUndefined();
+      // ...and when they are allowed, `a` (no SameSite) is Lax by default.
+      const allowed = scripted(
+        { actual: { status: 200, headers: CREDS } },
+        { cookies: jar, thirdPartyCookies: true },
+      );
+      await allowed.f(API, { credentials: 'include' });
+      expect(allowed.header(allowed.log[0], 'cookie')).toBe('c=3');
+    });
+    it('same-site requests carry Lax cookies', async () => {
+      const jar = new CookieJar();
+      await jar.setCookie('s=1; SameSite=Lax', 'http://app.test/');
+      const { f, log, header } = scripted({ actual: { status: 200, headers: [] } }, { cookies: jar });
+      await f('/x');
+      expect(header(log[0], 'cookie')).toBe('s=1');
     });
     it('credentials same-origin (the default) sends no cookies cross-origin; omit never', async () => {
       const jar = await jarWith('c=3; SameSite=None');
@@ -164,7 +178,7 @@ describe('createBrowserFetch', () => {
           preflight: { status: 204, headers: [...CREDS, ['Access-Control-Allow-Methods', 'PUT']] },
           actual: { status: 200, headers: CREDS },
         },
-        { cookies: jar },
+        { cookies: jar, browser: 'firefox' },
       );
       await f(API, { method: 'PUT', credentials: 'include' });
       expect(log.map((q) => [q.method, header(q, 'cookie')])).toEqual([

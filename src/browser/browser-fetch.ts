@@ -5,7 +5,7 @@
  */
 import type { CookieJar } from 'tough-cookie';
 import { isSameSite, parseOrigin } from '../origin/index.js';
-import { classifyNormalized } from './classify.js';
+import { classifyNormalized, requestRefusal } from './classify.js';
 import { corsCheckNormalized } from './cors-check.js';
 import { type CorsError, makeCorsError, rejectionMessage } from './errors/index.js';
 import { exposedHeaderNamesNormalized } from './expose.js';
@@ -54,6 +54,11 @@ export interface BrowserFetchOptions {
   browser?: BrowserName;
   /** A tough-cookie jar for credentials (`include`, or `same-origin` on same-origin requests). */
   cookies?: CookieJar;
+  /**
+   * Whether cookies are sent on and stored from cross-site requests. Default: the profile's
+   * (`chromium` and `webkit`: no, third-party cookies are blocked; `firefox` and `spec`: yes).
+   */
+  thirdPartyCookies?: boolean;
   /** Called for each step of each exchange. Exceptions it throws are ignored. */
   onEvent?: (event: BrowserFetchEvent) => void;
   /** The transport. Default `globalThis.fetch`. It is always called with `redirect: 'manual'`. */
@@ -150,6 +155,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
   if (typeof transport !== 'function') throw new TypeError('createBrowserFetch: no fetch available');
   const cache = options.cache ?? new PreflightCache(profile);
   const jar = options.cookies;
+  const thirdPartyCookies = options.thirdPartyCookies ?? profile.thirdPartyCookies;
   const onEvent = options.onEvent;
   const emit = (e: BrowserFetchEvent): void => {
     if (!onEvent) return;
@@ -200,6 +206,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
   async function cookieHeader(req: NormalizedRequest): Promise<string | null> {
     if (!jar) return null;
     const context = cookieContext(req);
+    if (context === 'none' && !thirdPartyCookies) return null;
     const cookies = await jar.getCookies(req.url.href, { sameSiteContext: context, http: true });
     const sendable = cookies.filter(
       // chromium: a cookie without SameSite is Lax, so it is not sent on a cross-site subresource request.
@@ -217,6 +224,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
   async function storeCookies(req: NormalizedRequest, headers: [string, string][]): Promise<void> {
     if (!jar) return;
     const context = cookieContext(req);
+    if (context === 'none' && !thirdPartyCookies) return;
     for (const [n, v] of headers) {
       if (n !== 'set-cookie') continue;
       // chromium: SameSite=None without Secure is rejected.
@@ -236,34 +244,44 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     const method = init.method ?? source?.method ?? 'GET';
     const rawBody = init.body !== undefined ? init.body : source ? source.body : null;
     const mode = (init.mode ?? (source ? source.mode : 'cors')) as string;
+    const describe = (headers: [string, string][], body: BodyKind) =>
+      normalizeRequest(
+        {
+          url,
+          origin,
+          method,
+          headers,
+          mode: (mode === 'navigate' ? 'cors' : mode) as 'cors',
+          credentials: (init.credentials ?? source?.credentials ?? 'same-origin') as 'same-origin',
+          redirect: (init.redirect ?? source?.redirect ?? 'follow') as 'follow',
+          body,
+          initiator: init.initiator ?? 'fetch',
+        },
+        profile,
+      );
+    // new Request() refuses a forbidden method, or one that no-cors does not allow, before anything else.
+    const early = describe([], 'none');
+    if (early.ok) {
+      const refusal = requestRefusal(early.request, profile);
+      if (refusal?.kind === 'forbidden-method' || refusal?.kind === 'method-unsupported-in-no-cors') {
+        emit({ type: 'blocked', error: refusal });
+        throw new TypeError(refusal.message, { cause: refusal });
+      }
+    }
     // The headers the page's Request object would have (it adds Content-Type for string, form and Blob bodies).
     let bodyBytes: BodyInit | null = null;
-    let headerEntries: [string, string][];
     let bodyKind = bodyKindOf(rawBody);
-    {
-      const resolved = URL.parse(url, baseUrl) ?? baseUrl;
-      const probe = new Request(resolved, {
-        method,
-        headers: init.headers ?? source?.headers,
-        body: (rawBody ?? null) as BodyInit | null,
-        ...(bodyKind === 'stream' ? { duplex: 'half' } : {}),
-      } as RequestInit);
-      headerEntries = [...probe.headers];
-      if (bodyKind === 'stream') bodyBytes = rawBody as ReadableStream;
-      else if (probe.body !== null) bodyBytes = new Uint8Array(await probe.arrayBuffer());
-      if (source?.body && init.body === undefined) bodyKind = 'blob';
-    }
-    const n = normalizeRequest({
-      url,
-      origin,
+    const resolved = URL.parse(url, baseUrl) ?? baseUrl;
+    const probe = new Request(resolved, {
       method,
-      headers: headerEntries,
-      mode: (mode === 'navigate' ? 'cors' : mode) as 'cors',
-      credentials: (init.credentials ?? source?.credentials ?? 'same-origin') as 'same-origin',
-      redirect: (init.redirect ?? source?.redirect ?? 'follow') as 'follow',
-      body: bodyKind,
-      initiator: init.initiator ?? 'fetch',
-    });
+      headers: init.headers ?? source?.headers,
+      body: (rawBody ?? null) as BodyInit | null,
+      ...(bodyKind === 'stream' ? { duplex: 'half' } : {}),
+    } as RequestInit);
+    if (bodyKind === 'stream') bodyBytes = rawBody as ReadableStream;
+    else if (probe.body !== null) bodyBytes = new Uint8Array(await probe.arrayBuffer());
+    if (source?.body && init.body === undefined) bodyKind = 'blob';
+    const n = describe([...probe.headers], bodyKind);
     if (!n.ok) throw new TypeError(n.problem);
     let req = n.request;
     let redirects = 0;

@@ -19,7 +19,9 @@ import type { BrowserName, BrowserRequest, NormalizedRequest, ResponseTainting }
 export type PreflightReason =
   | { kind: 'method'; method: string }
   | { kind: 'header'; name: string; reason: SafelistFailure | 'total-length' }
-  | { kind: 'stream-body' };
+  | { kind: 'stream-body' }
+  /** firefox: the first request of the redirect chain had CORS-unsafe headers, so every hop is preflighted. */
+  | { kind: 'redirected-preflighted-request'; names: string[] };
 
 export interface Classification {
   ok: true;
@@ -98,7 +100,10 @@ export function requestRefusal(req: NormalizedRequest, profile: BrowserProfile):
  * Whether a CORS-preflight fetch is needed (before consulting the cache), with every reason.
  * https://fetch.spec.whatwg.org/#http-fetch (step 4.1: the CORS-preflight condition)
  */
-export function preflightReasons(req: NormalizedRequest): {
+export function preflightReasons(
+  req: NormalizedRequest,
+  profile?: BrowserProfile,
+): {
   reasons: PreflightReason[];
   unsafeHeaders: { name: string; reason: SafelistFailure | 'total-length' }[];
 } {
@@ -114,6 +119,15 @@ export function preflightReasons(req: NormalizedRequest): {
     reason: detailed.reasons[name] ?? ('name' as const),
   }));
   for (const h of unsafeHeaders) reasons.push({ kind: 'header', name: h.name, reason: h.reason });
+  // firefox: the unsafe header names of the first request keep forcing a preflight after a redirect.
+  if (
+    profile?.preflightsRedirectsOfPreflightedRequests &&
+    reasons.length === 0 &&
+    req.urlList.length > 1 &&
+    req.initialUnsafeHeaders.length > 0
+  ) {
+    reasons.push({ kind: 'redirected-preflighted-request', names: [...req.initialUnsafeHeaders] });
+  }
   return { reasons, unsafeHeaders };
 }
 
@@ -122,7 +136,7 @@ export function classifyNormalized(req: NormalizedRequest, profile: BrowserProfi
   const sameOrigin = sameOriginAsPage(req, req.url);
   const tainting = responseTainting(req);
   const refusal = requestRefusal(req, profile);
-  const { reasons, unsafeHeaders } = preflightReasons(req);
+  const { reasons, unsafeHeaders } = preflightReasons(req, profile);
   const needed = refusal === null && tainting === 'cors' && reasons.length > 0;
   const methodOk = isCorsSafelistedMethod(req.method);
   const noCorsDropped = req.headers
@@ -167,7 +181,8 @@ export function classify(
   request: BrowserRequest,
   browser: BrowserName | BrowserProfile = 'chromium',
 ): ClassifyResult {
-  const n = normalizeRequest(request);
+  const profile = getProfile(browser);
+  const n = normalizeRequest(request, profile);
   if (!n.ok) return n;
-  return classifyNormalized(n.request, getProfile(browser));
+  return classifyNormalized(n.request, profile);
 }

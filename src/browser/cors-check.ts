@@ -114,7 +114,7 @@ export function corsCheck(
   browser: BrowserName | BrowserProfile = 'chromium',
 ): CorsError | null {
   const profile = getProfile(browser);
-  const n = normalizeRequest(request);
+  const n = normalizeRequest(request, profile);
   if (!n.ok) {
     return makeCorsError(
       {

@@ -18,7 +18,7 @@ import {
 import type { PreflightCacheEntry } from './preflight.js';
 import { firstHeaderNotAllowed, methodAllowed } from './preflight.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
-import { serializeRequestOrigin } from './request.js';
+import { hasRedirectTaintedOrigin, serializeRequestOrigin } from './request.js';
 import type { BrowserName, NormalizedRequest } from './types.js';
 
 interface UrlEntry {
@@ -83,6 +83,8 @@ export class PreflightCache {
    * https://fetch.spec.whatwg.org/#http-fetch (step 4.1: method and header-name cache entry matches)
    */
   allows(req: NormalizedRequest): boolean {
+    // chromium, firefox: a tainted request's origin is a fresh opaque origin, never found again.
+    if (!this.profile.cachesTaintedPreflights && hasRedirectTaintedOrigin(req)) return false;
     const now = this.now();
     const include = req.credentials === 'include';
     const key = this.key(req);
@@ -132,6 +134,7 @@ export class PreflightCache {
   store(req: NormalizedRequest, entry: PreflightCacheEntry): void {
     const key = this.key(req);
     if (entry.maxAge <= 0) return;
+    if (!this.profile.cachesTaintedPreflights && hasRedirectTaintedOrigin(req)) return;
     const expiresAt = this.now() + entry.maxAge * 1000;
     if (this.profile.cacheModel === 'per-url') {
       // chromium: the entry is replaced whole.

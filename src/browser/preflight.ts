@@ -89,8 +89,9 @@ export function preflightRequest(
   request: BrowserRequest,
   browser: BrowserName | BrowserProfile = 'chromium',
 ): PreflightRequest | null {
-  const n = normalizeRequest(request);
-  return n.ok ? preflightRequestNormalized(n.request, getProfile(browser)) : null;
+  const profile = getProfile(browser);
+  const n = normalizeRequest(request, profile);
+  return n.ok ? preflightRequestNormalized(n.request, profile) : null;
 }
 
 /**
@@ -239,7 +240,7 @@ export function checkPreflightResponse(
   browser: BrowserName | BrowserProfile = 'chromium',
 ): PreflightCheckResult {
   const profile = getProfile(browser);
-  const n = normalizeRequest(request);
+  const n = normalizeRequest(request, profile);
   if (!n.ok) {
     return {
       ok: false,

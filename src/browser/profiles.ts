@@ -50,6 +50,21 @@ export interface BrowserProfile {
   readonly storageAccessOnPreflight: boolean;
   /** Whether credentialed cross-site requests carry `Sec-Fetch-Storage-Access: none`. */
   readonly sendsStorageAccess: boolean;
+  /** Request header names the page cannot set beyond the spec's forbidden list (Chromium: User-Agent). */
+  readonly extraForbiddenRequestHeaders: readonly string[];
+  /** A redirect to a URL with credentials fails as such even when the redirect mode is `error` (Chromium). */
+  readonly redirectCredentialsBeforeMode: boolean;
+  /** Whether a preflight made after a tainting redirect is cached (spec) or not (Chromium, Firefox: opaque origin). */
+  readonly cachesTaintedPreflights: boolean;
+  /** Whether every cross-origin hop after a redirect is preflighted when the first request had CORS-unsafe headers (Firefox). */
+  readonly preflightsRedirectsOfPreflightedRequests: boolean;
+  /**
+   * Whether cookies go out on (and are stored from) cross-site requests. Chromium 156 blocks
+   * third-party cookies (observed); WebKit blocks them (ITP); Firefox's default partitions them
+   * (Total Cookie Protection, not modelled: the profile sends them, as Firefox with
+   * `network.cookie.cookieBehavior=0` does).
+   */
+  readonly thirdPartyCookies: boolean;
   /** Cookies without a SameSite attribute are treated as `Lax` (Chromium's Lax-by-default) or `None`. */
   readonly cookieDefaultSameSite: 'lax' | 'none';
 }
@@ -71,6 +86,11 @@ const BASE: Omit<BrowserProfile, 'name'> = {
   storageAccessOnPreflight: false,
   sendsStorageAccess: false,
   cookieDefaultSameSite: 'none',
+  thirdPartyCookies: true,
+  extraForbiddenRequestHeaders: [],
+  redirectCredentialsBeforeMode: false,
+  cachesTaintedPreflights: true,
+  preflightsRedirectsOfPreflightedRequests: false,
 };
 
 export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.freeze({
@@ -88,6 +108,10 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     secFetchSiteFrom: 'current-url', // chromium: Sec-Fetch-Site from the current URL only (observed)
     sendsStorageAccess: true,
     cookieDefaultSameSite: 'lax', // chromium: SameSite=Lax by default
+    thirdPartyCookies: false, // chromium: third-party cookies blocked (observed in 156)
+    extraForbiddenRequestHeaders: ['user-agent'], // chromium: a page cannot set User-Agent (observed: dropped, no preflight)
+    redirectCredentialsBeforeMode: true, // chromium: credentials in Location reported before redirect mode 'error' (observed)
+    cachesTaintedPreflights: false, // chromium: the preflight after a tainting redirect is never served from the cache (observed)
   }),
   firefox: Object.freeze({
     ...BASE,
@@ -102,6 +126,8 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     cacheKeyedByCredentials: true, // firefox: nsPreflightCache keys entries by withCredentials (source, unverified)
     sendsStorageAccess: true,
     storageAccessOnPreflight: true, // firefox: Sec-Fetch-Storage-Access on the preflight too (observed)
+    cachesTaintedPreflights: false, // firefox: the preflight after a tainting redirect is never served from the cache (observed)
+    preflightsRedirectsOfPreflightedRequests: true, // firefox: the first request's unsafe headers keep forcing preflights (observed)
   }),
   webkit: Object.freeze({
     ...BASE,
@@ -109,6 +135,7 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     maxAgeCap: 600, // webkit: CrossOriginPreflightResultCache caps at 10 minutes (source, unverified)
     negativeMaxAge: 'no-cache',
     cacheModel: 'per-url',
+    thirdPartyCookies: false, // webkit: Intelligent Tracking Prevention blocks them (unverified)
   }),
 });
 

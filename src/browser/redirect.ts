@@ -60,11 +60,16 @@ export function redirectStep(
   // Location URL: parse the `Location` value relative to the current URL. Null -> not a redirect.
   const raw = getHeader(response.headers, 'location');
   if (raw === null) return { kind: 'not-redirect' };
+  const location = URL.parse(raw, req.url);
+  // chromium: a Location with credentials is refused before the redirect mode is looked at.
+  if (profile.redirectCredentialsBeforeMode && location !== null && req.redirect !== 'manual') {
+    const refused = credentialsRefusal(req, location);
+    if (refused) return fail('redirect-contains-credentials', '');
+  }
   // http fetch 6: switch on request's redirect mode.
   if (req.redirect === 'error') return fail('redirect-mode-error');
   if (req.redirect === 'manual') return { kind: 'opaque-redirect' };
   // 3. If locationURL is failure, return a network error.
-  const location = URL.parse(raw, req.url);
   if (location === null) return fail('invalid-redirect-location', raw);
   // 5. If locationURL's scheme is not an HTTP(S) scheme, then return a network error.
   if (location.protocol !== 'http:' && location.protocol !== 'https:') {
@@ -72,16 +77,8 @@ export function redirectStep(
   }
   // 6. If request's redirect count is 20, then return a network error. 7. Increase it by 1.
   if (redirectCount >= 20) return fail('too-many-redirects');
-  const hasCredentials = location.username !== '' || location.password !== '';
-  // 8. If request's mode is "cors", locationURL includes credentials, and request's origin is not
-  //    same origin with locationURL's origin, then return a network error.
-  // 9. If request's response tainting is "cors" and locationURL includes credentials, network error.
-  if (hasCredentials) {
-    const crossToPage = req.originSerialized !== location.origin;
-    if ((req.mode === 'cors' && crossToPage) || responseTainting(req) === 'cors') {
-      return fail('redirect-contains-credentials', '');
-    }
-  }
+  // 8-9. Credentials in a cross-origin Location.
+  if (credentialsRefusal(req, location)) return fail('redirect-contains-credentials', '');
   // 10. If status is not 303, request's body is non-null and its source is null, network error.
   if (response.status !== 303 && req.body === 'stream') return fail('redirect-with-stream-body');
   // 12. If status is 301 or 302 and method is `POST`, or status is 303 and method is not GET or
@@ -124,4 +121,15 @@ export function redirectStep(
     authorizationDropped,
     tainted: !before && hasRedirectTaintedOrigin(next),
   };
+}
+
+/**
+ * HTTP-redirect fetch steps 8-9: if request's mode is "cors", locationURL includes credentials, and
+ * request's origin is not same origin with locationURL's origin; or if request's response tainting
+ * is "cors" and locationURL includes credentials: a network error.
+ */
+function credentialsRefusal(req: NormalizedRequest, location: URL): boolean {
+  if (location.username === '' && location.password === '') return false;
+  const crossToPage = req.originSerialized !== location.origin;
+  return (req.mode === 'cors' && crossToPage) || responseTainting(req) === 'cors';
 }

@@ -5,6 +5,7 @@
  */
 import {
   byteLowercase,
+  corsUnsafeRequestHeaderNames,
   isCorsSafelistedMethod,
   isForbiddenMethod,
   isForbiddenRequestHeader,
@@ -57,7 +58,7 @@ function headerEntries(headers: BrowserRequest['headers']): [string, string][] {
  * method or header) is a `{ ok: false }` value with the problem, as `new Request()` would throw it.
  * https://fetch.spec.whatwg.org/#dom-request
  */
-export function normalizeRequest(input: BrowserRequest): NormalizeResult {
+export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile): NormalizeResult {
   if (input === null || typeof input !== 'object') return { ok: false, problem: 'request must be an object' };
   const base = typeof input.origin === 'string' ? URL.parse(input.origin) : null;
   if (base === null) return { ok: false, problem: `invalid page origin ${JSON.stringify(input.origin)}` };
@@ -102,7 +103,8 @@ export function normalizeRequest(input: BrowserRequest): NormalizeResult {
     if (!isHeaderValue(value)) return { ok: false, problem: `invalid value for header ${rawName}` };
     const name = byteLowercase(rawName);
     // Guard "request": a forbidden request-header is ignored silently.
-    if (isForbiddenRequestHeader(name, value)) {
+    // chromium: User-Agent cannot be set by a page either.
+    if (isForbiddenRequestHeader(name, value) || profile?.extraForbiddenRequestHeaders.includes(name)) {
       dropped.push(name);
       continue;
     }
@@ -124,6 +126,7 @@ export function normalizeRequest(input: BrowserRequest): NormalizeResult {
       originSerialized: serializeOrigin(origin),
       method,
       headers: [...combined],
+      initialUnsafeHeaders: corsUnsafeRequestHeaderNames(combined),
       droppedHeaders: dropped,
       mode,
       credentials,

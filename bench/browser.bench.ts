@@ -1,0 +1,137 @@
+/**
+ * `npm run bench -- browser`: the browser engine's cost.
+ *
+ * 1. Pure functions, for a simple cross-origin GET: `classify` and `corsCheck` (each and together),
+ *    next to `new URL()` of the same URL as a yardstick, in interleaved rounds (bench/lib.ts).
+ * 2. `createBrowserFetch` against the plain `fetch` it is built on, for an allowed GET on loopback
+ *    (node:http in a child process, `Access-Control-Allow-Origin: *`, 5-byte body, keep-alive
+ *    undici Agent). Both sides read the body. Interleaved rounds of sequential requests with a
+ *    rotating order; the median per-request time of each side and their ratio from the same run.
+ *
+ * Environment: `BROWSER_BENCH_ROUNDS` (default 15), `BROWSER_BENCH_REQUESTS` (per round, default 400).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { classify, corsCheck, createBrowserFetch } from '../src/browser/index.js';
+import { compare, machineLine, table } from './lib.js';
+
+const ORIGIN = 'https://app.example';
+
+async function serve(): Promise<void> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'access-control-allow-origin': '*' });
+    res.end('hello');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+async function startServer(): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split('\n')[0];
+      if (buf.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+async function pure(): Promise<string> {
+  const request = { origin: ORIGIN, url: 'https://api.example/items?page=2', method: 'GET' };
+  const response = { status: 200, headers: [['Access-Control-Allow-Origin', ORIGIN]] as [string, string][] };
+  const results = compare([
+    { name: 'new URL(url) (yardstick)', fn: () => new URL(request.url) },
+    { name: 'classify(request)', fn: () => classify(request) },
+    { name: 'corsCheck(request, response)', fn: () => corsCheck(request, response) },
+    {
+      name: 'classify + corsCheck',
+      fn: () => {
+        classify(request);
+        return corsCheck(request, response);
+      },
+    },
+  ]);
+  return table(results, 'new URL(url) (yardstick)');
+}
+
+async function endToEnd(): Promise<{ text: string; ratio: number }> {
+  const rounds = Number(process.env.BROWSER_BENCH_ROUNDS ?? 15);
+  const perRound = Number(process.env.BROWSER_BENCH_REQUESTS ?? 400);
+  const { child, port } = await startServer();
+  const agent = new Agent({ keepAliveTimeout: 10_000 });
+  const plain = ((input: string, init?: RequestInit) =>
+    undiciFetch(input, { ...(init as object), dispatcher: agent })) as unknown as typeof globalThis.fetch;
+  const url = `http://127.0.0.1:${port}/items`;
+  const page = createBrowserFetch({ origin: ORIGIN, fetch: plain });
+  const sides = {
+    'fetch (undici)': async () => (await plain(url)).text(),
+    'createBrowserFetch (chromium)': async () => (await page(url)).text(),
+  } as const;
+  type Side = keyof typeof sides;
+  const names = Object.keys(sides) as Side[];
+  const samples: Record<Side, number[]> = { 'fetch (undici)': [], 'createBrowserFetch (chromium)': [] };
+  try {
+    for (const n of names) for (let i = 0; i < 200; i++) await sides[n](); // warm up
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? names : [...names].reverse();
+      for (const n of order) {
+        const t = performance.now();
+        for (let i = 0; i < perRound; i++) await sides[n]();
+        samples[n].push(((performance.now() - t) * 1000) / perRound);
+      }
+    }
+  } finally {
+    await agent.close();
+    child.kill();
+  }
+  const base = median(samples['fetch (undici)']);
+  const ours = median(samples['createBrowserFetch (chromium)']);
+  const ratio = ours / base;
+  const text = [
+    '| side | median µs/request | requests/s | time ratio vs fetch |',
+    '|---|---:|---:|---:|',
+    `| fetch (undici) | ${base.toFixed(1)} | ${Math.round(1e6 / base).toLocaleString('en-US')} | 1.00 |`,
+    `| createBrowserFetch (chromium) | ${ours.toFixed(1)} | ${Math.round(1e6 / ours).toLocaleString('en-US')} | ${ratio.toFixed(2)} |`,
+  ].join('\n');
+  return { text, ratio: Number(ratio.toFixed(3)) };
+}
+
+export default async function run(): Promise<string> {
+  const micro = await pure();
+  const e2e = await endToEnd();
+  return [
+    '## browser: the CORS engine',
+    '',
+    'Command: `npm run bench -- browser`. ' + machineLine() + '.',
+    '',
+    '### Pure functions, simple cross-origin GET',
+    '',
+    'Median ns per call over interleaved rounds; `new URL()` of the same URL is the yardstick (the engine parses the URL and the page origin on every call).',
+    '',
+    micro,
+    '',
+    '### createBrowserFetch vs the plain fetch it is built on (allowed GET, loopback)',
+    '',
+    `Sequential requests on one keep-alive undici Agent to node:http in a child process, interleaved rounds; target ratio < 1.10. Measured ratio: **${e2e.ratio.toFixed(2)}**.`,
+    '',
+    e2e.text,
+  ].join('\n');
+}
+
+if (process.argv.includes('--serve')) await serve();
