@@ -75,11 +75,32 @@ async function runBrowser(browser: BrowserName): Promise<BrowserResult> {
       return `${set.filter((c) => c.agree).length}/${set.length}`;
     };
     const notes = comparisons.filter((c) => c.notes.length > 0).length;
+    // Firefox: how many logged engine messages appear verbatim among Firefox's console lines.
+    let ffLogged = 0;
+    let ffFound = 0;
+    if (browser === 'firefox') {
+      observed.forEach((o, i) => {
+        const e = engine[i] as EngineObservation;
+        const runs: [
+          Observation | Observation['repeats'][number],
+          EngineObservation | EngineObservation['repeats'][number],
+        ][] = [[o, e], ...o.repeats.map((r, k) => [r, e.repeats[k] ?? e] as [typeof r, typeof e])];
+        for (const [b, en] of runs) {
+          const msg = en.console[0];
+          if (msg === undefined) continue;
+          ffLogged++;
+          if (b.console.includes(msg)) ffFound++;
+        }
+      });
+    }
     const summary =
       `[differential] ${browser} ${runner.version}: ${count(() => true)} cases agree ` +
       `(fixtures ${count((id) => isFixture.has(id))}, generated ${count((id) => !isFixture.has(id))}; ` +
       `seed ${DEFAULT_SEED}); ${notes} cases with reported-only differences (rejection text, cookies` +
-      `${browser === 'firefox' ? ', Firefox console text' : ''})`;
+      `${browser === 'firefox' ? ', Firefox console text' : ''})` +
+      (browser === 'firefox'
+        ? `; Firefox console: ${ffFound}/${ffLogged} engine messages found verbatim`
+        : '');
     const noteLines = comparisons
       .filter((c) => c.notes.length > 0)
       .map(

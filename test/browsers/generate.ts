@@ -314,7 +314,8 @@ interface Choice {
   credentials: 'omit' | 'same-origin' | 'include';
   initiator: 'fetch' | 'XMLHttpRequest';
   body: 'none' | 'string' | 'form' | 'blob';
-  target: 'api' | 'same-origin' | 'localhost';
+  /** api: app.test -> api.test; localhost: 127.0.0.1 -> localhost (cross-site); localhost-site: localhost -> localhost (same-site, cross-origin). */
+  target: 'api' | 'same-origin' | 'localhost' | 'localhost-site';
   acao: Labelled<HeaderList>;
   acac: Labelled<HeaderList>;
   aceh: Labelled<HeaderList>;
@@ -368,6 +369,14 @@ function origins(c: Choice): { origin: string; host: string; other: string; page
       host: 'http://localhost:{api}',
       other: 'http://other.test',
       page: 'http://127.0.0.1:{app}',
+    };
+  }
+  if (c.target === 'localhost-site') {
+    return {
+      origin: 'http://localhost:{app}',
+      host: 'http://localhost:{api}',
+      other: 'http://other.test',
+      page: 'http://localhost:{app}',
     };
   }
   if (c.target === 'same-origin') return { origin: PAGE, host: PAGE, other: 'http://api.test', page: PAGE };
@@ -609,6 +618,12 @@ function sweep(): [string, Choice][] {
     ['localhost-get', { ...base(), target: 'localhost' }],
     ['localhost-cred', { ...base(), target: 'localhost', credentials: 'include', acac: ACAC_VARIANTS[1] }],
     ['localhost-put', { ...put, target: 'localhost', preflight: okPreflight(put) }],
+    [
+      'localhost-site-cred',
+      { ...base(), target: 'localhost-site', credentials: 'include', acac: ACAC_VARIANTS[1] },
+    ],
+    ['localhost-site-omit', { ...base(), target: 'localhost-site', credentials: 'omit' }],
+    ['localhost-site-put-cred', { ...credPut, target: 'localhost-site', preflight: okPreflight(credPut) }],
     ['same-origin-put', { ...put, target: 'same-origin', acao: ['absent', []] }],
     ['same-origin-get', { ...base(), target: 'same-origin', acao: ['absent', []] }],
   ] as [string, Choice][]) {

@@ -93,6 +93,31 @@ const cases: HarnessCase[] = [
     request: { origin: ORIGIN, url: 'http://api.test/data', method: 'GET', initiator: 'XMLHttpRequest' },
     server: { actual: { status: 200, headers: [] } },
   },
+  {
+    id: 'self-cookie-cross-site',
+    description: 'credentialed GET app.test -> api.test',
+    request: { origin: ORIGIN, url: 'http://api.test/data', method: 'GET', credentials: 'include' },
+    server: { actual: { status: 200, headers: [...ACAO, ['Access-Control-Allow-Credentials', 'true']] } },
+  },
+  {
+    id: 'self-cookie-same-site',
+    description: 'credentialed GET localhost:{app} -> localhost:{api} (same site, cross-origin)',
+    request: {
+      origin: 'http://localhost:{app}',
+      url: 'http://localhost:{api}/data',
+      method: 'GET',
+      credentials: 'include',
+    },
+    server: {
+      actual: {
+        status: 200,
+        headers: [
+          ['Access-Control-Allow-Origin', 'http://localhost:{app}'],
+          ['Access-Control-Allow-Credentials', 'true'],
+        ],
+      },
+    },
+  },
 ];
 
 const MISSING: Record<BrowserName, string> = {
@@ -173,6 +198,13 @@ for (const browser of ['chromium', 'firefox'] as const) {
         ['GET', '/start', 302],
         ['GET', '/final', 200],
       ]);
+    });
+
+    it('sends the harness cookie same-site in both browsers, cross-site over http only in Firefox', () => {
+      expect(get('self-cookie-same-site').outcome).toBe('allowed');
+      expect(get('self-cookie-same-site').cookieSent).toBe(true);
+      expect(get('self-cookie-cross-site').outcome).toBe('allowed');
+      expect(get('self-cookie-cross-site').cookieSent).toBe(browser === 'firefox');
     });
 
     it('reports an XHR failure as an error event, with the console text', () => {
