@@ -244,7 +244,31 @@ export function requestOwnOrigin(c: CompiledCsrfOptions, request: RequestView): 
   const hostValue = host ?? read(request, 'host') ?? read(request, ':authority');
   const checked = parseHostHeader(hostValue);
   if (checked === undefined) return undefined;
-  return ownOrigin(scheme, checked);
+  return cachedOwnOrigin(c, scheme, checked);
+}
+
+/** Most recent own origins by `scheme://host` (a handful of names in practice; bounded under attack). */
+const OWN_ORIGIN_CACHE_SIZE = 64;
+const ownOriginCaches = new WeakMap<CompiledCsrfOptions, Map<string, OwnOrigin | undefined>>();
+
+/** {@link ownOrigin} through a small per-guard cache: URL parsing is the cost of the legacy path. */
+function cachedOwnOrigin(
+  c: CompiledCsrfOptions,
+  scheme: 'http' | 'https',
+  host: string,
+): OwnOrigin | undefined {
+  let cache = ownOriginCaches.get(c);
+  if (cache === undefined) {
+    cache = new Map();
+    ownOriginCaches.set(c, cache);
+  }
+  const key = `${scheme}://${host}`;
+  if (cache.has(key)) return cache.get(key);
+  const own = ownOrigin(scheme, host);
+  // Bounded: when full, start over (random Host values cannot grow memory).
+  if (cache.size >= OWN_ORIGIN_CACHE_SIZE) cache.clear();
+  cache.set(key, own);
+  return own;
 }
 
 /** The path of the request target (origin-form or absolute-form), or undefined when ambiguous. */
