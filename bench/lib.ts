@@ -37,7 +37,10 @@ function median(values: number[]): number {
  * Runs the cases in interleaved rounds (A B C A B C ...) and reports the median ns/op of each.
  * Iterations per batch are calibrated once so that a batch takes about `batchMs`.
  */
-export function compare(cases: BenchCase[], options: { rounds?: number; batchMs?: number } = {}): BenchResult[] {
+export function compare(
+  cases: BenchCase[],
+  options: { rounds?: number; batchMs?: number } = {},
+): BenchResult[] {
   const rounds = options.rounds ?? 21;
   const batchMs = options.batchMs ?? 20;
   const iterations = cases.map((c) => {
