@@ -129,6 +129,28 @@ describe('fixed routes: rewrite and header rules', () => {
     expect(h.authorization).toBe('Bearer t');
   });
 
+  it('trustForwardedHeaders keeps the client X-Forwarded-* and appends to X-Forwarded-For', async () => {
+    const trusted = await startProxy({
+      routes: [{ prefix: '/', target: `${up.url}/v1` }],
+      trustForwardedHeaders: true,
+    });
+    try {
+      const r = await rawRequest(trusted.url, '/t', {
+        headers: {
+          'x-forwarded-for': '203.0.113.9',
+          'x-forwarded-host': 'app.example.com',
+          'x-forwarded-proto': 'https',
+        },
+      });
+      const h = JSON.parse(r.body).headers as Record<string, string>;
+      expect(h['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.1');
+      expect(h['x-forwarded-host']).toBe('app.example.com');
+      expect(h['x-forwarded-proto']).toBe('https');
+    } finally {
+      await trusted.close();
+    }
+  });
+
   it('strips hop-by-hop headers of the response, including those the upstream lists in Connection', async () => {
     const r = await rawRequest(p.url, '/api/hop');
     expect(r.headers['x-upstream-secret']).toBeUndefined();
