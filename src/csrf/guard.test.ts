@@ -47,6 +47,27 @@ describe('createCsrfGuard', () => {
     expect(guard.check(noMethod)).toMatchObject({ allowed: false, reason: 'request-unreadable' });
   });
 
+  it('refuses when a header getter breaks the contract (an array, a number) instead of reading it as absent', () => {
+    const arrays: RequestView = {
+      method: 'POST',
+      header: (n) => (n === 'origin' ? (['https://evil.example'] as unknown as string) : null),
+    };
+    expect(guard.check(arrays)).toMatchObject({ allowed: false, reason: 'request-unreadable' });
+  });
+
+  it('caches own origins from Host per guard, bounded, without changing any decision', () => {
+    const byHost = createCsrfGuard({ scheme: 'https' });
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 200; i++) {
+        const host = `h${i}.example`;
+        expect(byHost.check(view('POST', { host, origin: `https://${host}` })).reason).toBe('origin-match');
+        expect(byHost.check(view('POST', { host, origin: `https://h${i + 1}.example` })).reason).toBe(
+          'origin-mismatch',
+        );
+      }
+    }
+  });
+
   it('treats an empty header as absent (as Go does)', () => {
     expect(guard.check(view('POST', { 'sec-fetch-site': '', origin: '' })).reason).toBe('no-origin');
   });

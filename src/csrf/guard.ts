@@ -83,10 +83,17 @@ export function createCsrfGuard(options?: CsrfGuardOptions): CsrfGuard {
   return Object.freeze({ check, handle: check });
 }
 
-/** An absent header, or one present but empty, reads as absent (as Go's `Header.Get` does). */
+/**
+ * An absent header, or one present but empty, reads as absent (as Go's `Header.Get` does). A getter
+ * that returns anything but a string or null breaks the RequestView contract: that throws, and
+ * `check` refuses the request (`request-unreadable`) instead of reading the header as absent.
+ */
 function read(request: RequestView, name: string): string | null {
-  const v = request.header(name);
-  return typeof v === 'string' && v.length > 0 ? v : null;
+  const v: unknown = request.header(name);
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'string')
+    throw new TypeError(`RequestView.header(${JSON.stringify(name)}) returned a ${typeof v}`);
+  return v.length > 0 ? v : null;
 }
 
 /**
