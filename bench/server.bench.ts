@@ -16,6 +16,7 @@
  */
 
 import { createRequire } from 'node:module';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { mergeVary, type RequestView } from '../src/_http/index.js';
 import { type CorsDecision, createCorsPolicy } from '../src/server/index.js';
@@ -325,6 +326,7 @@ function sanity(): void {
 }
 
 export default async function run(): Promise<string> {
+  const loadStart = loadavg()[0]!.toFixed(1);
   sanity();
   const sections: string[] = [];
   const summary: string[] = [];
@@ -337,7 +339,7 @@ export default async function run(): Promise<string> {
       { name: `${w}: cors`, fn: corsCase(origins, w) },
       { name: `${w}: @fastify/cors`, fn: fastifyCase(origins, w) },
     ]);
-    const results = compare(cases, { rounds: 15, batchMs: 15 });
+    const results = compare(cases, { rounds: 31, batchMs: 8 });
     const rows: string[] = [];
     for (const w of WORKLOADS) {
       const get = (lib: string) => results.find((r) => r.name === `${w}: ${lib}`)!.medianNs;
@@ -369,7 +371,7 @@ export default async function run(): Promise<string> {
         { name: `${w} @ ${n} decide`, fn: oursDecideOnly(originsOf(n), w) },
       ]),
     ),
-    { rounds: 21, batchMs: 10 },
+    { rounds: 31, batchMs: 8 },
   );
   const scalingRows: string[] = [];
   for (const w of WORKLOADS) {
@@ -404,7 +406,7 @@ export default async function run(): Promise<string> {
 
   return `## server: CORS decision vs cors, @fastify/cors, Hono
 
-Command: \`npm run bench -- server\` (${machineLine()}).
+Command: \`npm run bench -- server\` (${machineLine()}; load average at start ${loadStart}, at end ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores: a shared, busy machine, so single figures move by 2x between runs; compare ratios within one table).
 
 What is measured: one request through each middleware's decision and header writing, on stub
 request/response objects (no network): ours is \`policy.decide(view)\` plus writing its headers and
@@ -413,7 +415,7 @@ configurations: credentials, methods PUT and DELETE (peers list GET, HEAD, POST 
 headers content-type and x-request-id, exposed etag, max-age 600; \`n\` allowed origins
 \`https://tenant{i}.example.com\`, the middle one making the request. "disallowed, 4,096 rotating"
 cycles through 4,096 distinct disallowed origins (more than our 1,024-entry cache of refused
-origins holds, so every one is parsed). Median of 15 interleaved rounds.
+origins holds, so every one is parsed). Median of 31 interleaved rounds.
 Note: peers answer every OPTIONS as a preflight and send CORS headers to disallowed origins;
 the work is not identical, the result for the browser is.
 

@@ -215,6 +215,22 @@ describe('origin resolver', () => {
     expect(resolver).not.toHaveBeenCalled();
   });
 
+  it('asks the resolver about Origin: null only with dangerouslyAllowNullOrigin', async () => {
+    const seen: string[] = [];
+    const resolver = (o: string) => {
+      seen.push(o);
+      return o === 'null';
+    };
+    const strict = createCorsPolicy({ origins: resolver });
+    expect(sync(strict.decide(viewOf('GET', [['origin', 'null']]))).reason).toBe('null-origin');
+    expect(seen).toEqual([]);
+    const lax = createCorsPolicy({ origins: resolver, dangerouslyAllowNullOrigin: true, credentials: true });
+    const d = sync(lax.decide(viewOf('GET', [['origin', 'null']])));
+    expect(d.allowed).toBe(true);
+    expect(d.headers).toContainEqual(['access-control-allow-origin', 'null']);
+    expect(seen).toEqual(['null']);
+  });
+
   it('refuses an http origin the resolver allowed when the policy has credentials', async () => {
     const p = createCorsPolicy({ origins: async () => true, credentials: true });
     const d = await p.decide(viewOf('GET', [['origin', 'http://app.example.com']]));

@@ -54,7 +54,8 @@ function checkOrigin(state: State, origin: string): OriginEntry | Refusal | Prom
   const entry = s.exact.get(origin);
   if (entry !== undefined) return entry;
   if (origin === 'null') {
-    if (s.allowNull) return caches.nullEntry;
+    // With dangerouslyAllowNullOrigin, a list allows it; a resolver is asked.
+    if (s.allowNull) return state.resolved === null ? caches.nullEntry : resolveOrigin(state, origin);
     return {
       reason: 'null-origin',
       detail:
@@ -108,7 +109,12 @@ function resolveOrigin(state: State, origin: string): OriginEntry | Refusal | Pr
     let v: OriginEntry | Refusal;
     if (allowed !== true) {
       v = { reason: 'origin-not-allowed', detail: `the origin resolver refused ${quote(origin)}` };
-    } else if (s.credentials && !s.tolerateInsecure && !isPotentiallyTrustworthyOrigin(parsed.origin)) {
+    } else if (
+      origin !== 'null' && // opted into with dangerouslyAllowNullOrigin
+      s.credentials &&
+      !s.tolerateInsecure &&
+      !isPotentiallyTrustworthyOrigin(parsed.origin)
+    ) {
       v = {
         reason: 'insecure-origin',
         detail: `the origin resolver allowed ${quote(origin)}, which is not https, and the policy has credentials; allow its https origin, or set dangerouslyTolerateInsecureOrigins: true`,
