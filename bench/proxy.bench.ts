@@ -197,7 +197,7 @@ export default async function bench(): Promise<string> {
     '',
     'Command: `npm run bench -- proxy`. ' + machineLine() + '.',
     '',
-    `Each server in its own process; autocannon (32 connections, ${SECONDS} s per run, ${ROUNDS} interleaved rounds after a 1 s warm-up each, median of rounds) over loopback, requests with an Origin header; the upstream answers a fixed body. The bare pass-through is `Agent.stream()` into the response with no checks and no header rewriting; crossorigin streams through `Agent.dispatch()` with its own handler, which is why its fixed route can beat the floor. The machine is a shared 2-core box with other work running, so only the same-run ratios mean anything. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
+    `Each server in its own process; autocannon (32 connections, ${SECONDS} s per run, ${ROUNDS} interleaved rounds after a 1 s warm-up each, median of rounds) over loopback, requests with an Origin header; the upstream answers a fixed body. The bare pass-through is \`Agent.stream()\` into the response with no checks and no header rewriting; crossorigin streams through \`Agent.dispatch()\` with its own handler, which is why its fixed route can beat the floor. The machine is a shared 2-core box with other work running, so only the same-run ratios mean anything. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
     '',
     ...sections,
   ].join('\n');
