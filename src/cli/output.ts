@@ -1,0 +1,148 @@
+/**
+ * What every command of the `crossorigin` CLI shares: exit codes, colours (only on a TTY, never with
+ * `NO_COLOR`), JSON output, usage errors and a progress bar (on a TTY only).
+ */
+
+/** Exit codes: 0 allowed / nothing found, 1 blocked / findings, 2 usage error or network failure. */
+export const EXIT = { ok: 0, blocked: 1, findings: 1, usage: 2, network: 2 } as const;
+
+/** A problem with the command line: printed on stderr, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Where a command writes. Tests and embedders pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Whether stdout is a terminal (colours, progress bar). */
+  readonly isTTY: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** The process's standard streams. */
+export function processIo(): Io {
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    isTTY: Boolean(process.stdout.isTTY),
+    env: process.env,
+  };
+}
+
+/** Colours: only when writing to a terminal and `NO_COLOR` is unset or empty (https://no-color.org). */
+export function useColor(io: Pick<Io, 'isTTY' | 'env'>): boolean {
+  const noColor = io.env.NO_COLOR;
+  if (noColor !== undefined && noColor !== '') return false;
+  if (io.env.TERM === 'dumb') return false;
+  return io.isTTY;
+}
+
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+  magenta(s: string): string;
+}
+
+const sgr =
+  (open: number, close: number) =>
+  (s: string): string =>
+    `\u001b[${open}m${s}\u001b[${close}m`;
+
+const COLORS: Style = {
+  bold: sgr(1, 22),
+  dim: sgr(2, 22),
+  red: sgr(31, 39),
+  green: sgr(32, 39),
+  yellow: sgr(33, 39),
+  cyan: sgr(36, 39),
+  magenta: sgr(35, 39),
+};
+
+const identity = (s: string): string => s;
+const PLAIN: Style = {
+  bold: identity,
+  dim: identity,
+  red: identity,
+  green: identity,
+  yellow: identity,
+  cyan: identity,
+  magenta: identity,
+};
+
+export function style(io: Pick<Io, 'isTTY' | 'env'>): Style {
+  return useColor(io) ? COLORS : PLAIN;
+}
+
+/** Prints one JSON document (a single object) and a newline. */
+export function printJson(io: Io, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Parses a repeatable `Name: value` option into a header pair; throws UsageError. */
+export function parseHeaderOption(text: string, option = '--header'): [string, string] {
+  const colon = text.indexOf(':');
+  if (colon <= 0) throw new UsageError(`${option} "${text}" must look like "Name: value"`);
+  const name = text.slice(0, colon).trim();
+  const value = text.slice(colon + 1).trim();
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+    throw new UsageError(`${option} "${text}": "${name}" is not a valid header name`);
+  }
+  if (/[\r\n\0]/.test(value)) throw new UsageError(`${option} "${text}": the value contains CR, LF or NUL`);
+  return [name, value];
+}
+
+/** Parses a positive integer option; throws UsageError. */
+export function parseIntOption(text: string, option: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${option} "${text}" is not a whole number`);
+  const n = Number(text);
+  if (n < min || n > max) throw new UsageError(`${option} ${n} is out of range (${min}..${max})`);
+  return n;
+}
+
+/** commander's collector for repeatable options. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/**
+ * A one-line progress bar on stderr, redrawn in place. Does nothing unless stderr is a terminal
+ * (and never with `--json`, where the caller passes `enabled: false`).
+ */
+export interface Progress {
+  tick(label?: string): void;
+  done(): void;
+}
+
+export function progressBar(total: number, enabled: boolean): Progress {
+  const stream = process.stderr;
+  if (!enabled || !stream.isTTY || total <= 1) return { tick() {}, done() {} };
+  let n = 0;
+  const width = 30;
+  const draw = (label: string) => {
+    const filled = Math.round((n / total) * width);
+    const text = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${n}/${total} ${label}`;
+    const cols = stream.columns || 80;
+    stream.write(`\r${text.slice(0, cols - 1).padEnd(Math.min(cols - 1, text.length))}\u001b[K`);
+  };
+  draw('');
+  return {
+    tick(label = '') {
+      n = Math.min(total, n + 1);
+      draw(label);
+    },
+    done() {
+      stream.write('\r\u001b[K');
+    },
+  };
+}
+
+/** Indents every line of `text`. */
+export function indent(text: string, by = '  '): string {
+  return text
+    .split('\n')
+    .map((l) => (l.length ? by + l : l))
+    .join('\n');
+}

@@ -1,0 +1,157 @@
+/**
+ * The scanner against the fleet: every planted class is reported at its severity, and nothing else;
+ * the correctly configured servers get nothing (the public `*` API only its informational note).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Finding, type ScanReport, scan } from '../../src/scan/index.js';
+import { COOKIE, FLEET, listen, type Running, SITE } from './fleet.js';
+
+const running: Running[] = [];
+let report: ScanReport;
+
+function findingSet(findings: readonly Finding[]): Record<string, string> {
+  return Object.fromEntries(findings.map((f) => [f.class, f.severity]));
+}
+
+beforeAll(async () => {
+  for (const s of FLEET) running.push(await listen(s.name, s.handler));
+  report = await scan(
+    running.map((r) => r.url),
+    { origin: SITE, cookie: COOKIE, concurrency: 16, timeout: 5000 },
+  );
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((r) => r.close()));
+});
+
+describe('scan: the fleet (with the session cookie)', () => {
+  it.each(FLEET.map((s, i) => [s.name, s.what, i] as const))('%s — %s', (_name, _what, i) => {
+    const server = FLEET[i];
+    const target = report.targets[i];
+    expect(server).toBeDefined();
+    expect(target?.target).toBe(running[i]?.url);
+    expect(target?.error).toBeUndefined();
+    expect(target?.differsWithCookies).toBe(server?.name !== 'public-wildcard-api');
+    expect(findingSet(target?.findings ?? [])).toEqual(server?.expected);
+  });
+
+  it('every finding has evidence (request and headers) and a fix', () => {
+    for (const t of report.targets) {
+      for (const f of t.findings) {
+        expect(f.evidence.length, `${t.target} ${f.class}`).toBeGreaterThan(0);
+        expect(f.evidence[0]?.request.url.startsWith(t.target)).toBe(true);
+        expect(f.evidence[0]?.response.status).toBeGreaterThan(0);
+        expect(f.fix.length).toBeGreaterThan(20);
+        // The cookie never appears in a report.
+        expect(JSON.stringify(f)).not.toContain('s3cret');
+      }
+    }
+  });
+
+  it('trusted-origin findings name the trusted probe origins', () => {
+    const byName = (n: string) => report.targets[FLEET.findIndex((s) => s.name === n)];
+    const prefix = byName('starts-with')?.findings.find((f) => f.class === 'prefix-match');
+    expect(prefix?.origins).toContain('https://app.victim.test.evil.example');
+    expect(prefix?.credentials).toBe(true);
+    const suffix = byName('ends-with')?.findings.find((f) => f.class === 'suffix-match');
+    expect(suffix?.origins).toContain('https://evilvictim.test');
+    const dot = byName('unescaped-dot')?.findings.find((f) => f.class === 'unescaped-dot');
+    expect(dot?.origins).toEqual(['https://appxvictim.test']);
+    const third = byName('third-party-developer-origins')?.findings.find(
+      (f) => f.class === 'third-party-origin',
+    );
+    expect(third?.origins).toEqual(['https://crossorigin-scan.github.io', 'https://codepen.io']);
+  });
+
+  it('the summary counts the findings', () => {
+    const all = report.targets.flatMap((t) => t.findings);
+    for (const sev of ['high', 'medium', 'low', 'info'] as const) {
+      expect(report.summary[sev]).toBe(all.filter((f) => f.severity === sev).length);
+    }
+  });
+});
+
+describe('scan: severity follows exploitability', () => {
+  it('without a cookie, a credentialed reflection is medium (private data not shown), JSONP too', async () => {
+    const i = FLEET.findIndex((s) => s.name === 'cors-origin-true');
+    const j = FLEET.findIndex((s) => s.name === 'jsonp');
+    const r = await scan([running[i]?.url ?? '', running[j]?.url ?? ''], { origin: SITE });
+    expect(r.targets.map((t) => t.differsWithCookies)).toEqual([null, null]);
+    expect(findingSet(r.targets[0]?.findings ?? [])).toEqual({
+      'origin-reflection': 'medium',
+      'preflight-reflection': 'low',
+    });
+    expect(findingSet(r.targets[1]?.findings ?? [])).toEqual({ jsonp: 'medium' });
+  });
+
+  it('a cookie the server ignores: the response does not differ, so medium', async () => {
+    const i = FLEET.findIndex((s) => s.name === 'reflected-null');
+    const r = await scan(running[i]?.url ?? '', { origin: SITE, cookie: 'other=1' });
+    expect(r.targets[0]?.differsWithCookies).toBe(false);
+    expect(findingSet(r.targets[0]?.findings ?? [])).toEqual({ 'null-origin': 'medium' });
+  });
+});
+
+describe('scan: bounded and polite', () => {
+  it('a closed port is an error for that target, no probes follow, other targets go on', async () => {
+    const dead = await listen('dead', () => {});
+    const url = dead.url;
+    await dead.close();
+    const ok = running[FLEET.findIndex((s) => s.name === 'no-cors')]?.url ?? '';
+    const r = await scan([url, ok], { origin: SITE, timeout: 2000 });
+    expect(r.targets[0]?.error).toBe('connection refused');
+    expect(r.targets[0]?.requests).toBe(1);
+    expect(r.targets[0]?.findings).toEqual([]);
+    expect(r.targets[1]?.error).toBeUndefined();
+  });
+
+  it('a server that never answers times out once (no retries)', async () => {
+    let hits = 0;
+    const slow = await listen('slow', () => {
+      hits++;
+    });
+    try {
+      const t0 = performance.now();
+      const r = await scan(slow.url, { timeout: 300 });
+      expect(performance.now() - t0).toBeLessThan(5000);
+      expect(r.targets[0]?.error).toBe('no answer within 300 ms');
+      expect(hits).toBe(1);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('never has more requests in flight than the concurrency limit', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const s = await listen('count', (_req, res) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.end('ok');
+      }, 5);
+    });
+    try {
+      const r = await scan([s.url, `${s.url}a`, `${s.url}b`], { concurrency: 3 });
+      expect(r.targets.every((t) => t.error === undefined)).toBe(true);
+      expect(peak).toBeLessThanOrEqual(3);
+      expect(peak).toBeGreaterThan(1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it.each([
+    [['ftp://x.test/'], {}, 'is not an http(s) URL'],
+    [['not a url'], {}, 'is not an http(s) URL'],
+    [['http://127.0.0.1:1/'], { concurrency: 0 }, 'concurrency'],
+    [['http://127.0.0.1:1/'], { timeout: -1 }, 'timeout'],
+    [['http://127.0.0.1:1/'], { origin: 'https://a.test/path' }, 'origin'],
+    [['http://127.0.0.1:1/'], { method: 'GET X' }, 'invalid method'],
+  ] as const)('misuse throws TypeError: %j %j', async (targets, options, message) => {
+    await expect(scan(targets, options)).rejects.toThrow(TypeError);
+    await expect(scan(targets, options)).rejects.toThrow(message);
+  });
+});
