@@ -118,6 +118,12 @@ const cases: HarnessCase[] = [
       },
     },
   },
+  {
+    id: 'self-outside-name',
+    description: 'a name outside *.test must not resolve to anything that answers',
+    request: { origin: ORIGIN, url: 'http://example.com/x', method: 'GET', mode: 'no-cors' },
+    server: { actual: { status: 200, headers: [] } },
+  },
 ];
 
 const MISSING: Record<BrowserName, string> = {
@@ -205,6 +211,12 @@ for (const browser of ['chromium', 'firefox'] as const) {
       expect(get('self-cookie-same-site').cookieSent).toBe(true);
       expect(get('self-cookie-cross-site').outcome).toBe('allowed');
       expect(get('self-cookie-cross-site').cookieSent).toBe(browser === 'firefox');
+    });
+
+    it('reaches nothing outside loopback: an outside name fails', () => {
+      const o = get('self-outside-name');
+      expect(o.outcome).toBe('blocked');
+      expect(o.requests).toEqual([]);
     });
 
     it('reports an XHR failure as an error event, with the console text', () => {

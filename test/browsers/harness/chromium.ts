@@ -24,7 +24,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-default-apps',
   '--disable-extensions',
-  '--host-resolver-rules=MAP *.test 127.0.0.1',
+  // *.test to loopback; every other name but localhost fails, so nothing can leave the machine.
+  '--host-resolver-rules=MAP *.test 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE localhost',
 ];
 
 export interface LaunchOptions extends RunnerOptions {
