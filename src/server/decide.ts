@@ -23,6 +23,12 @@ const EMPTY: readonly (readonly [string, string])[] = Object.freeze([]);
 const VARY_ORIGIN: readonly string[] = Object.freeze(['Origin']);
 const NO_VARY: readonly string[] = Object.freeze([]);
 
+/** Decisions are shared between requests: nothing in them may be changed by an adapter. */
+function freezeHeaders(headers: [string, string][]): readonly (readonly [string, string])[] {
+  for (const h of headers) Object.freeze(h);
+  return Object.freeze(headers);
+}
+
 /** Shown in details: a request-controlled string, quoted and escaped, at most 100 characters. */
 export function quote(value: string): string {
   return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}…` : value);
@@ -77,7 +83,14 @@ function allowedActual(s: CompiledPolicy, origin: string, kind: CorsRequestKind)
   const headers: [string, string][] = [['access-control-allow-origin', origin]];
   if (s.credentials) headers.push(['access-control-allow-credentials', 'true']);
   if (s.aceh !== null) headers.push(['access-control-expose-headers', s.aceh]);
-  return Object.freeze({ kind, allowed: true, reason: 'allowed', headers, vary: VARY_ORIGIN, end: false });
+  return Object.freeze({
+    kind,
+    allowed: true,
+    reason: 'allowed',
+    headers: freezeHeaders(headers),
+    vary: VARY_ORIGIN,
+    end: false,
+  });
 }
 
 function allowedPreflight(
@@ -98,7 +111,7 @@ function allowedPreflight(
     kind: 'preflight',
     allowed: true,
     reason: 'allowed',
-    headers,
+    headers: freezeHeaders(headers),
     vary: s.preflightVary,
     end: true,
     status: 204,
@@ -133,7 +146,7 @@ export function refusalDecision(
     caches.refusals.set(key, d);
     return d;
   }
-  const headers = s.debug ? [[DEBUG_HEADER, refusal.reason] as const] : EMPTY;
+  const headers = s.debug ? freezeHeaders([[DEBUG_HEADER, refusal.reason]]) : EMPTY;
   const base = {
     kind,
     allowed: false,

@@ -354,3 +354,16 @@ describe('onDecision and robustness', () => {
     expect(() => createCorsPolicy(undefined as never)).toThrow(CorsConfigError);
   });
 });
+
+describe('shared decisions are immutable', () => {
+  it('an adapter cannot change a cached decision for the next request', () => {
+    const p = createCorsPolicy({ origins: [APP], methods: ['PUT'] });
+    for (const v of [viewOf('GET', [['origin', APP]]), preflight(APP, 'PUT'), viewOf('GET', [])]) {
+      const d = sync(p.decide(v));
+      expect(Object.isFrozen(d)).toBe(true);
+      expect(Object.isFrozen(d.headers)).toBe(true);
+      expect(Object.isFrozen(d.vary)).toBe(true);
+      for (const h of d.headers) expect(Object.isFrozen(h)).toBe(true);
+    }
+  });
+});
