@@ -6,9 +6,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import express from 'express';
+// @ts-expect-error: npm alias of express@4, no type declarations under this name
+import Express4 from 'express4';
 import Fastify from 'fastify';
+import Fastify4 from 'fastify4';
 import { Hono } from 'hono';
 import Koa from 'koa';
+// @ts-expect-error: npm alias of koa@2, no type declarations under this name
+import Koa2 from 'koa2';
 import type { HttpCore, RequestView } from '../../src/_http/index.js';
 import * as expressAdapter from '../../src/adapters/express.js';
 import * as fastifyAdapter from '../../src/adapters/fastify.js';
@@ -130,8 +135,8 @@ export const nodeHandle: Starter = {
   },
 };
 
-function expressApp(router: boolean, kind: SetupKind, core: HttpCore, onError: OnError) {
-  const app = express();
+function expressApp(lib: typeof express, router: boolean, kind: SetupKind, core: HttpCore, onError: OnError) {
+  const app = lib();
   const mw =
     kind === 'cors'
       ? expressAdapter.corsMiddleware(asCors(core), { onError })
@@ -153,7 +158,7 @@ function expressApp(router: boolean, kind: SetupKind, core: HttpCore, onError: O
     next();
   });
   if (router) {
-    const r = express.Router();
+    const r = lib.Router();
     r.use(mw);
     r.use(handler);
     app.use('/', r);
@@ -170,7 +175,7 @@ export const expressApp_: Starter = {
   before: true,
   http: true,
   async start(kind, core, onError) {
-    return listen(createServer(expressApp(false, kind, core, onError)));
+    return listen(createServer(expressApp(express, false, kind, core, onError)));
   },
 };
 
@@ -180,17 +185,17 @@ export const expressRouter: Starter = {
   before: true,
   http: true,
   async start(kind, core, onError) {
-    return listen(createServer(expressApp(true, kind, core, onError)));
+    return listen(createServer(expressApp(express, true, kind, core, onError)));
   },
 };
 
-export const fastify: Starter = {
-  name: 'fastify',
+const fastifyStarter = (name: string, lib: typeof Fastify): Starter => ({
+  name,
   transport: NODE_HTTP,
   before: true,
   http: true,
   async start(kind, core, onError) {
-    const app = Fastify({ logger: false });
+    const app = lib({ logger: false });
     // Accept any body as is: the suite sends forms, multipart and JSON without parsing them.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_request, _payload, done) => done(null));
@@ -214,15 +219,17 @@ export const fastify: Starter = {
     const { port } = app.server.address() as AddressInfo;
     return { port, call: (req) => send(port, req), close: () => app.close() };
   },
-};
+});
 
-export const koa: Starter = {
-  name: 'koa',
+export const fastify = fastifyStarter('fastify', Fastify);
+
+const koaStarter = (name: string, Lib: typeof Koa): Starter => ({
+  name,
   transport: NODE_HTTP,
   before: true,
   http: true,
   async start(kind, core, onError) {
-    const app = new Koa();
+    const app = new Lib();
     app.silent = true;
     app.use(async (ctx, next) => {
       if (varyBefore(ctx.path)) ctx.set('Vary', APP_VARY);
@@ -242,7 +249,24 @@ export const koa: Starter = {
     });
     return listen(createServer(app.callback()));
   },
+});
+
+export const koa = koaStarter('koa', Koa);
+
+/** The oldest majors the peer dependency ranges accept (npm aliases express4, fastify4, koa2). */
+export const express4: Starter = {
+  name: 'express 4',
+  transport: NODE_HTTP,
+  before: true,
+  http: true,
+  async start(kind, core, onError) {
+    return listen(
+      createServer(expressApp(Express4 as unknown as typeof express, false, kind, core, onError)),
+    );
+  },
 };
+export const fastify4 = fastifyStarter('fastify 4', Fastify4 as unknown as typeof Fastify);
+export const koa2 = koaStarter('koa 2', Koa2 as unknown as typeof Koa);
 
 function honoApp(kind: SetupKind, core: HttpCore, onError: OnError): Hono {
   const app = new Hono();
@@ -360,6 +384,9 @@ export const honoDirect: Starter = {
 };
 
 export const STARTERS: Starter[] = [
+  express4,
+  fastify4,
+  koa2,
   node,
   nodeHandle,
   expressApp_,
