@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import type { RequestView } from '../../src/_http/index.js';
 import { type CsrfGuardOptions, createCsrfGuard } from '../../src/csrf/index.js';
 import { createOriginMatcher } from '../../src/origin/index.js';
+import { loadTables } from '../fixtures/schema.js';
+import { viewOf as fixtureView } from './view.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -227,6 +229,42 @@ describe('csrf guard properties', () => {
         expect(guard.check(viewOf(m, { ...rest, origin: o }, '/')).allowed).toBe(false);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('decides every fixture case the same whatever unrelated headers, Accept or deny handler come with it', () => {
+    const cases = loadTables('csrf').flatMap((t) => t.cases);
+    const unrelated = fc.array(
+      fc.tuple(
+        fc.constantFrom(
+          'cookie',
+          'user-agent',
+          'x-requested-with',
+          'accept',
+          'accept-language',
+          'content-length',
+          'authorization',
+        ),
+        junk,
+      ),
+      { maxLength: 4 },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...cases), unrelated, fc.boolean(), (c, extra, withDeny) => {
+        const opts = {
+          ...(c.options as CsrfGuardOptions),
+          ...(withDeny ? { deny: () => ({ status: 418, body: 'no' }) } : {}),
+        };
+        const d = createCsrfGuard(opts).check(
+          fixtureView({ ...c.request, headers: [...c.request.headers, ...extra] }),
+        );
+        expect({ allowed: d.allowed, reason: d.reason }).toEqual({
+          allowed: c.expect.allowed,
+          reason: c.expect.reason,
+        });
+        if (!d.allowed) expect(d.status).toBe(withDeny ? 418 : 403);
+      }),
+      { numRuns: 1500 },
     );
   });
 });
