@@ -195,8 +195,9 @@ export function registerProxyCommand(program: Command): Command {
           process.exitCode = 2;
           return;
         }
+        // Could not listen (port taken, address not available): the CLI's "network failure" code.
         io.err(`crossorigin proxy: ${(err as Error).message}`);
-        process.exitCode = 1;
+        process.exitCode = 2;
         return;
       }
       await new Promise<void>((resolve) => {

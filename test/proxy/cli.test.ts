@@ -161,6 +161,19 @@ describe('crossorigin proxy (child process)', () => {
     expect(p.output().err).toContain('a CORS policy is required: pass --allow-origin');
   });
 
+  it('exits 2 when it cannot listen (port taken)', async () => {
+    const p = run([
+      '--target',
+      `/api=${up.url}`,
+      '--allow-origin',
+      'http://a.test',
+      '--port',
+      String(up.port),
+    ]);
+    expect(await p.exited).toBe(2);
+    expect(p.output().err).toContain('EADDRINUSE');
+  });
+
   it('exits 2 listing every invalid option (config validation)', async () => {
     const p = run([
       '--allow-origin',
