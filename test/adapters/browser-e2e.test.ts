@@ -1,6 +1,7 @@
 /**
  * Real Chromium against the adapters: policies from a table are served by every node-hosted
- * adapter (Express, the fetch adapter over node:http, node, Koa, Fastify, Hono) on 127.0.0.1, and
+ * adapter (Express, the fetch adapter over node:http, node, Koa, Fastify, Hono) and by the fetch
+ * adapter inside real workerd, Deno and Bun, all on 127.0.0.1, and
  * pages on `http://app.test:{port}` (allowed) and `http://evil.test:{port}` (not allowed) run
  * `fetch()` requests against them. For each request, what the browser allowed must equal what the
  * policy promised, computed from the policy's own decisions for the preflight (when the browser
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpDecision, RequestView } from '../../src/_http/index.js';
 import { type CorsPolicy, createCorsPolicy } from '../../src/server/index.js';
 import { browserPath, browserSuitePolicy, CHROMIUM_ARGS } from '../browsers/harness/index.js';
+import { type Launched, launch, RUNTIMES } from './runtime/launch.js';
 import { type Running, STARTERS } from './servers.js';
 
 const suite = browserSuitePolicy('chromium');
@@ -163,7 +165,8 @@ describe.runIf(suite.run || (!suite.run && suite.fail))('Chromium end to end aga
   let pageServer: Server;
   let pagePort = 0;
   const running: Running[] = [];
-  const apis: { adapter: string; policy: string; port: number; core: CorsPolicy }[] = [];
+  const launched: Launched[] = [];
+  const apis: { adapter: string; policy: string; port: number; core: CorsPolicy; query: string }[] = [];
 
   beforeAll(async () => {
     if (!suite.run) throw new Error(`CI=true and Chromium is missing: ${suite.reason}`);
@@ -181,8 +184,27 @@ describe.runIf(suite.run || (!suite.run && suite.fail))('Chromium end to end aga
         const r = await adapter.start('cors', core, () => {});
         running.push(r);
         if (!r.port) throw new Error(`${adapter.name} has no port`);
-        apis.push({ adapter: adapter.name, policy: p.id, port: r.port, core });
+        apis.push({ adapter: adapter.name, policy: p.id, port: r.port, core, query: '' });
       }
+    }
+    // The fetch adapter inside real workerd, Deno and Bun, one process each serving every policy.
+    for (const runtime of RUNTIMES) {
+      const configs = POLICIES.map((p) => p.config(pagePort));
+      const server = await launch(
+        runtime,
+        configs.map((config) => ({ kind: 'cors', config })),
+      );
+      launched.push(server);
+      POLICIES.forEach((p, i) => {
+        const core = createCorsPolicy(configs[i] as unknown as Parameters<typeof createCorsPolicy>[0]);
+        apis.push({
+          adapter: `fetch in ${runtime.name}`,
+          policy: p.id,
+          port: server.port,
+          core,
+          query: `suite-setup=${i}&`,
+        });
+      });
     }
     browser = await chromium.launch({
       executablePath: browserPath('chromium'),
@@ -195,11 +217,15 @@ describe.runIf(suite.run || (!suite.run && suite.fail))('Chromium end to end aga
   afterAll(async () => {
     await browser?.close();
     for (const r of running) await r.close();
+    for (const l of launched) await l.close();
     await new Promise<void>((r) => (pageServer ? pageServer.close(() => r()) : r()));
   });
 
   it('has adapters, including Express and the fetch adapter', () => {
     expect(ADAPTERS.map((a) => a.name)).toEqual(expect.arrayContaining(['express', 'fetch (node:http)']));
+    expect(new Set(apis.map((a) => a.adapter))).toEqual(
+      new Set([...ADAPTERS.map((a) => a.name), 'fetch in workerd', 'fetch in deno', 'fetch in bun']),
+    );
   });
 
   for (const pageHost of ['app.test', 'evil.test']) {
@@ -211,7 +237,7 @@ describe.runIf(suite.run || (!suite.run && suite.fail))('Chromium end to end aga
       let total = 0;
       for (const api of apis) {
         for (const f of FETCHES) {
-          const url = `http://api.test:${api.port}/api?${api.adapter}-${api.policy}-${f.id}`;
+          const url = `http://api.test:${api.port}/api?${api.query}case=${encodeURIComponent(`${api.adapter}-${api.policy}-${f.id}`)}`;
           const seen = await runInPage(page, url, f);
           const want = await promised(api.core, origin, f);
           total++;
@@ -233,6 +259,9 @@ describe.runIf(suite.run || (!suite.run && suite.fail))('Chromium end to end aga
           }
         }
       }
+      console.log(
+        `Chromium from ${origin}: ${total} fetches, ${allowedCount} allowed as promised, ${total - allowedCount} blocked as promised`,
+      );
       expect(mismatches).toEqual([]);
       // The table must exercise both outcomes from the allowed page, and only refusals from evil,
       // except for the public policy.

@@ -1,7 +1,9 @@
 /**
  * The fetch adapter as the runtimes (workerd, Deno, Bun) run it for the shared suite: one handler
  * per setup, built on first use inside the runtime from the JSON setups the bundler inlines. The
- * request picks its setup with the `x-suite-setup` header (an index); cores ignore that header.
+ * request picks its setup with the `x-suite-setup` header (an index; cores ignore that header) or,
+ * from a browser (where a custom header would change the CORS exchange), the `suite-setup` query
+ * parameter.
  */
 import { withCors, withCsrf } from '../../../src/adapters/fetch.js';
 import { fetchApp } from '../app.js';
@@ -28,7 +30,8 @@ function handlerFor(index: number): Handler | undefined {
 }
 
 export async function dispatch(request: Request): Promise<Response> {
-  const h = handlerFor(Number(request.headers.get('x-suite-setup')));
+  const index = request.headers.get('x-suite-setup') ?? new URL(request.url).searchParams.get('suite-setup');
+  const h = index === null ? undefined : handlerFor(Number(index));
   if (!h) return new Response('unknown setup', { status: 404, headers: { 'x-suite': 'no-setup' } });
   return h(request);
 }
