@@ -1,0 +1,192 @@
+/**
+ * Real Chromium against the `cors` drop-in: the same safe `cors` configurations are served by
+ * Express with the real `cors` package and with our drop-in, on 127.0.0.1; pages on
+ * `http://app.test:{port}` and `http://evil.test:{port}` fetch from both. What the browser lets the
+ * page do (read the response, its status and body, an exposed header) must be the same for both:
+ * the migration is invisible to pages. Uses the browser harness's Chromium flags and availability
+ * policy (without Chromium the suite is skipped, or fails under CI=true).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import realCors from 'cors';
+import express from 'express';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserPath, browserSuitePolicy, CHROMIUM_ARGS } from '../../test/browsers/harness/index.js';
+import { cors as ourCors } from './express-compat.js';
+
+const suite = browserSuitePolicy('chromium');
+
+interface PageFetch {
+  id: string;
+  method: string;
+  headers?: Record<string, string>;
+  body?: string;
+  credentials?: 'omit' | 'include';
+}
+
+const FETCHES: PageFetch[] = [
+  { id: 'get', method: 'GET' },
+  { id: 'get-credentials', method: 'GET', credentials: 'include' },
+  { id: 'post-text', method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' },
+  { id: 'post-json', method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
+  { id: 'put', method: 'PUT', body: 'x' },
+  { id: 'put-credentials', method: 'PUT', body: 'x', credentials: 'include' },
+  { id: 'delete', method: 'DELETE' },
+  { id: 'patch', method: 'PATCH', body: 'x' },
+  { id: 'get-x-token', method: 'GET', headers: { 'x-token': '1' } },
+  { id: 'get-authorization', method: 'GET', headers: { authorization: 'Bearer t' } },
+];
+
+/** Safe configurations, in the `cors` package's shapes; `page` is the page server's port. */
+const CONFIGS: { id: string; options: (page: number) => Record<string, unknown> }[] = [
+  { id: 'defaults', options: () => ({}) },
+  {
+    id: 'fixed-origin',
+    options: (page) => ({ origin: `http://app.test:${page}`, exposedHeaders: ['x-app'] }),
+  },
+  {
+    id: 'list-credentials',
+    options: (page) => ({
+      origin: [`http://app.test:${page}`],
+      credentials: true,
+      // Loopback test pages are http: the drop-in wants this said out loud (cors ignores the key).
+      dangerouslyTolerateInsecureOrigins: true,
+      methods: ['GET', 'PUT', 'DELETE'],
+      allowedHeaders: ['content-type', 'x-token'],
+    }),
+  },
+  {
+    id: 'regexp',
+    options: () => ({
+      origin: /^http:\/\/app\.test:\d+$/,
+      methods: 'GET,POST,PUT',
+      allowedHeaders: 'content-type,authorization',
+      exposedHeaders: 'x-app',
+      maxAge: 60,
+    }),
+  },
+  {
+    id: 'callback-credentials',
+    options: (page) => ({
+      origin: (o: string | undefined, cb: (e: null, v: boolean) => void) =>
+        cb(null, o === `http://app.test:${page}`),
+      credentials: true,
+    }),
+  },
+  { id: 'reflect-no-credentials', options: () => ({ origin: true, exposedHeaders: ['x-app'] }) },
+  { id: 'status-200', options: () => ({ optionsSuccessStatus: 200, methods: ['PUT'] }) },
+];
+
+interface Observed {
+  ok: boolean;
+  status?: number;
+  body?: string;
+  xApp?: string | null;
+}
+
+async function runInPage(page: Page, url: string, f: PageFetch): Promise<Observed> {
+  return page.evaluate(
+    async ({ url, f }) => {
+      try {
+        const r = await fetch(url, {
+          method: f.method,
+          headers: f.headers,
+          body: f.body,
+          credentials: f.credentials ?? 'same-origin',
+          mode: 'cors',
+          cache: 'no-store',
+        });
+        return { ok: true, status: r.status, body: await r.text(), xApp: r.headers.get('x-app') };
+      } catch {
+        return { ok: false };
+      }
+    },
+    { url, f },
+  );
+}
+
+function appWith(mw: express.RequestHandler): express.Express {
+  const app = express();
+  app.use(mw);
+  app.all('/api', (req, res) => {
+    res.setHeader('x-app', 'reached');
+    res.send(`app:${req.method}`);
+  });
+  return app;
+}
+
+async function listen(app: express.Express): Promise<Server> {
+  return await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+describe.runIf(suite.run || (!suite.run && suite.fail))('Chromium: the cors drop-in against cors', () => {
+  let browser: Browser;
+  let page: Page;
+  let pageServer: Server;
+  let pagePort = 0;
+  const servers: Server[] = [];
+  const apis: { config: string; theirs: number; ours: number }[] = [];
+
+  beforeAll(async () => {
+    if (!suite.run) throw new Error(`CI=true and Chromium is missing: ${suite.reason}`);
+    pageServer = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end('<!doctype html><title>page</title>');
+    });
+    await new Promise<void>((r) => pageServer.listen(0, '127.0.0.1', r));
+    pagePort = (pageServer.address() as AddressInfo).port;
+    for (const c of CONFIGS) {
+      const options = c.options(pagePort);
+      const theirs = await listen(appWith(realCors(options as never) as express.RequestHandler));
+      const ours = await listen(appWith(ourCors(options as never) as unknown as express.RequestHandler));
+      servers.push(theirs, ours);
+      apis.push({
+        config: c.id,
+        theirs: (theirs.address() as AddressInfo).port,
+        ours: (ours.address() as AddressInfo).port,
+      });
+    }
+    browser = await chromium.launch({
+      executablePath: browserPath('chromium'),
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    page = await (await browser.newContext()).newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    await new Promise<void>((r) => (pageServer ? pageServer.close(() => r()) : r()));
+  });
+
+  for (const pageHost of ['app.test', 'evil.test']) {
+    it(`from http://${pageHost}: Chromium lets the page do the same with the drop-in as with cors`, async () => {
+      await page.goto(`http://${pageHost}:${pagePort}/`);
+      const mismatches: string[] = [];
+      let allowed = 0;
+      let total = 0;
+      for (const api of apis) {
+        for (const f of FETCHES) {
+          const q = `?${api.config}-${f.id}`;
+          const a = await runInPage(page, `http://api.test:${api.theirs}/api${q}`, f);
+          const b = await runInPage(page, `http://api.test:${api.ours}/api${q}`, f);
+          total++;
+          if (a.ok) allowed++;
+          if (JSON.stringify(a) !== JSON.stringify(b)) {
+            mismatches.push(
+              `${api.config} / ${f.id}: cors ${JSON.stringify(a)}, drop-in ${JSON.stringify(b)}`,
+            );
+          }
+        }
+      }
+      expect(mismatches).toEqual([]);
+      // Both outcomes occur from either page (the public configurations allow evil.test too).
+      expect(allowed).toBeGreaterThan(0);
+      expect(allowed).toBeLessThan(total);
+    }, 180_000);
+  }
+});
