@@ -471,6 +471,7 @@ for (const browser of BROWSERS) {
       // Browsers compute Sec-Fetch-Site schemefully: an http page is cross-site to an https URL.
       expect(seen.headers['sec-fetch-site']).toBe(HTTP_TO_HTTPS_SITE[browser.name]);
       expect(seen.reason).toBe(`sec-fetch-site-${HTTP_TO_HTTPS_SITE[browser.name]}`);
+      expectMatchesFixture(seen, cases.get('http-page-to-https-app')!, sites.https.origin('app.test'), true);
     });
   });
 }
