@@ -38,6 +38,8 @@ export interface RequestHeaderRules {
   readonly trustForwarded: boolean;
   /** When true, sec-websocket-* headers are kept (upgrade requests). */
   readonly websocket?: boolean;
+  /** This proxy's Via entry (`1.1 crossorigin-<id>`), appended to the client's Via. */
+  readonly via?: string;
 }
 
 /** Request headers the proxy always replaces or never forwards (besides hop-by-hop). */
@@ -48,7 +50,8 @@ const DROP_REQUEST: ReadonlySet<string> = new Set(['host', 'expect', 'content-le
  * 1. Drop hop-by-hop headers and every name listed in Connection.
  * 2. Drop Host (undici writes the target's), Expect, Cookie unless allowed, X-Forwarded-* and
  *    Forwarded unless trusted, Origin per the mode.
- * 3. Set X-Forwarded-For / -Host / -Proto.
+ * 3. Set X-Forwarded-For / -Host / -Proto, and append this proxy to Via (RFC 9110 §7.6.3), which
+ *    is also how a request looping back through the same proxy is recognised.
  */
 export function upstreamRequestHeaders(
   raw: readonly string[],
@@ -64,6 +67,7 @@ export function upstreamRequestHeaders(
   const out: string[] = [];
   let listed: Set<string> | null = null;
   let forwardedFor: string | null = null;
+  let via: string | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection')
       listed = connectionListed(raw[i + 1]);
@@ -88,6 +92,10 @@ export function upstreamRequestHeaders(
       if (!rules.trustForwarded || name === 'x-forwarded-for') continue;
     }
     if (!rules.websocket && name.startsWith('sec-websocket-')) continue;
+    if (name === 'via' && rules.via) {
+      via = via === null ? value : `${via}, ${value}`;
+      continue;
+    }
     out.push(name, value);
   }
   if (info.contentLength !== undefined) out.push('content-length', info.contentLength);
@@ -95,6 +103,7 @@ export function upstreamRequestHeaders(
   out.push('x-forwarded-for', forwardedFor ? `${forwardedFor}, ${info.clientAddress}` : info.clientAddress);
   if (info.host !== undefined && !rules.trustForwarded) out.push('x-forwarded-host', info.host);
   if (!rules.trustForwarded) out.push('x-forwarded-proto', info.proto);
+  if (rules.via) out.push('via', via === null ? rules.via : `${via}, ${rules.via}`);
   return out;
 }
 

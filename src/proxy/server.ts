@@ -5,6 +5,7 @@
  * response header rewrite (hop-by-hop, cookies, upstream CORS replaced by the policy's, Location)
  * → streamed body with backpressure.
  */
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pipeline, Transform } from 'node:stream';
@@ -57,6 +58,7 @@ export type ProxyFailureCode =
   | 'upstream-bad-response'
   | 'bad-redirect'
   | 'upstream-timeout'
+  | 'loop-detected'
   | 'internal-error';
 
 const STATUS_TEXT: Record<number, string> = {
@@ -69,6 +71,7 @@ const STATUS_TEXT: Record<number, string> = {
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
+  508: 'Loop Detected',
 };
 
 class ProxyFailure extends Error {
@@ -126,6 +129,13 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
   const store: RateLimitStore | null =
     config.perClient || config.perOrigin ? (config.store ?? createMemoryRateLimitStore()) : null;
   const inflight = new InFlight(limits.maxConcurrentUpstream);
+  // This instance's Via entry: a request that already carries it has looped back through us.
+  const viaToken = `crossorigin-${randomBytes(6).toString('hex')}`;
+  const via = `1.1 ${viaToken}`;
+  const looped = (req: http.IncomingMessage): boolean => {
+    const v = req.headers.via;
+    return v !== undefined && v.includes(viaToken);
+  };
 
   const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const ex: Exchange = { req, res, cors: null };
@@ -147,6 +157,8 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
     }
     // Route and target, checked before any answer (a preflight for a refused target is refused).
     const { target, route } = resolveTarget(req.url ?? '/');
+    if (looped(req))
+      throw new ProxyFailure(508, 'loop-detected', 'this request already passed through this proxy');
     // A preflight (or any answer the policy ends with, such as a refused preflight) is the policy's.
     if (decision.end) {
       writeDecision(res, decision);
@@ -222,7 +234,7 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
     const originMode: OriginMode = route ? route.originMode : (config.open?.originMode ?? 'remove');
     const headers = upstreamRequestHeaders(
       req.rawHeaders,
-      { cookies: route?.cookies ?? false, origin: originMode, trustForwarded: config.trustForwarded },
+      { cookies: route?.cookies ?? false, origin: originMode, trustForwarded: config.trustForwarded, via },
       {
         clientAddress: req.socket.remoteAddress ?? '',
         host: req.headers.host,
@@ -515,6 +527,8 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
       throw new ProxyFailure(403, 'origin-not-allowed', refusalText(decision, req.headers.origin));
     }
     const { target, route } = resolveTarget(req.url ?? '/');
+    if (looped(req))
+      throw new ProxyFailure(508, 'loop-detected', 'this request already passed through this proxy');
     if (!route?.websocket) {
       throw new ProxyFailure(403, 'host-not-allowed', 'WebSocket upgrades are proxied on fixed routes only');
     }
@@ -534,6 +548,7 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
           cookies: route.cookies,
           origin: route.originMode,
           trustForwarded: config.trustForwarded,
+          via,
           websocket: true,
         },
         {

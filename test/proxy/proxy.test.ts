@@ -126,6 +126,7 @@ describe('fixed routes: rewrite and header rules', () => {
     for (const gone of ['x-hop-secret', 'keep-alive', 'te', 'proxy-authorization'])
       expect(h[gone]).toBeUndefined();
     expect(h['x-kept']).toBe('yes');
+    expect(h.via).toMatch(/^1\.1 crossorigin-[0-9a-f]{12}$/);
     expect(h.authorization).toBe('Bearer t');
   });
 

@@ -258,6 +258,20 @@ describe('allowlist', () => {
     }
   });
 
+  it('a request looping back through the same proxy is refused (508), recognised by its Via entry', async () => {
+    const p = await startProxy({
+      openTargets: { dangerouslyAllowAnyTarget: true, dangerouslyAllowPrivateTargets: true },
+    });
+    try {
+      const self = p.url;
+      const r = await rawRequest(p.url, `/${self}/${self}/${self}/x`);
+      expect(r.status).toBe(508);
+      expect(r.body).toContain('[loop-detected]');
+    } finally {
+      await p.close();
+    }
+  });
+
   it('dangerouslyAllowPrivateTargets lets open targets reach loopback (the option works, so the default is what refuses)', async () => {
     const up = await startUpstream((_req, res) => res.end('reached'));
     const p = await startProxy({
