@@ -119,6 +119,12 @@ const cases: HarnessCase[] = [
     },
   },
   {
+    id: 'self-ip-page',
+    description: 'a page on 127.0.0.1 fetching localhost on another port (cross-origin, cross-site)',
+    request: { origin: 'http://127.0.0.1:{app}', url: 'http://localhost:{api}/data', method: 'GET' },
+    server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', 'http://127.0.0.1:{app}']] } },
+  },
+  {
     id: 'self-outside-name',
     description: 'a name outside *.test must not resolve to anything that answers',
     request: { origin: ORIGIN, url: 'http://example.com/x', method: 'GET', mode: 'no-cors' },
@@ -211,6 +217,15 @@ for (const browser of ['chromium', 'firefox'] as const) {
       expect(get('self-cookie-same-site').cookieSent).toBe(true);
       expect(get('self-cookie-cross-site').outcome).toBe('allowed');
       expect(get('self-cookie-cross-site').cookieSent).toBe(browser === 'firefox');
+    });
+
+    it('serves pages on 127.0.0.1 and requests to localhost', () => {
+      const o = get('self-ip-page');
+      expect(o.outcome).toBe('allowed');
+      expect(o.requests[0]?.headers).toContainEqual([
+        'Origin',
+        `http://127.0.0.1:${runner().servers.ports.app}`,
+      ]);
     });
 
     it('reaches nothing outside loopback: an outside name fails', () => {

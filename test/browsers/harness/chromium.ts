@@ -24,8 +24,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-default-apps',
   '--disable-extensions',
-  // *.test to loopback; every other name but localhost fails, so nothing can leave the machine.
-  '--host-resolver-rules=MAP *.test 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE localhost',
+  // *.test to loopback; every other name but localhost and 127.0.0.1 fails, so nothing can leave the machine.
+  '--host-resolver-rules=MAP *.test 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
 ];
 
 export interface LaunchOptions extends RunnerOptions {
