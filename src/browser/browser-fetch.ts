@@ -4,6 +4,11 @@
  * steps of this module, over an underlying fetch used only as a transport (`redirect: 'manual'`).
  */
 import type { CookieJar } from 'tough-cookie';
+import {
+  byteLowercase,
+  CORS_SAFELISTED_RESPONSE_HEADER_NAMES,
+  extractHeaderListValues,
+} from '../_fetch/index.js';
 import { isSameSite, parseOrigin } from '../origin/index.js';
 import { classifyNormalized, requestRefusal } from './classify.js';
 import { corsCheckNormalized } from './cors-check.js';
@@ -88,6 +93,46 @@ function bodyKindOf(body: unknown): BodyKind {
   return 'blob';
 }
 
+/** The response headers the CORS algorithm reads (besides the safelisted and exposed ones). */
+const CORS_RESPONSE_HEADERS = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-expose-headers',
+  'location',
+];
+
+/**
+ * A shorter header list for a `cors` or `opaque` response when nobody looks at every header: the
+ * headers the algorithm reads, the CORS-safelisted response headers and those named in
+ * `Access-Control-Expose-Headers`. Null when every header may be readable (a basic response, or
+ * `Access-Control-Expose-Headers: *` without credentials): then the full list is needed.
+ */
+function compactHeaderList(
+  res: Response,
+  req: NormalizedRequest,
+  tainting: ResponseTainting,
+): [string, string][] | null {
+  if (tainting === 'basic') return null;
+  const h = res.headers;
+  const names = new Set<string>(CORS_RESPONSE_HEADERS);
+  const aceh = h.get('access-control-expose-headers');
+  if (aceh !== null) {
+    const parsed = extractHeaderListValues([aceh], 'field-name');
+    if (parsed?.ok) {
+      if (req.credentials !== 'include' && parsed.values.includes('*')) return null;
+      for (const v of parsed.values) names.add(byteLowercase(v));
+    }
+  }
+  for (const n of CORS_SAFELISTED_RESPONSE_HEADER_NAMES) names.add(n);
+  const out: [string, string][] = [];
+  for (const n of names) {
+    if (n === 'set-cookie') continue;
+    const v = h.get(n);
+    if (v !== null) out.push([n, v]);
+  }
+  return out;
+}
+
 function responseHeaderList(res: Response): [string, string][] {
   const out: [string, string][] = [];
   for (const [n, v] of res.headers) if (n !== 'set-cookie') out.push([n, v]);
@@ -103,7 +148,34 @@ async function discard(res: Response): Promise<void> {
   }
 }
 
-const NULL_BODY_STATUS: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+/**
+ * The transport's Response as the page sees it: the same body and status, but only the readable
+ * headers and the filtered response's type, URL and redirected flag (own properties shadowing the
+ * getters; `clone()` keeps them).
+ */
+function present(
+  res: Response,
+  props: { type: ResponseTainting; url: string; redirected: boolean },
+  headers: Headers,
+): Response {
+  const clone = Response.prototype.clone;
+  Object.defineProperties(res, {
+    type: { value: props.type, enumerable: true },
+    url: { value: props.url, enumerable: true },
+    redirected: { value: props.redirected, enumerable: true },
+    headers: { value: headers, enumerable: true },
+    clone: { value: () => present(clone.call(res), props, new Headers(headers)) },
+  });
+  return res;
+}
+
+/** The entries of a `HeadersInit`, in order, names and values as given. */
+function headerInitEntries(init: HeadersInit | undefined | null): [string, string][] {
+  if (init === undefined || init === null) return [];
+  if (init instanceof Headers) return [...init];
+  if (Array.isArray(init)) return init.map((pair) => [String(pair[0]), String(pair[1])]);
+  return Object.entries(init as Record<string, string>).map(([n, v]) => [n, String(v)]);
+}
 
 function withProps(res: Response, props: Record<string, unknown>): Response {
   for (const [k, v] of Object.entries(props)) Object.defineProperty(res, k, { value: v, enumerable: true });
@@ -259,29 +331,37 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         },
         profile,
       );
-    // new Request() refuses a forbidden method, or one that no-cors does not allow, before anything else.
-    const early = describe([], 'none');
-    if (early.ok) {
-      const refusal = requestRefusal(early.request, profile);
-      if (refusal?.kind === 'forbidden-method' || refusal?.kind === 'method-unsupported-in-no-cors') {
-        emit({ type: 'blocked', error: refusal });
-        throw new TypeError(refusal.message, { cause: refusal });
-      }
-    }
-    // The headers the page's Request object would have (it adds Content-Type for string, form and Blob bodies).
     let bodyBytes: BodyInit | null = null;
     let bodyKind = bodyKindOf(rawBody);
-    const resolved = URL.parse(url, baseUrl) ?? baseUrl;
-    const probe = new Request(resolved, {
-      method,
-      headers: init.headers ?? source?.headers,
-      body: (rawBody ?? null) as BodyInit | null,
-      ...(bodyKind === 'stream' ? { duplex: 'half' } : {}),
-    } as RequestInit);
-    if (bodyKind === 'stream') bodyBytes = rawBody as ReadableStream;
-    else if (probe.body !== null) bodyBytes = new Uint8Array(await probe.arrayBuffer());
-    if (source?.body && init.body === undefined) bodyKind = 'blob';
-    const n = describe([...probe.headers], bodyKind);
+    let headerEntries: [string, string][];
+    if (rawBody === null || rawBody === undefined) {
+      // No body, so no Content-Type to infer: the header list as the page gave it.
+      headerEntries = headerInitEntries(init.headers ?? source?.headers);
+    } else {
+      // new Request() refuses a forbidden method, or one that no-cors does not allow, before
+      // looking at the body (Node's Request would throw its own text first).
+      const early = describe([], 'none');
+      if (early.ok) {
+        const refusal = requestRefusal(early.request, profile);
+        if (refusal?.kind === 'forbidden-method' || refusal?.kind === 'method-unsupported-in-no-cors') {
+          emit({ type: 'blocked', error: refusal });
+          throw new TypeError(refusal.message, { cause: refusal });
+        }
+      }
+      // The headers the page's Request object would have (it adds Content-Type for string, form and Blob bodies).
+      const resolved = URL.parse(url, baseUrl) ?? baseUrl;
+      const probe = new Request(resolved, {
+        method,
+        headers: init.headers ?? source?.headers,
+        body: rawBody as BodyInit,
+        ...(bodyKind === 'stream' ? { duplex: 'half' } : {}),
+      } as RequestInit);
+      headerEntries = [...probe.headers];
+      if (bodyKind === 'stream') bodyBytes = rawBody as ReadableStream;
+      else if (probe.body !== null) bodyBytes = new Uint8Array(await probe.arrayBuffer());
+      if (source?.body && init.body === undefined) bodyKind = 'blob';
+    }
+    const n = describe(headerEntries, bodyKind);
     if (!n.ok) throw new TypeError(n.problem);
     let req = n.request;
     let redirects = 0;
@@ -363,7 +443,10 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         block(transportFailure(req, err));
         throw err;
       }
-      const resHeaders = responseHeaderList(res);
+      // Every header only when someone will look at them (events, cookies) or may read them all.
+      const resHeaders =
+        (onEvent || (withCredentials && jar) ? null : compactHeaderList(res, req, c.tainting)) ??
+        responseHeaderList(res);
       if (withCredentials) await storeCookies(req, resHeaders);
       const view = { status: res.status, headers: resHeaders };
       // HTTP fetch 4.3: the CORS check, on this response and on every redirect hop.
@@ -429,12 +512,11 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         headers: resHeaders,
         readableHeaders: [...readable],
       });
-      const out = new Response(NULL_BODY_STATUS.has(res.status) || req.method === 'HEAD' ? null : res.body, {
-        status: res.status,
-        statusText: res.statusText,
-        headers: filtered,
-      });
-      return withProps(out, { type: c.tainting, url: req.url.href, redirected: req.urlList.length > 1 });
+      return present(
+        res,
+        { type: c.tainting, url: req.url.href, redirected: req.urlList.length > 1 },
+        filtered,
+      );
     }
   }
 

@@ -53,6 +53,31 @@ function headerEntries(headers: BrowserRequest['headers']): [string, string][] {
   return Object.entries(headers as Record<string, string>).map(([n, v]) => [n, String(v)]);
 }
 
+interface PageOrigin {
+  base: URL;
+  origin: Origin;
+  serialized: string;
+}
+
+/** Parsed page origins, by the string given (a page makes many requests from one origin). */
+const PAGE_ORIGINS = new Map<string, PageOrigin | null>();
+
+function pageOrigin(value: string): PageOrigin | null {
+  const hit = PAGE_ORIGINS.get(value);
+  if (hit !== undefined) return hit;
+  const base = URL.parse(value);
+  let page: PageOrigin | null = null;
+  if (base !== null) {
+    const origin = parseOrigin(base);
+    // Opaque origins are unique: never shared between calls.
+    if (origin.type === 'opaque') return { base, origin, serialized: 'null' };
+    page = { base, origin, serialized: serializeOrigin(origin) };
+  }
+  if (PAGE_ORIGINS.size >= 256) PAGE_ORIGINS.clear();
+  PAGE_ORIGINS.set(value, page);
+  return page;
+}
+
 /**
  * Normalizes a page's request once. Never throws: a request no browser could make (an invalid URL,
  * method or header) is a `{ ok: false }` value with the problem, as `new Request()` would throw it.
@@ -60,9 +85,9 @@ function headerEntries(headers: BrowserRequest['headers']): [string, string][] {
  */
 export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile): NormalizeResult {
   if (input === null || typeof input !== 'object') return { ok: false, problem: 'request must be an object' };
-  const base = typeof input.origin === 'string' ? URL.parse(input.origin) : null;
-  if (base === null) return { ok: false, problem: `invalid page origin ${JSON.stringify(input.origin)}` };
-  const origin = parseOrigin(base);
+  const page = typeof input.origin === 'string' ? pageOrigin(input.origin) : null;
+  if (page === null) return { ok: false, problem: `invalid page origin ${JSON.stringify(input.origin)}` };
+  const { base, origin, serialized } = page;
   const list: URL[] = [];
   if (Array.isArray(input.urlList) && input.urlList.length > 0) {
     for (const u of input.urlList) {
@@ -123,7 +148,7 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
       url,
       urlList: list,
       origin,
-      originSerialized: serializeOrigin(origin),
+      originSerialized: serialized,
       method,
       headers: [...combined],
       initialUnsafeHeaders: corsUnsafeRequestHeaderNames(combined),
@@ -219,9 +244,24 @@ export function secFetchSite(req: NormalizedRequest, profile: BrowserProfile, ur
     // 3.2. Set header value to "same-site".
     value = 'same-site';
     // 3.3. If url is not same site with request's origin, set header value to "cross-site" and break.
-    if (!isSameSite(o, req.origin)) return 'cross-site';
+    if (!sameSiteMemo(o, req)) return 'cross-site';
   }
   return value;
+}
+
+/** Same-site answers by (page origin, URL origin): the Public Suffix List lookup is the costly part. */
+const SAME_SITE = new Map<string, boolean>();
+
+function sameSiteMemo(o: Origin, req: NormalizedRequest): boolean {
+  if (o.type === 'opaque' || req.origin.type === 'opaque') return isSameSite(o, req.origin);
+  const key = `${req.originSerialized} ${serializeOrigin(o)}`;
+  let v = SAME_SITE.get(key);
+  if (v === undefined) {
+    v = isSameSite(o, req.origin);
+    if (SAME_SITE.size >= 1024) SAME_SITE.clear();
+    SAME_SITE.set(key, v);
+  }
+  return v;
 }
 
 /** `Sec-Fetch-Dest` for the initiator. https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-dest-header */
