@@ -200,22 +200,34 @@ export function nodeHeader(value: string | string[] | undefined): string | null 
 }
 
 const glueCache = new WeakMap<object, Glue>();
+const glueCacheWithOptions = new WeakMap<object, WeakMap<AdapterOptions, Glue>>();
 
 /**
  * The glue for an input given on every call (`handleCors(policy, req, res)`): built once per input
- * object, so a configuration object is validated and compiled once. Calls with an `options` object
- * are not cached (its hook may differ from call to call).
+ * object (and options object), so a configuration object is validated and compiled once.
  */
 export function cachedGlue<I extends object>(
   input: I,
   options: AdapterOptions | undefined,
   make: (input: I, options: AdapterOptions | undefined) => Glue,
 ): Glue {
-  if (options !== undefined) return make(input, options);
-  let glue = glueCache.get(input);
+  if (options === undefined) {
+    let glue = glueCache.get(input);
+    if (glue === undefined) {
+      glue = make(input, undefined);
+      glueCache.set(input, glue);
+    }
+    return glue;
+  }
+  let byOptions = glueCacheWithOptions.get(input);
+  if (byOptions === undefined) {
+    byOptions = new WeakMap();
+    glueCacheWithOptions.set(input, byOptions);
+  }
+  let glue = byOptions.get(options);
   if (glue === undefined) {
-    glue = make(input, undefined);
-    glueCache.set(input, glue);
+    glue = make(input, options);
+    byOptions.set(options, glue);
   }
   return glue;
 }

@@ -49,7 +49,7 @@ export function corsMiddleware(configOrPolicy: CorsInput, options?: AdapterOptio
  * Runs the CORS policy on one request and says whether the response is finished (`true`: a preflight
  * was answered, do nothing more; `false`: headers were set, handle the request). Returns a Promise
  * only when the policy is asynchronous (an async origin resolver on a cache miss). Never throws.
- * A configuration object is compiled on first use and cached for that object.
+ * A configuration object is compiled on first use and cached for that object (and options object).
  *
  * @example
  * ```ts
@@ -95,8 +95,24 @@ export function csrfMiddleware(optionsOrGuard: CsrfInput, options?: AdapterOptio
 }
 
 /**
- * Runs the CSRF guard on one request; `true` when it refused and the response is finished. Never
- * throws.
+ * Runs the CSRF guard on one request; `true` when it refused and the response is finished, `false`
+ * when the request may go on. Never throws. An options object passed here is compiled on first use
+ * and cached for that object.
+ *
+ * @param guard a guard from `createCsrfGuard`, or its options.
+ * @param options `onError` (default: `console.error`); if the guard fails the request is refused.
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createCsrfGuard } from 'crossorigin/csrf';
+ * import { handleCsrf } from 'crossorigin/node';
+ *
+ * const guard = createCsrfGuard({ origin: 'https://app.example' });
+ * createServer((req, res) => {
+ *   if (handleCsrf(guard, req, res)) return; // refused with 403
+ *   res.end('ok');
+ * }).listen(8080);
+ * ```
  */
 export function handleCsrf(
   guard: CsrfInput,
