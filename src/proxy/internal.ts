@@ -13,4 +13,6 @@ export const internal: unique symbol = Symbol('crossorigin.proxy.internal');
 export interface InternalOptions {
   /** Runs after the SSRF check, on each checked address, before connect. Tests only. */
   readonly mapCheckedAddress?: (address: string) => string;
+  /** Extra CA certificates for upstream TLS (tests: a self-signed loopback upstream). */
+  readonly ca?: string | Buffer;
 }

@@ -117,6 +117,7 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
     connect: {
       timeout: limits.connectTimeoutMs,
       lookup: createCheckedLookup({ resolver, check, mapCheckedAddress: config.internal.mapCheckedAddress }),
+      ...(config.internal.ca ? { ca: config.internal.ca } : {}),
     } as Agent.Options['connect'],
     headersTimeout: limits.headersTimeoutMs,
     bodyTimeout: limits.totalTimeoutMs,
@@ -731,6 +732,16 @@ function toFailure(err: unknown): ProxyFailure {
         'the upstream could not be reached or closed the connection',
       );
     default:
+      if (
+        typeof e?.code === 'string' &&
+        /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/.test(e.code)
+      ) {
+        return new ProxyFailure(
+          502,
+          'upstream-bad-response',
+          `the upstream's TLS certificate was not accepted (${e.code})`,
+        );
+      }
       if (e?.name === 'AbortError')
         return new ProxyFailure(504, 'upstream-timeout', 'the upstream exchange was aborted');
       return new ProxyFailure(502, 'upstream-bad-response', 'the upstream exchange failed');
