@@ -564,3 +564,47 @@ describe('property: decisions are translated exactly', () => {
     );
   });
 });
+
+describe('node: the http2 compatibility API', () => {
+  it('corsMiddleware works on node:http2 (h2c) requests and keeps Vary merged', async () => {
+    const http2 = await import('node:http2');
+    const mw = corsMiddleware(policy);
+    const server = http2.createServer((req, res) => {
+      mw(req as never, res as never, () => {
+        res.setHeader('vary', 'Accept-Encoding');
+        res.end('h2');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const client = http2.connect(`http://127.0.0.1:${port}`);
+    const ask = (headers: Record<string, string>) =>
+      new Promise<{ headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+        const s = client.request({ ':path': '/', ...headers });
+        let body = '';
+        let h: Record<string, unknown> = {};
+        s.on('response', (x) => {
+          h = x;
+        });
+        s.on('data', (d: Buffer) => {
+          body += d.toString();
+        });
+        s.on('end', () => resolve({ headers: h, body }));
+        s.on('error', reject);
+        s.end();
+      });
+    const actual = await ask({ origin: APP });
+    expect(actual.body).toBe('h2');
+    expect(actual.headers['access-control-allow-origin']).toBe(APP);
+    expect(
+      String(actual.headers.vary)
+        .split(',')
+        .map((x) => x.trim())
+        .sort(),
+    ).toEqual(['Accept-Encoding', 'Origin']);
+    const pre = await ask({ ':method': 'OPTIONS', origin: APP, 'access-control-request-method': 'PUT' });
+    expect(pre.headers[':status']).toBe(204);
+    client.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+});
