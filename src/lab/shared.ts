@@ -1,0 +1,99 @@
+/**
+ * Pure helpers used by both the lab server (for the engine's run) and the page (for the real run),
+ * so both make exactly the same request and are compared field by field the same way.
+ * No Node or DOM imports: Vite bundles this file into the page.
+ */
+import type { EngineAttempt, LabBodyType, LabInfo, LabRequest, Outcome, WireEntry } from './types.js';
+
+/** The body each body type sends. `form` is URL-encoded (URLSearchParams). */
+export function requestBody(type: LabBodyType): string | URLSearchParams | undefined {
+  if (type === 'json') return '{"amount":100}';
+  if (type === 'text') return 'amount=100';
+  if (type === 'form') return new URLSearchParams({ amount: '100' });
+  return undefined;
+}
+
+/** The URL of a case's request for one run. */
+export function caseUrl(
+  origins: Pick<LabInfo, 'api' | 'other'>,
+  request: Pick<LabRequest, 'target' | 'path'>,
+  id: string,
+  run: string,
+): string {
+  const base =
+    request.target === 'other'
+      ? origins.other
+      : request.target === 'proxy'
+        ? `${origins.api}/proxy`
+        : origins.api;
+  const path = request.path.replace(/^\/+/, '');
+  return `${base}/c/${id}/${run}/${path}`;
+}
+
+/** The browser profile the engine should follow for a user agent string. */
+export function profileForUserAgent(ua: string): 'chromium' | 'firefox' | 'webkit' {
+  if (/Firefox\//.test(ua)) return 'firefox';
+  if (/(Chrome|Chromium|Edg)\//.test(ua)) return 'chromium';
+  if (/AppleWebKit\//.test(ua)) return 'webkit';
+  return 'chromium';
+}
+
+/** One line of the wire: which server got what kind of request. */
+export function wireSummary(wire: readonly WireEntry[]): string[] {
+  return wire.map((w) => `${w.server} ${w.preflight ? 'preflight' : w.method} ${w.response?.status ?? '-'}`);
+}
+
+export interface Difference {
+  attempt: number;
+  field: string;
+  browser: string;
+  engine: string;
+}
+
+const show = (v: unknown): string =>
+  v === undefined ? '(none)' : Array.isArray(v) ? v.join(', ') : String(v);
+
+/**
+ * Where the real run and the engine's prediction differ: per attempt, the result, status, response
+ * type, readable header names and event origin; and, over the run, what the servers received
+ * (preflight or method, which server, and its answer status).
+ */
+export function compareRuns(
+  real: readonly Outcome[],
+  realWire: readonly WireEntry[],
+  engine: readonly EngineAttempt[],
+  engineWire: readonly WireEntry[],
+): Difference[] {
+  const out: Difference[] = [];
+  const n = Math.max(real.length, engine.length);
+  for (let i = 0; i < n; i++) {
+    const a = real[i];
+    const b = engine[i]?.outcome;
+    if (!a || !b) {
+      out.push({
+        attempt: i + 1,
+        field: 'attempt',
+        browser: a ? 'ran' : 'missing',
+        engine: b ? 'ran' : 'missing',
+      });
+      continue;
+    }
+    const fields: (keyof Outcome)[] = ['result', 'status', 'type', 'readableHeaders', 'eventOrigin'];
+    for (const f of fields) {
+      const x = show(a[f]);
+      const y = show(b[f]);
+      if (x !== y) out.push({ attempt: i + 1, field: f, browser: x, engine: y });
+    }
+  }
+  const w1 = wireSummary(realWire);
+  const w2 = wireSummary(engineWire);
+  if (w1.join('|') !== w2.join('|')) {
+    out.push({
+      attempt: 0,
+      field: 'wire',
+      browser: w1.join('; ') || '(nothing)',
+      engine: w2.join('; ') || '(nothing)',
+    });
+  }
+  return out;
+}

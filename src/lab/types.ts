@@ -1,0 +1,121 @@
+/**
+ * The lab's data shapes, shared by the lab server (src/lab) and the page (lab/src, type-only
+ * imports). A case is plain JSON so it fits in a URL fragment. Strings may hold the placeholders
+ * `{app}`, `{api}` and `{other}` (the three origins of this lab run) and, in raw response headers,
+ * `{origin}` (the request's `Origin` header, echoed).
+ */
+
+export type LabHeader = [name: string, value: string];
+
+/** Who receives the request: the lab API, the other (attacker / third-party) origin, or the proxy. */
+export type LabTarget = 'api' | 'other' | 'proxy';
+
+export type LabBodyType = 'none' | 'json' | 'text' | 'form';
+
+/** What the page does in the real browser. */
+export type LabKind = 'fetch' | 'image' | 'form' | 'message';
+
+export interface LabRequest {
+  target: LabTarget;
+  /** Path below the case, e.g. `data` or `start` (the redirecting path). */
+  path: string;
+  method: string;
+  headers: LabHeader[];
+  body: LabBodyType;
+  credentials: 'omit' | 'same-origin' | 'include';
+  mode: 'cors' | 'no-cors' | 'same-origin';
+  /** How many times the same request is made in one run (2 shows the preflight cache). 1..3. */
+  repeat: number;
+}
+
+/** A raw answer: status and header lines, exactly as written. */
+export interface RawAnswer {
+  status: number;
+  headers: LabHeader[];
+}
+
+/** How the lab API (and the other origin) answer a case. */
+export type LabPolicy =
+  /** No CORS at all: the application answers every request (an OPTIONS preflight gets a 404). */
+  | { type: 'none' }
+  /** `createCorsPolicy(options)` from crossorigin/server, through crossorigin/node. */
+  | { type: 'crossorigin'; options: Record<string, unknown> }
+  /** Headers written by hand: one answer for preflights, one for every other request. */
+  | { type: 'raw'; preflight: RawAnswer; actual: RawAnswer };
+
+export interface LabServerSetup {
+  policy: LabPolicy;
+  /** The API answers `start` with this redirect to the other origin's `final`. */
+  redirect?: { status: 301 | 302 | 303 | 307 | 308; to: 'other' | 'api' } | null;
+  /** Put crossorigin/csrf's guard (origin: the app) in front of the API. */
+  csrf?: boolean;
+}
+
+export interface LabCase {
+  kind: LabKind;
+  request: LabRequest;
+  server: LabServerSetup;
+  /** kind `image`: whether the <img> has `crossorigin="anonymous"`. */
+  crossOriginAttribute?: boolean;
+  /** kind `message`: whether the app's message listener checks `event.origin`. */
+  checkOrigin?: boolean;
+}
+
+/** One request as a lab server received it, and what it answered. */
+export interface WireEntry {
+  server: 'api' | 'other' | 'proxy';
+  method: string;
+  path: string;
+  /** OPTIONS with Origin and Access-Control-Request-Method. */
+  preflight: boolean;
+  headers: LabHeader[];
+  response: RawAnswer | null;
+}
+
+/** What one attempt ended as, seen from the page. */
+export interface Outcome {
+  /** fetch: allowed/blocked; image: readable/tainted/error; form: accepted/refused; message: accepted/ignored. */
+  result: string;
+  status?: number;
+  type?: string;
+  /** Lower-case names script can read, sorted. */
+  readableHeaders?: string[];
+  /** message: the event's origin. */
+  eventOrigin?: string;
+  /** The rejection's message (fetch), as the page sees it. */
+  error?: string;
+}
+
+/** One step of the engine's exchange, for the diagram. */
+export interface EngineStep {
+  type: 'preflight' | 'preflight-answer' | 'cache-hit' | 'actual' | 'answer' | 'redirect' | 'blocked';
+  url?: string;
+  method?: string;
+  status?: number;
+  headers?: LabHeader[];
+  note?: string;
+}
+
+export interface EngineAttempt {
+  outcome: Outcome;
+  steps: EngineStep[];
+  /** The console text the browser prints when it blocks (empty when allowed). */
+  console: string;
+  explanation: string;
+  fix: string;
+  errorKind?: string;
+}
+
+export interface Prediction {
+  profile: string;
+  attempts: EngineAttempt[];
+  /** The requests the engine's own run made, as the servers recorded them. */
+  wire: WireEntry[];
+}
+
+export interface LabInfo {
+  app: string;
+  api: string;
+  other: string;
+  version: string;
+}
