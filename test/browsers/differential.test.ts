@@ -28,7 +28,10 @@ const artifacts = join(here, '..', '..', 'test-artifacts');
 const fixtureCases: HarnessCase[] = loadTables('cors-exchange').flatMap((t) =>
   t.cases.map((c) => ({ ...c, id: `${t.table}--${c.id}` })),
 );
-const generated = generateCases(DEFAULT_SEED, DEFAULT_COUNT);
+// CROSSORIGIN_SEED / CROSSORIGIN_COUNT explore other generated sets (CI uses the defaults).
+const SEED = Number(process.env.CROSSORIGIN_SEED ?? DEFAULT_SEED);
+const COUNT = Number(process.env.CROSSORIGIN_COUNT ?? DEFAULT_COUNT);
+const generated = generateCases(SEED, COUNT);
 const ALL: HarnessCase[] = [...fixtureCases, ...generated];
 const isFixture = new Set(fixtureCases.map((c) => c.id));
 
@@ -96,7 +99,7 @@ async function runBrowser(browser: BrowserName): Promise<BrowserResult> {
     const summary =
       `[differential] ${browser} ${runner.version}: ${count(() => true)} cases agree ` +
       `(fixtures ${count((id) => isFixture.has(id))}, generated ${count((id) => !isFixture.has(id))}; ` +
-      `seed ${DEFAULT_SEED}); ${notes} cases with reported-only differences (rejection text, cookies` +
+      `seed ${SEED}); ${notes} cases with reported-only differences (rejection text, cookies` +
       `${browser === 'firefox' ? ', Firefox console text' : ''})` +
       (browser === 'firefox'
         ? `; Firefox console: ${ffFound}/${ffLogged} engine messages found verbatim`
