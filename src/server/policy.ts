@@ -64,10 +64,12 @@ function checkOrigin(state: State, origin: string): OriginEntry | Refusal | Prom
   }
   if (s.matcher?.matches(origin)) {
     // The matcher only says yes to a serialized tuple origin: safe to send back.
-    return caches.dynamic.get(origin) ?? dynamicEntry(caches, origin);
+    return origin.length > CACHED_ORIGIN_MAX_LENGTH ? { origin } : dynamicEntry(caches, origin);
   }
   if (state.resolved !== null) return resolveOrigin(state, origin);
   // A refused origin: its reason is remembered (bounded), since the same one tends to come back.
+  // Only short values are remembered, so the cache holds at most 1,024 × 256 characters.
+  if (origin.length > CACHED_ORIGIN_MAX_LENGTH) return refuseOrigin(s, origin);
   const known = caches.refused.get(origin);
   if (known !== undefined) return known;
   const refusal = refuseOrigin(s, origin);
@@ -77,6 +79,7 @@ function checkOrigin(state: State, origin: string): OriginEntry | Refusal | Prom
 }
 
 const REFUSED_CACHE_MAX = 1024;
+const CACHED_ORIGIN_MAX_LENGTH = 256;
 
 /** Why a list policy refuses an origin that is neither listed nor matched. */
 function refuseOrigin(s: CompiledPolicy, origin: string): Refusal {
@@ -122,7 +125,7 @@ function resolveOrigin(state: State, origin: string): OriginEntry | Refusal | Pr
     } else {
       v = { origin };
     }
-    cache.set(origin, v);
+    if (origin.length <= CACHED_ORIGIN_MAX_LENGTH) cache.set(origin, v);
     return v;
   };
   const failed = (e: unknown): Refusal => ({
