@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListeningProxy } from '../../src/proxy/server.js';
-import { startProxy, startUpstream, type Upstream } from './helpers.js';
+import { fakeResolver, PUBLIC_V4, startProxy, startUpstream, type Upstream } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -42,6 +42,10 @@ describe.runIf(mustRun)('Chromium reads an API without CORS headers through the 
     proxy = await startProxy({
       cors: { origins: [pageOrigin], methods: ['PUT'], requestHeaders: ['content-type'] },
       routes: [{ prefix: '/api', target: `${api.url}/v1` }],
+      // cors-anywhere style too: the fake resolver answers a public address for api.test, the
+      // connect-time check approves it, and the internal test seam then connects to the loopback API.
+      openTargets: { allowHosts: ['api.test'] },
+      resolver: fakeResolver({ 'api.test': [PUBLIC_V4] }),
     });
     if (!hasChromium) throw new Error(`CI=true but ${CHROMIUM} is missing`);
     browser = await chromium.launch({
@@ -87,6 +91,10 @@ describe.runIf(mustRun)('Chromium reads an API without CORS headers through the 
           body: JSON.stringify({ name: 'seven' }),
         });
         out.put = { status: put.status, body: await put.json() };
+        const open = await fetch(`${proxyUrl}/http://api.test:${new URL(apiUrl).port}/v1/open`);
+        out.open = { status: open.status, body: await open.json() };
+        const ssrf = await fetch(`${proxyUrl}/${apiUrl}/v1/secret`);
+        out.ssrf = { status: ssrf.status, text: await ssrf.text() };
         const refused = await fetch(`${proxyUrl}/nope`);
         out.refused = { status: refused.status, text: await refused.text() };
         return out;
@@ -99,15 +107,21 @@ describe.runIf(mustRun)('Chromium reads an API without CORS headers through the 
       status: 200,
       body: { method: 'PUT', url: '/v1/items/7', body: '{"name":"seven"}' },
     });
+    expect(result.open).toEqual({ status: 200, body: { method: 'GET', url: '/v1/open', body: '' } });
+    expect(result.ssrf).toEqual({
+      status: 403,
+      text: '403 Forbidden: the target 127.0.0.1 is a loopback address [private-address]\n',
+    });
     expect(result.refused).toEqual({
-      status: 404,
-      text: '404 Not Found: no route matches this path [no-route]\n',
+      status: 400,
+      text: '400 Bad Request: the path must be a full target URL, for example /https://api.example.com/items [bad-target]\n',
     });
     // The API saw the proxied requests only (the preflight was answered by the proxy's policy).
     expect(api.hits.map((h) => `${h.method} ${h.url}`)).toEqual([
       'GET /v1/direct',
       'GET /v1/items?x=1',
       'PUT /v1/items/7',
+      'GET /v1/open',
     ]);
     await context.close();
   });
