@@ -57,7 +57,12 @@ export function buildProxyOptions(
     routes.push({ prefix: spec.slice(0, eq), target: spec.slice(eq + 1) });
   }
   let cors: CorsPolicyConfig | undefined = file.cors;
-  if (flags.allowOrigin?.length) {
+  if (flags.allowOrigin?.includes('*')) {
+    // `--allow-origin '*'`: a public API policy (any origin, never credentials).
+    if (flags.allowOrigin.length > 1 || (cors?.origins !== undefined && cors.origins !== '*')) {
+      problems.push("--allow-origin '*' allows every origin and cannot be combined with other origins");
+    } else cors = { ...(cors ?? {}), origins: '*' };
+  } else if (flags.allowOrigin?.length) {
     const existing = cors?.origins;
     if (existing !== undefined && !Array.isArray(existing)) {
       problems.push('--allow-origin cannot be combined with a config file whose cors.origins is not a list');

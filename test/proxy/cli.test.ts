@@ -54,6 +54,15 @@ describe('buildProxyOptions', () => {
     expect(() => buildProxyOptions(flags)).toThrow(message);
   });
 
+  it("--allow-origin '*' is the public-API policy, alone", () => {
+    expect(buildProxyOptions({ allowOrigin: ['*'], target: ['/=http://127.0.0.1:1'] }).options.cors).toEqual({
+      origins: '*',
+    });
+    expect(() =>
+      buildProxyOptions({ allowOrigin: ['*', 'http://a.test'], target: ['/=http://127.0.0.1:1'] }),
+    ).toThrow('cannot be combined');
+  });
+
   it('defaults: 127.0.0.1:8787', () => {
     const { port, host } = buildProxyOptions({
       allowOrigin: ['http://a.test'],
