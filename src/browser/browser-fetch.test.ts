@@ -252,3 +252,15 @@ describe('createBrowserFetch over real sockets', () => {
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
+
+describe('createBrowserFetch and URLs with credentials', () => {
+  it('follows a same-origin redirect to a URL with credentials without sending them in the URL', async () => {
+    const { f, log } = scripted({
+      actual: { status: 307, headers: [], location: 'http://user:secret@app.test/final' },
+      hops: { '/final': { status: 200, headers: [] } },
+    });
+    const res = await f('/start', { method: 'POST', body: 'x' });
+    expect(res.status).toBe(200);
+    expect(log.map((q) => q.url)).toEqual(['http://app.test/start', 'http://app.test/final']);
+  });
+});

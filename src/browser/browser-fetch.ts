@@ -244,6 +244,16 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
   };
 
   async function send(url: string, init: RequestInit): Promise<Response> {
+    // A URL's user name and password are not sent as part of it (a fetch() transport refuses them);
+    // a redirect may still lead to such a URL when it is same-origin or in no-cors mode.
+    if (url.includes('@')) {
+      const u = new URL(url);
+      if (u.username !== '' || u.password !== '') {
+        u.username = '';
+        u.password = '';
+        url = u.href;
+      }
+    }
     return transport(url, { ...init, redirect: 'manual' });
   }
 

@@ -113,7 +113,7 @@ export function preflightReasons(
   // The use-CORS-preflight flag: a ReadableStream body.
   if (req.body === 'stream') reasons.push({ kind: 'stream-body' });
   // At least one CORS-unsafe request-header name.
-  const detailed = corsUnsafeRequestHeaderNamesDetailed(req.headers);
+  const detailed = corsUnsafeRequestHeaderNamesDetailed(req.headers, req.safelist);
   const unsafeHeaders = detailed.names.map((name) => ({
     name,
     reason: detailed.reasons[name] ?? ('name' as const),
@@ -140,7 +140,7 @@ export function classifyNormalized(req: NormalizedRequest, profile: BrowserProfi
   const needed = refusal === null && tainting === 'cors' && reasons.length > 0;
   const methodOk = isCorsSafelistedMethod(req.method);
   const noCorsDropped = req.headers
-    .filter(([n, v]) => !isNoCorsSafelistedRequestHeader(n, v))
+    .filter(([n, v]) => !isNoCorsSafelistedRequestHeader(n, v, req.safelist))
     .map(([n]) => n);
   return {
     ok: true,

@@ -54,7 +54,7 @@ export function preflightRequestNormalized(
   // 3. Append (`Access-Control-Request-Method`, request's method).
   headers.push(['Access-Control-Request-Method', req.method]);
   // 4. Let headers be the CORS-unsafe request-header names with request's header list.
-  const unsafe = corsUnsafeRequestHeaderNames(req.headers);
+  const unsafe = corsUnsafeRequestHeaderNames(req.headers, req.safelist);
   // 5. If headers is not empty, append (`Access-Control-Request-Headers`, headers joined by ",").
   if (unsafe.length > 0) headers.push(['Access-Control-Request-Headers', unsafe.join(',')]);
   // HTTP-network-or-cache fetch appends the Origin header for the preflight's own URL list (one URL),
@@ -159,7 +159,7 @@ export function firstHeaderNotAllowed(
   // 7.7. For each unsafeName in the CORS-unsafe request-header names with request's header list: if
   //      unsafeName is not a byte-case-insensitive match for an item in headerNames and request's
   //      credentials mode is "include" or headerNames does not contain `*`, return a network error.
-  for (const name of corsUnsafeRequestHeaderNames(req.headers)) {
+  for (const name of corsUnsafeRequestHeaderNames(req.headers, req.safelist)) {
     if (!lower.includes(name) && !wildcard) return name;
   }
   return null;

@@ -50,8 +50,6 @@ export interface BrowserProfile {
   readonly storageAccessOnPreflight: boolean;
   /** Whether credentialed cross-site requests carry `Sec-Fetch-Storage-Access: none`. */
   readonly sendsStorageAccess: boolean;
-  /** Request header names the page cannot set beyond the spec's forbidden list (Chromium: User-Agent). */
-  readonly extraForbiddenRequestHeaders: readonly string[];
   /** A redirect to a URL with credentials fails as such even when the redirect mode is `error` (Chromium). */
   readonly redirectCredentialsBeforeMode: boolean;
   /** Whether a preflight made after a tainting redirect is cached (spec) or not (Chromium, Firefox: opaque origin). */
@@ -87,7 +85,6 @@ const BASE: Omit<BrowserProfile, 'name'> = {
   sendsStorageAccess: false,
   cookieDefaultSameSite: 'none',
   thirdPartyCookies: true,
-  extraForbiddenRequestHeaders: [],
   redirectCredentialsBeforeMode: false,
   cachesTaintedPreflights: true,
   preflightsRedirectsOfPreflightedRequests: false,
@@ -109,7 +106,6 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     sendsStorageAccess: true,
     cookieDefaultSameSite: 'lax', // chromium: SameSite=Lax by default
     thirdPartyCookies: false, // chromium: third-party cookies blocked (observed in 156)
-    extraForbiddenRequestHeaders: ['user-agent'], // chromium: a page cannot set User-Agent (observed: dropped, no preflight)
     redirectCredentialsBeforeMode: true, // chromium: credentials in Location reported before redirect mode 'error' (observed)
     cachesTaintedPreflights: false, // chromium: the preflight after a tainting redirect is never served from the cache (observed)
   }),

@@ -6,6 +6,7 @@
 import {
   byteLowercase,
   corsUnsafeRequestHeaderNames,
+  type FetchProfile,
   isCorsSafelistedMethod,
   isForbiddenMethod,
   isForbiddenRequestHeader,
@@ -118,6 +119,8 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
   if (!INITIATORS.has(initiator))
     return { ok: false, problem: `invalid initiator ${JSON.stringify(initiator)}` };
 
+  // The browser's header rules (safelist, forbidden names), as _fetch profiles them.
+  const safelist: FetchProfile = profile?.name ?? 'spec';
   // The Headers object: validate, drop what the guard forbids, combine repeated names.
   const combined = new Map<string, string>();
   const dropped: string[] = [];
@@ -128,15 +131,15 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
     if (!isHeaderValue(value)) return { ok: false, problem: `invalid value for header ${rawName}` };
     const name = byteLowercase(rawName);
     // Guard "request": a forbidden request-header is ignored silently.
-    // chromium: User-Agent cannot be set by a page either.
-    if (isForbiddenRequestHeader(name, value) || profile?.extraForbiddenRequestHeaders.includes(name)) {
+    // (chromium: User-Agent is forbidden too; the _fetch profile knows it.)
+    if (isForbiddenRequestHeader(name, value, safelist)) {
       dropped.push(name);
       continue;
     }
     const prev = combined.get(name);
     const next = prev === undefined ? value : `${prev}, ${value}`;
     // Guard "request-no-cors": only no-CORS-safelisted request-headers are kept.
-    if (mode === 'no-cors' && !isNoCorsSafelistedRequestHeader(name, next)) {
+    if (mode === 'no-cors' && !isNoCorsSafelistedRequestHeader(name, next, safelist)) {
       dropped.push(name);
       continue;
     }
@@ -151,7 +154,8 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
       originSerialized: serialized,
       method,
       headers: [...combined],
-      initialUnsafeHeaders: corsUnsafeRequestHeaderNames(combined),
+      initialUnsafeHeaders: corsUnsafeRequestHeaderNames(combined, safelist),
+      safelist,
       droppedHeaders: dropped,
       mode,
       credentials,
