@@ -165,7 +165,7 @@ export function registerProxyCommand(program: Command): Command {
     .option('--target <prefix=url>', 'fixed route, e.g. /api=http://localhost:8080 (repeatable)', collect)
     .option(
       '--allow-origin <origin>',
-      'origin (or pattern) allowed by the CORS policy (repeatable; required)',
+      "origin or pattern allowed by the CORS policy (repeatable; required); '*' alone: any origin, no credentials",
       collect,
     )
     .option(
