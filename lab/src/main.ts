@@ -267,7 +267,7 @@ function fillEditor(c: LabCase): void {
   checkOrigin.checked = c.checkOrigin === true;
   const p = c.server.policy;
   policyType.value = p.type;
-  options.value = p.type === 'crossorigin' ? JSON.stringify(p.options, null, 1) : '{ "origins": ["{app}"] }';
+  options.value = p.type === 'crossorigin' ? JSON.stringify(p.options) : '{"origins":["{app}"]}';
   const raw = p.type === 'raw' ? p : null;
   preStatus.value = String(raw?.preflight.status ?? 204);
   preHeaders.value = headerText(raw?.preflight.headers ?? [['Access-Control-Allow-Origin', '{origin}']]);
@@ -332,6 +332,14 @@ function readEditor(): { labCase: LabCase | null; problems: string[] } {
   return { labCase: problems.length ? null : labCase, problems };
 }
 
+/** The heading says when the editor no longer holds the chosen scenario. */
+function markEdited(): void {
+  if (!current) return;
+  const { labCase } = readEditor();
+  const edited = !labCase || JSON.stringify(labCase) !== JSON.stringify(current.labCase);
+  $('editor-title').textContent = edited ? `${current.title} (edited)` : current.title;
+}
+
 function buildEditor(): void {
   const form = $<HTMLFormElement>('editor');
   const run = h('button', { type: 'submit', class: 'run', id: 'run' }, 'Run');
@@ -346,6 +354,8 @@ function buildEditor(): void {
     ),
     h('div', { class: 'actions' }, run, share),
   );
+  form.addEventListener('input', markEdited);
+  form.addEventListener('change', markEdited);
   kind.addEventListener('change', showFields);
   policyType.addEventListener('change', showFields);
   form.addEventListener('submit', (e) => {
@@ -598,10 +608,12 @@ function diagram(wire: readonly WireEntry[], extra: EngineAttempt[] | null): HTM
       headerList('request', w.headers),
       headerList(`response ${w.response?.status ?? ''}`, w.response?.headers ?? []),
     );
-    ol.append(arrow(from, to, label, w.preflight ? 'pre' : 'act', details));
+    ol.append(arrow(from, to, label, w.preflight ? 'pre' : 'act'));
     if (w.response) {
       const loc = w.response.headers.find(([n]) => n.toLowerCase() === 'location');
-      ol.append(arrow(to, from, `${w.response.status}${loc ? ` → ${loc[1]}` : ''}`, 'ans'));
+      ol.append(arrow(to, from, `${w.response.status}${loc ? ` → ${loc[1]}` : ''}`, 'ans', details));
+    } else {
+      ol.append(h('li', { class: 'step' }, details));
     }
   }
   if (extra) {

@@ -153,6 +153,9 @@ async function predictFetch(input: PredictInput, profile: BrowserName): Promise<
         console: isCors ? cause.message : String((e as Error).message),
         explanation: [
           pre,
+          events.some((x) => x.type === 'redirect' && x.tainted)
+            ? 'After a redirect to another origin the browser sends Origin: null, so the final server must allow the null origin (or *). Allowing null is unsafe: avoid the cross-origin redirect, or have the page call the final URL directly.'
+            : '',
           isCors && cause.preflight ? 'The preflight failed, so the actual request was never sent.' : '',
         ]
           .filter(Boolean)
