@@ -62,7 +62,9 @@ export interface SiteParts {
 
 /** Splits a serialized http(s) origin; null for anything else. */
 export function siteParts(siteOrigin: string): SiteParts | null {
-  const o = parseOrigin(siteOrigin);
+  const url = URL.parse(String(siteOrigin));
+  if (url === null) return null;
+  const o = parseOrigin(url);
   if (o.type !== 'tuple' || (o.scheme !== 'http' && o.scheme !== 'https')) return null;
   return {
     scheme: o.scheme,

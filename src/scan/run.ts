@@ -251,7 +251,10 @@ async function scanTarget(target: string, siteOrigin: string, ctx: Context): Pro
     const severity = severityFor(control, entry.credentials, differs);
     if (control === 'attacker') attackerTrusted = true;
     const origins = entry.x.map((x) => x.probe?.origin ?? '').slice(0, 25);
-    const why = entry.x[0]?.probe?.why ?? '';
+    const why =
+      cls === 'origin-reflection'
+        ? `any origin is echoed (${[...trusted.values()].reduce((n, e) => n + e.x.length, 0)} of ${probes.length} probe origins were trusted)`
+        : (entry.x[0]?.probe?.why ?? '');
     const credText = entry.credentials
       ? differs === true
         ? "with credentials, and the response differs when cookies are sent: a page on that origin can read the user's data"
@@ -353,15 +356,18 @@ async function scanTarget(target: string, siteOrigin: string, ctx: Context): Pro
     const acam = combined(preflight.headers, 'access-control-allow-methods');
     const acah = combined(preflight.headers, 'access-control-allow-headers');
     const reflected: string[] = [];
-    if (acam?.split(',').some((m) => m.trim() === PREFLIGHT_PROBE.method)) reflected.push('method');
-    if (listHas(acah, PREFLIGHT_PROBE.header)) reflected.push('request header');
+    if (acam?.split(',').some((m) => m.trim() === PREFLIGHT_PROBE.method)) {
+      reflected.push(`method (\`${PREFLIGHT_PROBE.method}\`)`);
+    }
+    if (listHas(acah, PREFLIGHT_PROBE.header))
+      reflected.push(`request header (\`${PREFLIGHT_PROBE.header}\`)`);
     const x = { request: preflightReq, response: preflight };
     const severity: Severity = attackerTrusted ? 'low' : 'info';
     if (reflected.length) {
       push(
         'preflight-reflection',
         severity,
-        `The preflight echoes the requested ${reflected.join(' and ')} (\`${PREFLIGHT_PROBE.method}\`, \`${PREFLIGHT_PROBE.header}\`): every method and header is allowed to any origin the server trusts${attackerTrusted ? ', including one an attacker controls' : ''}.`,
+        `The preflight echoes the requested ${reflected.join(' and ')}: whatever is asked is allowed to any origin the server trusts${attackerTrusted ? ', including one an attacker controls' : ''}.`,
         [x],
       );
     } else if (

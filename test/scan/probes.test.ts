@@ -1,0 +1,142 @@
+/**
+ * Probe derivation (a table per site shape, plus properties) and severity by exploitability.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isHeaderValue } from '../../src/_fetch/headers.js';
+import { parseOriginHeader } from '../../src/origin/index.js';
+import {
+  deriveOriginProbes,
+  type FindingClass,
+  SPECIAL_CHARACTERS,
+  severityFor,
+  THIRD_PARTY_ORIGINS,
+} from '../../src/scan/index.js';
+
+function byClass(site: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const p of deriveOriginProbes(site)) {
+    out[p.class] = [...(out[p.class] ?? []), p.origin];
+  }
+  return out;
+}
+
+describe('deriveOriginProbes', () => {
+  it('https subdomain of a registrable domain (tldts: target.co.uk)', () => {
+    const c = byClass('https://api.target.co.uk');
+    expect(c['origin-reflection']).toEqual(['https://evil.example']);
+    expect(c['null-origin']).toEqual(['null']);
+    expect(c['prefix-match']).toEqual([
+      'https://target.co.uk.evil.example',
+      'https://api.target.co.uk.evil.example',
+    ]);
+    expect(c['suffix-match']).toEqual(['https://eviltarget.co.uk']);
+    expect(c['partial-domain-match']).toEqual(['https://target.co.u', 'https://arget.co.uk']);
+    expect(c['unescaped-dot']).toEqual(['https://wwwxtarget.co.uk', 'https://apixtarget.co.uk']);
+    expect(c['arbitrary-subdomain']).toEqual(['https://crossorigin-scan.target.co.uk']);
+    expect(c['insecure-origin']).toEqual(['http://api.target.co.uk', 'http://target.co.uk']);
+    expect(c['special-characters']).toHaveLength(SPECIAL_CHARACTERS.length);
+    expect(c['special-characters']?.[0]).toBe('https://api.target.co.uk_.evil.example');
+    expect(c['special-characters']).toContain('https://api.target.co.uk%60.evil.example');
+    expect(c['third-party-origin']).toEqual(THIRD_PARTY_ORIGINS.map((t) => t.origin));
+  });
+
+  it('a deeper host: every subdomain dot is tried', () => {
+    expect(byClass('https://a.b.example.com')['unescaped-dot']).toEqual([
+      'https://wwwxexample.com',
+      'https://axb.example.com',
+      'https://a.bxexample.com',
+    ]);
+  });
+
+  it('an http site has no insecure-origin probe; a port is kept where the site has one', () => {
+    const c = byClass('http://app.example.com:8080');
+    expect(c['insecure-origin']).toBeUndefined();
+    expect(c['unescaped-dot']).toContain('http://appxexample.com:8080');
+  });
+
+  it('a private-suffix site (github.io): the registrable domain is the user site', () => {
+    const c = byClass('https://alice.github.io');
+    expect(c['suffix-match']).toEqual(['https://evilalice.github.io']);
+    expect(c['arbitrary-subdomain']).toEqual(['https://crossorigin-scan.alice.github.io']);
+  });
+
+  it('an IP site: the host stands in for the domain', () => {
+    const c = byClass('http://127.0.0.1:3000');
+    expect(c['prefix-match']).toEqual(['http://127.0.0.1.evil.example']);
+  });
+
+  it('not an http(s) origin: no probes', () => {
+    expect(deriveOriginProbes('ftp://x.test')).toEqual([]);
+    expect(deriveOriginProbes('null')).toEqual([]);
+  });
+
+  const host = fc
+    .array(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/), { minLength: 2, maxLength: 4 })
+    .map((labels) => labels.join('.'));
+  const site = fc.tuple(fc.constantFrom('http', 'https'), host).map(([s, h]) => `${s}://${h}`);
+
+  it('property: probes are sendable header values, unique, never the site itself, deterministic', () => {
+    fc.assert(
+      fc.property(site, (s) => {
+        const probes = deriveOriginProbes(s);
+        const origins = probes.map((p) => p.origin);
+        expect(new Set(origins).size).toBe(origins.length);
+        expect(origins).not.toContain(s);
+        for (const o of origins) expect(isHeaderValue(o)).toBe(true);
+        expect(deriveOriginProbes(s)).toEqual(probes);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('property: every attacker-controlled probe (but special characters) is a valid Origin value', () => {
+    fc.assert(
+      fc.property(site, (s) => {
+        for (const p of deriveOriginProbes(s)) {
+          if (p.class === 'special-characters') continue;
+          expect(parseOriginHeader(p.origin).ok, p.origin).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('severityFor', () => {
+  it.each([
+    ['attacker', true, true, 'high'],
+    ['attacker', true, false, 'medium'],
+    ['attacker', true, null, 'medium'],
+    ['attacker', false, true, 'low'],
+    ['browser-quirk', true, true, 'medium'],
+    ['browser-quirk', false, null, 'low'],
+    ['network', true, true, 'medium'],
+    ['network', false, true, 'low'],
+    ['subdomain', true, true, 'low'],
+    ['subdomain', false, true, 'info'],
+  ] as const)('%s, credentials %s, differs %s -> %s', (control, creds, differs, expected) => {
+    expect(severityFor(control, creds, differs)).toBe(expected);
+  });
+
+  it('property: credentials never lower the severity', () => {
+    const order = ['info', 'low', 'medium', 'high'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom('attacker', 'browser-quirk', 'network', 'subdomain' as const),
+        fc.constantFrom(true, false, null),
+        (control, differs) =>
+          order.indexOf(severityFor(control, true, differs)) >=
+          order.indexOf(severityFor(control, false, differs)),
+      ),
+    );
+  });
+
+  it('every class has a title and a fix', async () => {
+    const { TITLES, fixFor } = await import('../../src/scan/index.js');
+    for (const cls of Object.keys(TITLES) as FindingClass[]) {
+      expect(TITLES[cls].length).toBeGreaterThan(10);
+      expect(fixFor(cls, 'https://app.example', true).length).toBeGreaterThan(20);
+    }
+  });
+});
