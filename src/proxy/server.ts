@@ -181,13 +181,21 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
 
   async function checkRate(req: http.IncomingMessage): Promise<void> {
     const now = Date.now();
+    // A failing store (a shared store that is down) refuses: fail closed.
+    const take = async (key: string, rule: NonNullable<CompiledConfig['perClient']>) => {
+      try {
+        return await store!.take(key, rule, now);
+      } catch {
+        throw new ProxyFailure(503, 'internal-error', 'the rate-limit store is unavailable; retry shortly');
+      }
+    };
     if (config.perClient) {
-      const d = await store!.take(`client:${clientAddress(req)}`, config.perClient, now);
+      const d = await take(`client:${clientAddress(req)}`, config.perClient);
       if (!d.allowed) throw rateLimited(d.retryAfterSeconds, 'this client address');
     }
     const origin = req.headers.origin;
     if (config.perOrigin && origin !== undefined) {
-      const d = await store!.take(`origin:${origin.slice(0, 512)}`, config.perOrigin, now);
+      const d = await take(`origin:${origin.slice(0, 512)}`, config.perOrigin);
       if (!d.allowed) throw rateLimited(d.retryAfterSeconds, 'this origin');
     }
   }
@@ -201,6 +209,12 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
       ) {
         let rest = p === '/' ? url : url.slice(p.length);
         if (rest === '' || rest.startsWith('?')) rest = `/${rest}`;
+        // Dot segments (`..`, `%2e%2e`) and backslashes are resolved as the URL Standard does
+        // before joining, so `/api/../admin` cannot climb out of the target's base path.
+        if (DOT_OR_BACKSLASH.test(rest)) {
+          const u = new URL(rest, 'http://x');
+          rest = u.pathname + u.search;
+        }
         return { target: makeTarget(route.targetUrl, route.hostname, route.basePath + rest), route };
       }
     }
@@ -623,6 +637,8 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
     describe: () => describeConfig(config),
   };
 }
+
+const DOT_OR_BACKSLASH = /(^|\/|\\)(\.|%2e)|\\/i;
 
 function clientAddress(req: http.IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';

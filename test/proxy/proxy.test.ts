@@ -92,7 +92,12 @@ describe('fixed routes: rewrite and header rules', () => {
     ['/api/', '/v1/'],
     ['/api?q=1', '/v1/?q=1'],
     ['/api/items/7?q=a%20b', '/v1/items/7?q=a%20b'],
-  ])('%s goes to %s', async (path, expected) => {
+    ['/api/../secret', '/v1/secret'],
+    ['/api/a/../../../secret?x=..', '/v1/secret?x=..'],
+    ['/api/%2e%2e/%2E%2e/secret', '/v1/secret'],
+    ['/api/..\\secret', '/v1/secret'],
+    ['/api/.well-known/x', '/v1/.well-known/x'],
+  ])('%s goes to %s (never above the base path)', async (path, expected) => {
     const r = await rawRequest(p.url, path);
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body).url).toBe(expected);
@@ -291,6 +296,28 @@ describe('who may use it: required header and rate limits', () => {
       expect(Number(last?.headers['retry-after'])).toBeLessThanOrEqual(20);
       expect(last?.body).toContain('[rate-limited]');
       expect(last?.headers['access-control-allow-origin']).toBe(PAGE_ORIGIN);
+    } finally {
+      await p.close();
+      await up.close();
+    }
+  });
+
+  it('a failing shared store refuses (503), it does not let requests through', async () => {
+    const up = await startUpstream(echo);
+    const store: RateLimitStore = {
+      take: async () => {
+        throw new Error('redis down');
+      },
+    };
+    const p = await startProxy({
+      routes: [{ prefix: '/', target: up.url }],
+      rateLimit: { perClient: '10/s', store },
+    });
+    try {
+      const r = await rawRequest(p.url, '/x');
+      expect(r.status).toBe(503);
+      expect(r.body).toContain('the rate-limit store is unavailable');
+      expect(up.hits).toEqual([]);
     } finally {
       await p.close();
       await up.close();
