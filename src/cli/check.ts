@@ -76,6 +76,8 @@ export interface CheckResult {
   sameOrigin: boolean;
   /** Whether a preflight is needed, and every reason, in words. */
   preflight: { needed: boolean; reasons: string[]; exchange?: Exchange };
+  /** Request headers the browser drops silently (forbidden names, or not no-CORS-safelisted in no-cors). */
+  droppedHeaders: string[];
   /** Actual requests in order (one per redirect hop). */
   actual: Exchange[];
   redirects: { from: string; to: string; status: number; tainted: boolean }[];
@@ -362,6 +364,7 @@ export async function runCheck(
     request: { method, headers, bodyType, credentials, mode, redirect },
     sameOrigin: c.sameOrigin,
     preflight: { needed: c.preflight.needed, reasons: c.preflight.reasons.map(describeReason) },
+    droppedHeaders: [...c.droppedHeaders],
     actual: [],
     redirects: [],
     verdict: failure ? 'blocked' : 'allowed',
@@ -436,6 +439,14 @@ export function formatCheck(r: CheckResult, st: Style, verbose = false): string 
     `${st.bold(`${r.request.method} ${r.url}`)} from ${st.bold(r.from)}  ${st.dim(`(${r.browser}, mode ${r.request.mode}, credentials ${r.request.credentials})`)}`,
     '',
   );
+  if (r.droppedHeaders.length) {
+    L.push(
+      st.yellow(
+        `Not sent: ${r.droppedHeaders.join(', ')} (the browser drops ${r.droppedHeaders.length === 1 ? 'this header' : 'these headers'} silently: ${r.request.mode === 'no-cors' ? 'forbidden, or not no-CORS-safelisted' : 'forbidden request headers'})`,
+      ),
+      '',
+    );
+  }
   if (r.sameOrigin) L.push('Same-origin request: CORS does not apply.');
   else if (r.request.mode === 'no-cors')
     L.push('Mode no-cors: sent without a CORS check; the response is opaque.');

@@ -116,8 +116,18 @@ export interface Progress {
   done(): void;
 }
 
-export function progressBar(total: number, enabled: boolean): Progress {
-  const stream = process.stderr;
+/** The part of a terminal stream the progress bar uses. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+}
+
+export function progressBar(
+  total: number,
+  enabled: boolean,
+  stream: ProgressStream = process.stderr,
+): Progress {
   if (!enabled || !stream.isTTY || total <= 1) return { tick() {}, done() {} };
   let n = 0;
   const width = 30;

@@ -88,6 +88,14 @@ export async function scanCommand(args: readonly string[], flags: ScanFlags, io:
     const timeout =
       flags.timeout === undefined ? 10_000 : parseIntOption(flags.timeout, '--timeout', 1, 600_000);
     const headers = (flags.header ?? []).map((h) => parseHeaderOption(h));
+    for (const [name] of headers) {
+      const lower = name.toLowerCase();
+      if (lower === 'origin' || lower === 'cookie' || lower.startsWith('access-control-request-')) {
+        throw new UsageError(
+          `--header ${name}: the scanner sets ${lower === 'cookie' ? 'it from --cookie' : 'it itself on each probe'}`,
+        );
+      }
+    }
     const progress = progressBar(targets.length, !flags.json);
     try {
       report = await scan(targets, {

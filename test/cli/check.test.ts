@@ -245,6 +245,25 @@ describe.concurrent('check: the explanation', () => {
     expect(r.out).toContain('add_header Access-Control-Allow-Headers "content-type, x-token" always;');
   });
 
+  it('forbidden request headers are named as dropped, not sent', async () => {
+    const r = await runCli([
+      'check',
+      `${server.url}/allowed`,
+      '--from',
+      PAGE,
+      '-H',
+      'Origin: https://evil.example',
+      '-H',
+      'Cookie: a=b',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      'Not sent: origin, cookie (the browser drops these headers silently: forbidden request headers)',
+    );
+    expect(r.out).toContain('> origin: https://app.example');
+    expect(r.out).not.toContain('evil.example');
+  });
+
   it('a page-side fix has no server snippets', async () => {
     const r = await runCli([
       'check',

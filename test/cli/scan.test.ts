@@ -137,6 +137,8 @@ describe.concurrent('crossorigin scan', () => {
     ],
     [['scan', '--file', '/nonexistent/list.txt'], 'cannot read --file'],
     [['scan', 'http://127.0.0.1:1/', '-H', 'bad'], 'must look like "Name: value"'],
+    [['scan', 'http://127.0.0.1:1/', '-H', 'Origin: https://x.test'], 'the scanner sets it itself'],
+    [['scan', 'http://127.0.0.1:1/', '-H', 'Cookie: a=b'], 'the scanner sets it from --cookie'],
   ])('usage error %#: %j', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
