@@ -121,7 +121,9 @@ export function compileSetup(input: unknown, origins: LabOrigins): CompileResult
     if (r.to !== 'other' && r.to !== 'api') problems.push('redirect.to must be other or api');
     redirect = { status: r.status as number, to: r.to === 'api' ? 'api' : 'other' };
   }
-  const csrf = setup.csrf === true ? createCsrfGuard({ origin: origins.app }) : null;
+  // The API's own origin, plus the app page as a trusted origin (it may post to its API).
+  const csrf =
+    setup.csrf === true ? createCsrfGuard({ origin: origins.api, trustedOrigins: [origins.app] }) : null;
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, setup: { policy, redirect, csrf } };
 }

@@ -1,0 +1,193 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningLab, startLab } from './server.js';
+import type { Prediction, WireEntry } from './types.js';
+
+let lab: RunningLab;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lab-assets-'));
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>crossorigin lab</title>');
+  writeFileSync(path.join(dir, 'a.js'), 'export {}');
+  lab = await startLab({ assetsDir: dir });
+});
+afterAll(async () => {
+  await lab.close();
+});
+
+const put = (id: string, setup: unknown) =>
+  fetch(`${lab.origins.app}/__lab/setup/${id}`, { method: 'PUT', body: JSON.stringify(setup) });
+
+function rawGet(port: number, target: string, host: string): Promise<{ status: number; location?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: target, headers: { host } }, (res) => {
+      res.resume();
+      resolve({
+        status: res.statusCode ?? 0,
+        ...(res.headers.location ? { location: res.headers.location } : {}),
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the lab server', () => {
+  it('listens on loopback, three different ports', () => {
+    const urls = [lab.origins.app, lab.origins.api, lab.origins.other].map((o) => new URL(o));
+    expect(urls.map((u) => u.hostname)).toEqual(['127.0.0.1', '127.0.0.1', 'localhost']);
+    expect(new Set(urls.map((u) => u.port)).size).toBe(3);
+  });
+
+  it('serves the page and its assets, never a file outside the folder', async () => {
+    const port = Number(new URL(lab.origins.app).port);
+    const host = `127.0.0.1:${port}`;
+    expect((await fetch(lab.url)).status).toBe(200);
+    expect((await rawGet(port, '/a.js', host)).status).toBe(200);
+    expect((await rawGet(port, '/../package.json', host)).status).toBe(404);
+    expect((await rawGet(port, '/%2e%2e/%2e%2e/package.json', host)).status).toBe(404);
+  });
+
+  it('redirects another Host name to the one canonical app origin', async () => {
+    const port = Number(new URL(lab.origins.app).port);
+    const r = await rawGet(port, '/x?y', `localhost:${port}`);
+    expect(r).toEqual({ status: 302, location: `${lab.origins.app}/x?y` });
+  });
+
+  it('refuses a bad setup with every problem listed', async () => {
+    const res = await put('bad', {
+      policy: {
+        type: 'raw',
+        preflight: { status: 1, headers: [] },
+        actual: { status: 200, headers: [['a b', 'x']] },
+      },
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { problems: string[] };
+    expect(body.problems).toHaveLength(2);
+    expect((await fetch(`${lab.origins.app}/__lab/setup/bad`, { method: 'PUT', body: '{' })).status).toBe(
+      400,
+    );
+    expect((await fetch(`${lab.origins.app}/__lab/setup/a.b`, { method: 'PUT', body: '{}' })).status).toBe(
+      404,
+    );
+  });
+
+  it('answers a raw case with the headers as written ({origin} echoed) and records the wire', async () => {
+    expect(
+      (
+        await put('raw1', {
+          policy: {
+            type: 'raw',
+            preflight: { status: 204, headers: [['Access-Control-Allow-Origin', '{origin}']] },
+            actual: {
+              status: 201,
+              headers: [
+                ['Access-Control-Allow-Origin', '{origin}'],
+                ['Access-Control-Allow-Origin', '*'],
+              ],
+            },
+          },
+        })
+      ).status,
+    ).toBe(200);
+    const res = await fetch(`${lab.origins.api}/c/raw1/r1/data`, { headers: { origin: 'http://x.test' } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://x.test, *');
+    await res.arrayBuffer();
+    const wire = (await (await fetch(`${lab.origins.app}/__lab/log/raw1/r1`)).json()) as WireEntry[];
+    expect(wire).toHaveLength(1);
+    expect(wire[0]).toMatchObject({
+      server: 'api',
+      method: 'GET',
+      preflight: false,
+      path: '/c/raw1/r1/data',
+    });
+    expect(wire[0]?.headers).toContainEqual(['origin', 'http://x.test']);
+    expect(wire[0]?.response?.status).toBe(201);
+  });
+
+  it('answers 404 for an unknown case, and OPTIONS with 404 when the case has no CORS', async () => {
+    expect((await fetch(`${lab.origins.api}/c/nope/r/data`)).status).toBe(404);
+    await put('none1', { policy: { type: 'none' } });
+    const pre = await fetch(`${lab.origins.api}/c/none1/r/data`, {
+      method: 'OPTIONS',
+      headers: { origin: lab.origins.app, 'access-control-request-method': 'PUT' },
+    });
+    expect(pre.status).toBe(404);
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('redirects "start" to the other origin when the setup says so', async () => {
+    await put('redir', { policy: { type: 'none' }, redirect: { status: 307, to: 'other' } });
+    const res = await fetch(`${lab.origins.api}/c/redir/r/start`, { redirect: 'manual' });
+    expect(res.status).toBe(307);
+    expect(res.headers.get('location')).toBe(`${lab.origins.other}/c/redir/r/final`);
+  });
+
+  it('puts the CSRF guard in front of the API when asked', async () => {
+    await put('csrf1', { policy: { type: 'none' }, csrf: true });
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const evil = await fetch(`${lab.origins.api}/c/csrf1/r/transfer`, {
+      method: 'POST',
+      headers: { ...form, origin: lab.origins.other, 'sec-fetch-site': 'cross-site' },
+      body: 'amount=1',
+    });
+    expect(evil.status).toBe(403);
+    const own = await fetch(`${lab.origins.api}/c/csrf1/r/transfer`, {
+      method: 'POST',
+      headers: { ...form, origin: lab.origins.app, 'sec-fetch-site': 'same-site' },
+      body: 'amount=1',
+    });
+    // The app page is a trusted origin of the API: its own POSTs go through.
+    expect(own.status).toBe(200);
+  });
+
+  it('predicts with the engine: a GET without CORS headers is blocked, with the console text and a fix', async () => {
+    await put('pred', { policy: { type: 'none' } });
+    const res = await fetch(`${lab.origins.app}/__lab/predict`, {
+      method: 'POST',
+      body: JSON.stringify({
+        id: 'pred',
+        run: 'b1',
+        profile: 'chromium',
+        case: {
+          kind: 'fetch',
+          request: {
+            target: 'api',
+            path: 'data',
+            method: 'GET',
+            headers: [],
+            body: 'none',
+            credentials: 'same-origin',
+            mode: 'cors',
+            repeat: 1,
+          },
+          server: { policy: { type: 'none' } },
+        },
+      }),
+    });
+    const p = (await res.json()) as Prediction;
+    expect(p.profile).toBe('chromium');
+    expect(p.attempts[0]?.outcome.result).toBe('blocked');
+    expect(p.attempts[0]?.errorKind).toBe('missing-allow-origin-header');
+    expect(p.attempts[0]?.console).toContain("No 'Access-Control-Allow-Origin' header is present");
+    expect(p.attempts[0]?.fix).not.toBe('');
+    expect(p.wire.map((w) => [w.server, w.method, w.response?.status])).toEqual([['api', 'GET', 200]]);
+    expect(p.wire[0]?.path).toBe('/c/pred/b1-engine/data');
+  });
+
+  it('answers a malformed prediction request with an engine failure, not an exception', async () => {
+    await put('pred2', { policy: { type: 'none' } });
+    const res = await fetch(`${lab.origins.app}/__lab/predict`, {
+      method: 'POST',
+      body: JSON.stringify({ id: 'pred2', run: 'b1', profile: 'nope', case: { kind: 'teleport' } }),
+    });
+    const p = (await res.json()) as Prediction;
+    expect(p.profile).toBe('chromium');
+    expect(p.attempts[0]?.outcome.result).toBe('engine-failure');
+  });
+});
