@@ -608,3 +608,96 @@ describe('node: the http2 compatibility API', () => {
     await new Promise<void>((r) => server.close(() => r()));
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Property: arbitrary request headers through the real policy and guard never break an adapter.
+
+describe('property: any request gets a well-defined answer (real policy and guard)', () => {
+  const printable = fc.stringMatching(/^[!-~]([ -~]{0,40}[!-~])?$/);
+  const originish = fc.oneof(
+    fc.constant(APP),
+    fc.constant('null'),
+    fc.constantFrom(
+      'https://evil.example',
+      'http://app.example',
+      'https://app.example:443',
+      'https://APP.example',
+    ),
+    printable,
+  );
+  const requestArb = fc.record({
+    method: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'),
+    origin: fc.option(originish, { nil: undefined }),
+    acrm: fc.option(fc.oneof(fc.constantFrom('PUT', 'put', 'GET', 'PATCH'), printable), { nil: undefined }),
+    acrh: fc.option(fc.oneof(fc.constantFrom('content-type', 'x-token, content-type', '*'), printable), {
+      nil: undefined,
+    }),
+    sfs: fc.option(fc.oneof(fc.constantFrom('same-origin', 'cross-site', 'same-site', 'none'), printable), {
+      nil: undefined,
+    }),
+  });
+  type RequestSample = typeof requestArb extends fc.Arbitrary<infer T> ? T : never;
+  const guard = createCsrfGuard({ origin: APP });
+  let port = 0;
+  let srv: { port: number; close: () => Promise<void> };
+  const cors = corsMiddleware(policy);
+  const csrf = csrfMiddleware(guard);
+  const errors: unknown[] = [];
+  const fetchHandler = withCors(
+    policy,
+    withCsrf(guard, () => new Response('app', { headers: { 'x-app': 'reached' } })),
+    {
+      onError: (e) => errors.push(e),
+    },
+  );
+  beforeAll(async () => {
+    srv = await listen(
+      createServer((req, res) =>
+        cors(req, res, () =>
+          csrf(req, res, () => {
+            res.setHeader('x-app', 'reached');
+            res.end('app');
+          }),
+        ),
+      ),
+    );
+    port = srv.port;
+  });
+  afterAll(() => srv.close());
+
+  const headersOf = (r: RequestSample) => {
+    const h: [string, string][] = [['Content-Type', 'text/plain']];
+    if (r.origin !== undefined) h.push(['Origin', r.origin]);
+    if (r.acrm !== undefined) h.push(['Access-Control-Request-Method', r.acrm]);
+    if (r.acrh !== undefined) h.push(['Access-Control-Request-Headers', r.acrh]);
+    if (r.sfs !== undefined) h.push(['Sec-Fetch-Site', r.sfs]);
+    return h;
+  };
+
+  it('node:http: 200 from the app, or 204/403 from the adapter, never 500', async () => {
+    await fc.assert(
+      fc.asyncProperty(requestArb, async (r) => {
+        const reply = await send(port, { method: r.method, path: '/', headers: headersOf(r) });
+        const reached = reply.headers.get('x-app')?.[0] === 'reached';
+        expect(reached ? [200] : [204, 403]).toContain(reply.status);
+        const vary = varyNames(reply).map((n) => n.toLowerCase());
+        expect(new Set(vary).size).toBe(vary.length);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('fetch: the same, and no core ever failed', async () => {
+    await fc.assert(
+      fc.asyncProperty(requestArb, async (r) => {
+        const res = await fetchHandler(
+          new Request('http://127.0.0.1/', { method: r.method, headers: headersOf(r) }),
+        );
+        const reached = res.headers.get('x-app') === 'reached';
+        expect(reached ? [200] : [204, 403]).toContain(res.status);
+      }),
+      { numRuns: 300 },
+    );
+    expect(errors).toEqual([]);
+  });
+});
