@@ -48,6 +48,11 @@ export function formatText(
         `  status ${t.status}, ${t.requests} requests${t.failedRequests ? ` (${t.failedRequests} failed)` : ''} in ${t.durationMs} ms; response ${t.differsWithCookies === null ? 'not compared with cookies' : t.differsWithCookies ? 'differs with cookies' : 'same with and without cookies'}`,
       ),
     );
+    if (t.redirectsTo !== undefined) {
+      lines.push(
+        `  ${st.yellow('note:')} the target redirects (${t.status}) to ${t.redirectsTo}; redirects are not followed, scan that URL for the API's own answers`,
+      );
+    }
     if (t.findings.length === 0) lines.push(`  ${st.green('no findings')}`);
     for (const f of t.findings) {
       lines.push('', `  ${severityLabel(f.severity, st)} ${st.bold(f.title)} ${st.dim(`[${f.class}]`)}`);

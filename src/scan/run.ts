@@ -133,6 +133,7 @@ async function scanTarget(target: string, siteOrigin: string, ctx: Context): Pro
   let lastError = '';
   const withCookie = (h: [string, string][]): [string, string][] =>
     ctx.cookie === null ? h : [...h, ['cookie', ctx.cookie]];
+  let redirectsTo: string | undefined;
   const report = (
     status: number | null,
     differs: boolean | null,
@@ -143,6 +144,7 @@ async function scanTarget(target: string, siteOrigin: string, ctx: Context): Pro
     siteOrigin,
     status,
     ...(error === undefined ? {} : { error }),
+    ...(redirectsTo === undefined ? {} : { redirectsTo }),
     requests,
     failedRequests,
     durationMs: Math.round(performance.now() - started),
@@ -154,6 +156,10 @@ async function scanTarget(target: string, siteOrigin: string, ctx: Context): Pro
   const plainReq: ProbeRequest = { method: ctx.method, url: target, headers: [...ctx.extra] };
   const plain = await go(plainReq);
   if (plain === null) return report(null, null, [], lastError);
+  const location = headerValues(plain.headers, 'location')[0];
+  if (plain.status >= 300 && plain.status < 400 && location !== undefined) {
+    redirectsTo = URL.parse(location, target)?.href ?? location;
+  }
 
   // 2. Does the response depend on the cookie? Ask twice without it to see whether it is stable.
   const probes = deriveOriginProbes(siteOrigin);

@@ -102,6 +102,8 @@ export interface TargetReport {
   status: number | null;
   /** Why the target could not be scanned (network failure, timeout), when it could not. */
   error?: string;
+  /** The `Location` of the plain answer when the target redirects (scan that URL instead). */
+  redirectsTo?: string;
   /** Requests sent to this target. */
   requests: number;
   /** Requests that failed (timeouts, resets) without stopping the scan. */

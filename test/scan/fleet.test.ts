@@ -3,7 +3,8 @@
  * the correctly configured servers get nothing (the public `*` API only its informational note).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Finding, type ScanReport, scan } from '../../src/scan/index.js';
+import { createBrowserFetch } from '../../src/browser/index.js';
+import { deriveOriginProbes, type Finding, type ScanReport, scan } from '../../src/scan/index.js';
 import { COOKIE, FLEET, listen, type Running, SITE } from './fleet.js';
 
 const running: Running[] = [];
@@ -72,6 +73,64 @@ describe('scan: the fleet (with the session cookie)', () => {
   });
 });
 
+/** Whether a page on `origin` can read `url` according to the browser engine (Chromium profile). */
+async function engineReads(origin: string, url: string, credentials: RequestCredentials): Promise<boolean> {
+  const f = createBrowserFetch({ origin });
+  try {
+    const res = await f(url, { credentials });
+    await res.body?.cancel();
+    return true;
+  } catch (err) {
+    if ((err as { cause?: { name?: string } }).cause?.name === 'CorsError') return false;
+    throw err;
+  }
+}
+
+/** Probe origins a page can have (the engine needs an http(s) origin: not `null`, not special characters). */
+const pageOrigin = (o: string) => URL.parse(o)?.origin === o;
+
+describe('scan and the browser engine agree', () => {
+  it('every trusted probe origin of a finding can read the target in the engine (with credentials when the finding says so)', async () => {
+    let checked = 0;
+    for (const [i, t] of report.targets.entries()) {
+      for (const f of t.findings) {
+        for (const origin of (f.origins ?? []).filter(pageOrigin)) {
+          const url = running[i]?.url ?? '';
+          expect(
+            await engineReads(origin, url, f.credentials ? 'include' : 'omit'),
+            `${f.class} ${origin}`,
+          ).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(15);
+  });
+
+  it('on the correct servers no probe origin can read with credentials, and only the public API without', async () => {
+    const probes = deriveOriginProbes(SITE)
+      .map((p) => p.origin)
+      .filter(pageOrigin);
+    for (const name of [
+      'crossorigin-server-credentials',
+      'crossorigin-server-list',
+      'cors-package-allowlist',
+      'no-cors',
+      'public-wildcard-api',
+    ]) {
+      const url = running[FLEET.findIndex((s) => s.name === name)]?.url ?? '';
+      for (const origin of probes) {
+        expect(await engineReads(origin, url, 'include'), `${name} ${origin} include`).toBe(false);
+        expect(await engineReads(origin, url, 'omit'), `${name} ${origin} omit`).toBe(
+          name === 'public-wildcard-api',
+        );
+      }
+      // And the site itself can (except where CORS is off).
+      expect(await engineReads(SITE, url, 'omit')).toBe(name !== 'no-cors');
+    }
+  });
+});
+
 describe('scan: severity follows exploitability', () => {
   it('without a cookie, a credentialed reflection is medium (private data not shown), JSONP too', async () => {
     const i = FLEET.findIndex((s) => s.name === 'cors-origin-true');
@@ -104,6 +163,24 @@ describe('scan: bounded and polite', () => {
     expect(r.targets[0]?.requests).toBe(1);
     expect(r.targets[0]?.findings).toEqual([]);
     expect(r.targets[1]?.error).toBeUndefined();
+  });
+
+  it('a target that redirects is reported as such (redirects are not followed)', async () => {
+    const target = running[FLEET.findIndex((s) => s.name === 'no-cors')]?.url ?? '';
+    const r301 = await listen('redirect', (_req, res) => {
+      res.statusCode = 301;
+      res.setHeader('location', target);
+      res.end();
+    });
+    try {
+      const r = await scan(r301.url);
+      expect(r.targets[0]?.status).toBe(301);
+      expect(r.targets[0]?.redirectsTo).toBe(target);
+      const { formatText } = await import('../../src/scan/index.js');
+      expect(formatText(r)).toContain(`the target redirects (301) to ${target}`);
+    } finally {
+      await r301.close();
+    }
   });
 
   it('a server that never answers times out once (no retries)', async () => {
