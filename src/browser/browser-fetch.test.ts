@@ -254,13 +254,46 @@ describe('createBrowserFetch over real sockets', () => {
 });
 
 describe('createBrowserFetch and URLs with credentials', () => {
-  it('follows a same-origin redirect to a URL with credentials without sending them in the URL', async () => {
-    const { f, log } = scripted({
-      actual: { status: 307, headers: [], location: 'http://user:secret@app.test/final' },
-      hops: { '/final': { status: 200, headers: [] } },
-    });
+  const server: ScriptedServer = {
+    actual: { status: 307, headers: [], location: 'http://user:secret@app.test/final' },
+    hops: { '/final': { status: 200, headers: [] } },
+  };
+  it('firefox follows a same-origin redirect to a URL with credentials, without them in the URL', async () => {
+    const { f, log } = scripted(server, { browser: 'firefox' });
     const res = await f('/start', { method: 'POST', body: 'x' });
     expect(res.status).toBe(200);
     expect(log.map((q) => q.url)).toEqual(['http://app.test/start', 'http://app.test/final']);
+  });
+  it('chromium refuses any redirect to a URL with credentials, printing no CORS line', async () => {
+    const { f, log } = scripted(server);
+    const err = await f('/start', { method: 'POST', body: 'x' }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('Failed to fetch');
+    expect((err as { cause: unknown }).cause).toMatchObject({
+      kind: 'redirect-to-url-with-credentials',
+      logged: false,
+    });
+    expect(log.map((q) => q.url)).toEqual(['http://app.test/start']);
+  });
+});
+
+describe('the preflight cache after a blocked response', () => {
+  it.each([
+    ['chromium', ['cache-hit', 'actual-sent', 'blocked']],
+    ['firefox', ['preflight-sent', 'preflight-answered', 'actual-sent', 'blocked']],
+  ] as const)('%s: the second identical request gives %j', async (browser, second) => {
+    const { f, events } = scripted(
+      {
+        preflight: {
+          status: 204,
+          headers: [...ACAO, ['Access-Control-Allow-Methods', 'PUT'], ['Access-Control-Max-Age', '60']],
+        },
+        actual: { status: 200, headers: [] },
+      },
+      { browser },
+    );
+    await expect(f(API, { method: 'PUT' })).rejects.toThrow(TypeError);
+    events.length = 0;
+    await expect(f(API, { method: 'PUT' })).rejects.toThrow(TypeError);
+    expect(events.map((e) => e.type)).toEqual(second);
   });
 });

@@ -463,7 +463,8 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
       if (c.tainting === 'cors') {
         const err = corsCheckNormalized(req, view, profile);
         if (err !== null) {
-          cache.clear(req);
+          // firefox, spec: the preflight cache entries for this URL go too.
+          if (profile.clearsCacheOnCorsFailure) cache.clear(req);
           await discard(res);
           block(err);
         }

@@ -52,6 +52,10 @@ export interface BrowserProfile {
   readonly sendsStorageAccess: boolean;
   /** A redirect to a URL with credentials fails as such even when the redirect mode is `error` (Chromium). */
   readonly redirectCredentialsBeforeMode: boolean;
+  /** Whether a redirect to any URL with a user name or password fails (Chromium), not only cross-origin ones in cors mode (spec). */
+  readonly refusesRedirectToUrlWithCredentials: boolean;
+  /** Whether a failed CORS check of a response clears the preflight cache entries for its URL (Firefox, spec) or not (Chromium). */
+  readonly clearsCacheOnCorsFailure: boolean;
   /** Whether a preflight made after a tainting redirect is cached (spec) or not (Chromium, Firefox: opaque origin). */
   readonly cachesTaintedPreflights: boolean;
   /** Whether every cross-origin hop after a redirect is preflighted when the first request had CORS-unsafe headers (Firefox). */
@@ -86,6 +90,8 @@ const BASE: Omit<BrowserProfile, 'name'> = {
   cookieDefaultSameSite: 'none',
   thirdPartyCookies: true,
   redirectCredentialsBeforeMode: false,
+  refusesRedirectToUrlWithCredentials: false,
+  clearsCacheOnCorsFailure: true,
   cachesTaintedPreflights: true,
   preflightsRedirectsOfPreflightedRequests: false,
 };
@@ -107,6 +113,8 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     cookieDefaultSameSite: 'lax', // chromium: SameSite=Lax by default
     thirdPartyCookies: false, // chromium: third-party cookies blocked (observed in 156)
     redirectCredentialsBeforeMode: true, // chromium: credentials in Location reported before redirect mode 'error' (observed)
+    refusesRedirectToUrlWithCredentials: true, // chromium: even same-origin and no-cors redirects to user:pass@ URLs fail (observed)
+    clearsCacheOnCorsFailure: false, // chromium: a blocked response leaves the preflight cache as it was (observed)
     cachesTaintedPreflights: false, // chromium: the preflight after a tainting redirect is never served from the cache (observed)
   }),
   firefox: Object.freeze({

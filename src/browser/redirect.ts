@@ -79,6 +79,10 @@ export function redirectStep(
   if (redirectCount >= 20) return fail('too-many-redirects');
   // 8-9. Credentials in a cross-origin Location.
   if (credentialsRefusal(req, location)) return fail('redirect-contains-credentials', '');
+  // chromium: a redirect to any URL with credentials fails (no console line), even same-origin or no-cors.
+  if (profile.refusesRedirectToUrlWithCredentials && (location.username !== '' || location.password !== '')) {
+    return fail('redirect-to-url-with-credentials', location.href);
+  }
   // 10. If status is not 303, request's body is non-null and its source is null, network error.
   if (response.status !== 303 && req.body === 'stream') return fail('redirect-with-stream-body');
   // 12. If status is 301 or 302 and method is `POST`, or status is 303 and method is not GET or

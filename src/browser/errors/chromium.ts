@@ -149,6 +149,8 @@ export function describeUnlogged(d: CorsErrorDetails): string {
       return `The request to '${d.url}' has a ReadableStream body and cannot be replayed on a ${d.status ?? ''} redirect.`;
     case 'redirect-contains-credentials':
       return `Redirect location '${d.hint ?? ''}' contains a username and password, which is disallowed for cross-origin requests.`;
+    case 'redirect-to-url-with-credentials':
+      return `The request to '${d.url}' was redirected to a URL with a user name or password ('${d.hint ?? ''}'), which Chromium refuses.`;
     case 'network-error':
       return `The request to '${d.url}' failed before a response arrived${d.hint ? `: ${d.hint}` : ''}.`;
     case 'disallowed-by-mode':

@@ -55,6 +55,8 @@ export function fixFor(d: CorsErrorDetails): string {
       return `In mode 'no-cors' only GET, HEAD and POST are allowed: use mode 'cors' for ${d.method}.`;
     case 'forbidden-method':
       return `${d.method} cannot be sent from a page at all.`;
+    case 'redirect-to-url-with-credentials':
+      return 'Do not redirect to a URL with a user name or password (Chromium refuses it even on the same origin); remove them from the Location.';
     case 'redirect-mode-error':
       return "The page set redirect: 'error': request the final URL, or use redirect: 'follow'.";
     case 'redirect-to-non-http-scheme':

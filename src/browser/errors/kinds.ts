@@ -35,6 +35,7 @@ export type CorsErrorKind =
   | 'header-disallowed-by-preflight-response'
   // redirects
   | 'redirect-contains-credentials'
+  | 'redirect-to-url-with-credentials'
   | 'redirect-mode-error'
   | 'redirect-to-non-http-scheme'
   | 'invalid-redirect-location'
