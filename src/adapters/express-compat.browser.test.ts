@@ -1,21 +1,35 @@
 /**
- * Real Chromium against the `cors` drop-in: the same safe `cors` configurations are served by
+ * Real Chromium and Firefox against the `cors` drop-in: the same safe `cors` configurations are served by
  * Express with the real `cors` package and with our drop-in, on 127.0.0.1; pages on
  * `http://app.test:{port}` and `http://evil.test:{port}` fetch from both. What the browser lets the
  * page do (read the response, its status and body, an exposed header) must be the same for both:
- * the migration is invisible to pages. Uses the browser harness's Chromium flags and availability
- * policy (without Chromium the suite is skipped, or fails under CI=true).
+ * the migration is invisible to pages. Uses the browser harness's flags, prefs and availability
+ * policy (without the browser its suite is skipped, or fails under CI=true).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import realCors from 'cors';
 import express from 'express';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserPath, browserSuitePolicy, CHROMIUM_ARGS } from '../../test/browsers/harness/index.js';
+import {
+  browserPath,
+  browserSuitePolicy,
+  CHROMIUM_ARGS,
+  FIREFOX_PREFS,
+} from '../../test/browsers/harness/index.js';
 import { cors as ourCors } from './express-compat.js';
 
-const suite = browserSuitePolicy('chromium');
+const chromiumSuite = browserSuitePolicy('chromium');
+const firefoxSuite = browserSuitePolicy('firefox');
+
+/** The two drivers' page handles, reduced to what the test needs. */
+interface Driver {
+  goto(url: string): Promise<unknown>;
+  fetch(url: string, f: PageFetch): Promise<Observed>;
+  close(): Promise<void>;
+}
 
 interface PageFetch {
   id: string;
@@ -85,25 +99,52 @@ interface Observed {
   xApp?: string | null;
 }
 
-async function runInPage(page: Page, url: string, f: PageFetch): Promise<Observed> {
-  return page.evaluate(
-    async ({ url, f }) => {
-      try {
-        const r = await fetch(url, {
-          method: f.method,
-          headers: f.headers,
-          body: f.body,
-          credentials: f.credentials ?? 'same-origin',
-          mode: 'cors',
-          cache: 'no-store',
-        });
-        return { ok: true, status: r.status, body: await r.text(), xApp: r.headers.get('x-app') };
-      } catch {
-        return { ok: false };
-      }
-    },
-    { url, f },
-  );
+/** Runs in the page: one fetch, and what the page could see of it. */
+async function pageFetch({ url, f }: { url: string; f: PageFetch }): Promise<Observed> {
+  try {
+    const r = await fetch(url, {
+      method: f.method,
+      headers: f.headers,
+      body: f.body,
+      credentials: f.credentials ?? 'same-origin',
+      mode: 'cors',
+      cache: 'no-store',
+    });
+    return { ok: true, status: r.status, body: await r.text(), xApp: r.headers.get('x-app') };
+  } catch {
+    return { ok: false };
+  }
+}
+
+async function launchChromium(): Promise<Driver> {
+  const browser: Browser = await chromium.launch({
+    executablePath: browserPath('chromium'),
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  const page = await (await browser.newContext()).newPage();
+  return {
+    goto: (url) => page.goto(url),
+    fetch: (url, f) => page.evaluate(pageFetch, { url, f }),
+    close: () => browser.close(),
+  };
+}
+
+async function launchFirefox(): Promise<Driver> {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: browserPath('firefox'),
+    headless: true,
+    extraPrefsFirefox: FIREFOX_PREFS,
+    timeout: 60_000,
+    protocolTimeout: 60_000,
+  });
+  const page = await browser.newPage();
+  return {
+    goto: (url) => page.goto(url, { waitUntil: 'load' }),
+    fetch: (url, f) => page.evaluate(pageFetch, { url, f }),
+    close: () => browser.close(),
+  };
 }
 
 function appWith(mw: express.RequestHandler): express.Express {
@@ -122,71 +163,70 @@ async function listen(app: express.Express): Promise<Server> {
   });
 }
 
-describe.runIf(suite.run || (!suite.run && suite.fail))('Chromium: the cors drop-in against cors', () => {
-  let browser: Browser;
-  let page: Page;
-  let pageServer: Server;
-  let pagePort = 0;
-  const servers: Server[] = [];
-  const apis: { config: string; theirs: number; ours: number }[] = [];
+for (const [name, suite, launch] of [
+  ['Chromium', chromiumSuite, launchChromium],
+  ['Firefox', firefoxSuite, launchFirefox],
+] as const) {
+  describe.runIf(suite.run || (!suite.run && suite.fail))(`${name}: the cors drop-in against cors`, () => {
+    let driver: Driver | undefined;
+    let pageServer: Server;
+    let pagePort = 0;
+    const servers: Server[] = [];
+    const apis: { config: string; theirs: number; ours: number }[] = [];
 
-  beforeAll(async () => {
-    if (!suite.run) throw new Error(`CI=true and Chromium is missing: ${suite.reason}`);
-    pageServer = createServer((_req, res) => {
-      res.setHeader('content-type', 'text/html; charset=utf-8');
-      res.end('<!doctype html><title>page</title>');
-    });
-    await new Promise<void>((r) => pageServer.listen(0, '127.0.0.1', r));
-    pagePort = (pageServer.address() as AddressInfo).port;
-    for (const c of CONFIGS) {
-      const options = c.options(pagePort);
-      const theirs = await listen(appWith(realCors(options as never) as express.RequestHandler));
-      const ours = await listen(appWith(ourCors(options as never) as unknown as express.RequestHandler));
-      servers.push(theirs, ours);
-      apis.push({
-        config: c.id,
-        theirs: (theirs.address() as AddressInfo).port,
-        ours: (ours.address() as AddressInfo).port,
+    beforeAll(async () => {
+      if (!suite.run) throw new Error(`CI=true and ${name} is missing: ${suite.reason}`);
+      pageServer = createServer((_req, res) => {
+        res.setHeader('content-type', 'text/html; charset=utf-8');
+        res.end('<!doctype html><title>page</title>');
       });
-    }
-    browser = await chromium.launch({
-      executablePath: browserPath('chromium'),
-      headless: true,
-      args: CHROMIUM_ARGS,
+      await new Promise<void>((r) => pageServer.listen(0, '127.0.0.1', r));
+      pagePort = (pageServer.address() as AddressInfo).port;
+      for (const c of CONFIGS) {
+        const options = c.options(pagePort);
+        const theirs = await listen(appWith(realCors(options as never) as express.RequestHandler));
+        const ours = await listen(appWith(ourCors(options as never) as unknown as express.RequestHandler));
+        servers.push(theirs, ours);
+        apis.push({
+          config: c.id,
+          theirs: (theirs.address() as AddressInfo).port,
+          ours: (ours.address() as AddressInfo).port,
+        });
+      }
+      driver = await launch();
+    }, 120_000);
+
+    afterAll(async () => {
+      await driver?.close();
+      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      await new Promise<void>((r) => (pageServer ? pageServer.close(() => r()) : r()));
     });
-    page = await (await browser.newContext()).newPage();
-  }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-    await new Promise<void>((r) => (pageServer ? pageServer.close(() => r()) : r()));
-  });
-
-  for (const pageHost of ['app.test', 'evil.test']) {
-    it(`from http://${pageHost}: Chromium lets the page do the same with the drop-in as with cors`, async () => {
-      await page.goto(`http://${pageHost}:${pagePort}/`);
-      const mismatches: string[] = [];
-      let allowed = 0;
-      let total = 0;
-      for (const api of apis) {
-        for (const f of FETCHES) {
-          const q = `?${api.config}-${f.id}`;
-          const a = await runInPage(page, `http://api.test:${api.theirs}/api${q}`, f);
-          const b = await runInPage(page, `http://api.test:${api.ours}/api${q}`, f);
-          total++;
-          if (a.ok) allowed++;
-          if (JSON.stringify(a) !== JSON.stringify(b)) {
-            mismatches.push(
-              `${api.config} / ${f.id}: cors ${JSON.stringify(a)}, drop-in ${JSON.stringify(b)}`,
-            );
+    for (const pageHost of ['app.test', 'evil.test']) {
+      it(`from http://${pageHost}: ${name} lets the page do the same with the drop-in as with cors`, async () => {
+        await driver!.goto(`http://${pageHost}:${pagePort}/`);
+        const mismatches: string[] = [];
+        let allowed = 0;
+        let total = 0;
+        for (const api of apis) {
+          for (const f of FETCHES) {
+            const q = `?${api.config}-${f.id}`;
+            const a = await driver!.fetch(`http://api.test:${api.theirs}/api${q}`, f);
+            const b = await driver!.fetch(`http://api.test:${api.ours}/api${q}`, f);
+            total++;
+            if (a.ok) allowed++;
+            if (JSON.stringify(a) !== JSON.stringify(b)) {
+              mismatches.push(
+                `${api.config} / ${f.id}: cors ${JSON.stringify(a)}, drop-in ${JSON.stringify(b)}`,
+              );
+            }
           }
         }
-      }
-      expect(mismatches).toEqual([]);
-      // Both outcomes occur from either page (the public configurations allow evil.test too).
-      expect(allowed).toBeGreaterThan(0);
-      expect(allowed).toBeLessThan(total);
-    }, 180_000);
-  }
-});
+        expect(mismatches).toEqual([]);
+        // Both outcomes occur from either page (the public configurations allow evil.test too).
+        expect(allowed).toBeGreaterThan(0);
+        expect(allowed).toBeLessThan(total);
+      }, 180_000);
+    }
+  });
+}
