@@ -264,6 +264,23 @@ describe.concurrent('check: the explanation', () => {
     expect(r.out).not.toContain('evil.example');
   });
 
+  it('same-origin: CORS does not apply, every header readable', async () => {
+    const r = await runCli(['check', `${server.url}/missing`, '--from', server.url, '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as CheckResult;
+    expect(j.sameOrigin).toBe(true);
+    expect(j.response?.type).toBe('basic');
+    const human = await runCli(['check', `${server.url}/missing`, '--from', server.url]);
+    expect(human.out).toContain('Same-origin request: CORS does not apply.');
+  });
+
+  it('no-cors: allowed, but opaque', async () => {
+    const r = await runCli(['check', `${server.url}/missing`, '--from', PAGE, '--mode', 'no-cors']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Verdict: ALLOWED (status 0, response type opaque)');
+    expect(r.out).toContain('The page gets an opaque response: status 0, no headers, no body.');
+  });
+
   it('a page-side fix has no server snippets', async () => {
     const r = await runCli([
       'check',
