@@ -147,7 +147,7 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
     const { req, res } = ex;
     // The CORS policy first (it is cheap and pure), so that every answer, refusals included,
     // carries its headers and the page can read the explanation. The proxy never decides CORS.
-    const pending = decideCors(config.cors, req);
+    const pending = decideCors(config.cors, req.method ?? 'GET', req.url, req.headers);
     const decision = pending instanceof Promise ? await pending : pending;
     ex.cors = decision;
     // Rate limits: before any target work.
@@ -533,11 +533,8 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
       throw new ProxyFailure(400, 'bad-target', 'only WebSocket upgrades are proxied');
     }
     if (store) await checkRate(req);
-    const decision = await decideCors(config.cors, {
-      ...req,
-      method: 'GET',
-      headers: req.headers,
-    } as http.IncomingMessage);
+    // The upgrade is a GET with the page's Origin: judged as one.
+    const decision = await decideCors(config.cors, 'GET', req.url, req.headers);
     if (req.headers.origin !== undefined && !grants(decision)) {
       throw new ProxyFailure(403, 'origin-not-allowed', refusalText(decision, req.headers.origin));
     }
@@ -663,11 +660,15 @@ function rateLimited(retryAfter: number, who: string): ProxyFailure {
 }
 
 /** Reads the policy's decision through the shared RequestView (synchronously when the policy can). */
-function decideCors(policy: HttpCore, req: http.IncomingMessage): HttpDecision | Promise<HttpDecision> {
-  const headers = req.headers;
+function decideCors(
+  policy: HttpCore,
+  method: string,
+  url: string | undefined,
+  headers: http.IncomingHttpHeaders,
+): HttpDecision | Promise<HttpDecision> {
   const view: RequestView = {
-    method: req.method ?? 'GET',
-    url: req.url,
+    method,
+    url,
     header(name) {
       const v = headers[name];
       return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
