@@ -47,6 +47,8 @@ let info: LabInfo = { app: location.origin, api: '', other: '', version: '' };
 const detected = profileForUserAgent(navigator.userAgent);
 let current: Scenario | null = null;
 let runCounter = 0;
+/** One column: the library folds away once a scenario is chosen. */
+const narrow = window.matchMedia('(max-width: 760px)');
 
 // ---------------------------------------------------------------- the editor
 
@@ -147,9 +149,9 @@ const actHeaders = h('textarea', {
 });
 const redirect = select('redirect', [
   ['', 'no redirect'],
-  ['307-other', '307 from path "start" to the other site'],
-  ['302-other', '302 from path "start" to the other site'],
-  ['307-api', '307 from path "start" to the lab API (same origin)'],
+  ['307-other', '307 at "start" → other site'],
+  ['302-other', '302 at "start" → other site'],
+  ['307-api', '307 at "start" → lab API'],
 ]);
 const csrf = h('input', { id: 'csrf', name: 'csrf', type: 'checkbox' });
 
@@ -387,6 +389,7 @@ function buildLibrary(): void {
           const b = h('button', { type: 'button', 'data-scenario': s.id }, s.title);
           b.addEventListener('click', () => {
             choose(s);
+            if (narrow.matches) ($('library') as HTMLDetailsElement).open = false;
             $('editor-title').focus();
           });
           return h('li', {}, b);
@@ -754,7 +757,7 @@ declare global {
   }
 }
 
-async function runCase(): Promise<void> {
+async function runCase(): Promise<LabRunRecord | null> {
   const results = $('results');
   const status = $('status');
   const problemsBox = $('problems');
@@ -766,7 +769,7 @@ async function runCase(): Promise<void> {
       h('ul', {}, ...problems.map((p) => h('li', {}, p))),
     );
     problemsBox.hidden = false;
-    return;
+    return null;
   }
   setFragment(labCase);
   const runButton = $<HTMLButtonElement>('run');
@@ -794,7 +797,7 @@ async function runCase(): Promise<void> {
       problemsBox.hidden = false;
       results.dataset.state = 'error';
       status.textContent = 'The server setup has problems.';
-      return;
+      return null;
     }
     const url = caseUrl(info, labCase.request, caseId, run);
     const real =
@@ -820,7 +823,7 @@ async function runCase(): Promise<void> {
     });
     const prediction = (await pres.json()) as Prediction;
     const differences = compareRuns(real, realWire, prediction.attempts, prediction.wire);
-    window.__labLast = {
+    const record: LabRunRecord = {
       scenario: current?.id ?? null,
       caseId,
       run,
@@ -830,18 +833,62 @@ async function runCase(): Promise<void> {
       prediction,
       differences,
     };
+    window.__labLast = record;
     render(labCase, real, realWire, prediction, differences);
     results.dataset.state = 'done';
     status.textContent =
       differences.length === 0
         ? `Done: your browser and the engine (${prediction.profile}) agree.`
         : `Done: ${differences.length} difference${differences.length === 1 ? '' : 's'} between your browser and the engine.`;
+    return record;
   } catch (e) {
     results.dataset.state = 'error';
     status.textContent = `The run failed: ${(e as Error).message}. Is the lab server still running?`;
+    return null;
   } finally {
     runButton.disabled = false;
   }
+}
+
+/** Runs the whole library in this browser and lists where it and the engine disagree. */
+async function runAll(): Promise<void> {
+  const button = $<HTMLButtonElement>('run-all');
+  const summary = $('run-all-summary');
+  button.disabled = true;
+  summary.dataset.state = 'running';
+  const rows: HTMLElement[] = [];
+  let agree = 0;
+  let i = 0;
+  for (const s of SCENARIOS) {
+    i++;
+    summary.textContent = `Running ${i} of ${SCENARIOS.length}: ${s.title}`;
+    choose(s);
+    const rec = await runCase();
+    const ok = rec !== null && rec.differences.length === 0;
+    if (ok) agree++;
+    const link = h('a', { href: `#scenario=${s.id}` }, s.title);
+    rows.push(
+      h(
+        'li',
+        { class: ok ? 'ok' : 'differs' },
+        ok ? '✓ ' : '✗ ',
+        link,
+        ok ? '' : rec ? `: ${rec.differences.map((d) => d.field).join(', ')}` : ': did not run',
+      ),
+    );
+  }
+  summary.replaceChildren(
+    h(
+      'p',
+      {},
+      h('strong', {}, `${agree} of ${SCENARIOS.length} agree`),
+      ` (engine: ${$<HTMLSelectElement>('profile').value === 'auto' ? detected : $<HTMLSelectElement>('profile').value} profile)`,
+    ),
+    h('ul', { class: 'run-all-list' }, ...rows),
+  );
+  summary.dataset.state = 'done';
+  summary.dataset.agree = String(agree);
+  button.disabled = false;
 }
 
 function render(
@@ -931,6 +978,8 @@ async function start(): Promise<void> {
   );
   buildLibrary();
   buildEditor();
+  if (narrow.matches) ($('library') as HTMLDetailsElement).open = false;
+  $('run-all').addEventListener('click', () => void runAll());
   try {
     info = (await (await fetch('/__lab/info', { cache: 'no-store' })).json()) as LabInfo;
   } catch {

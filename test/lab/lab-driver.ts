@@ -44,6 +44,11 @@ export interface RunRecord {
 
 /** Clicks a scenario, runs it, and returns what the page recorded. */
 export async function runScenario(page: PageLike, id: string): Promise<RunRecord> {
+  // On a narrow screen the library folds away after each choice: unfold it, as a person would.
+  await page.evaluate(() => {
+    const d = document.getElementById('library') as HTMLDetailsElement | null;
+    if (d) d.open = true;
+  });
   await page.click(`[data-scenario="${id}"]`);
   await page.click('#run');
   await page.waitForRunEnd(30_000);
