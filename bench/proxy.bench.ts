@@ -29,6 +29,14 @@ async function serve(role: string): Promise<void> {
     const address = server.address();
     process.stdout.write(`READY ${typeof address === 'object' && address ? address.port : 0}\n`);
   };
+  // "cpu" on stdin: answer this process's CPU time so far (user + system, microseconds).
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (line: string) => {
+    if (line.includes('cpu')) {
+      const u = process.cpuUsage();
+      process.stdout.write(`CPU ${u.user + u.system}\n`);
+    }
+  });
   if (role === 'upstream') {
     const size = Number(process.env.PROXY_BENCH_SIZE ?? 1024);
     const body = Buffer.alloc(size, 97);
@@ -90,23 +98,41 @@ async function serve(role: string): Promise<void> {
 interface Child {
   proc: ChildProcess;
   port: number;
+  /** This child's CPU time so far, in microseconds. */
+  cpu(): Promise<number>;
 }
 
 function start(role: string, env: Record<string, string> = {}): Promise<Child> {
   const file = fileURLToPath(import.meta.url);
   const proc = spawn(process.execPath, ['--import', 'tsx', file], {
     env: { ...process.env, ...env, PROXY_BENCH_ROLE: role },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  let waiting: ((us: number) => void) | null = null;
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      waiting = resolve;
+      proc.stdin?.write('cpu\n');
+    });
   return new Promise((resolve, reject) => {
     let out = '';
+    let started = false;
     const timer = setTimeout(() => reject(new Error(`${role} did not start`)), 20_000);
     proc.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
+      const c = /CPU (\d+)\n/.exec(out);
+      if (c && waiting) {
+        out = out.slice(c.index + c[0].length);
+        const w = waiting;
+        waiting = null;
+        w(Number(c[1]));
+      }
       const m = /READY (\d+)/.exec(out);
-      if (m) {
+      if (m && !started) {
+        started = true;
+        out = out.slice(m.index + m[0].length);
         clearTimeout(timer);
-        resolve({ proc, port: Number(m[1]) });
+        resolve({ proc, port: Number(m[1]), cpu });
       }
     });
     proc.on('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
@@ -114,7 +140,7 @@ function start(role: string, env: Record<string, string> = {}): Promise<Child> {
 }
 
 interface CannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   throughput: { average: number };
   non2xx: number;
   errors: number;
@@ -152,40 +178,56 @@ export default async function bench(): Promise<string> {
       ]);
       children.push(route, open, ca, bare);
       const cases = [
-        { name: 'crossorigin proxy, fixed route', url: `http://127.0.0.1:${route.port}/api/data` },
+        {
+          name: 'crossorigin proxy, fixed route',
+          url: `http://127.0.0.1:${route.port}/api/data`,
+          child: route,
+        },
         {
           name: 'crossorigin proxy, open target (allowlist + SSRF check)',
           url: `http://127.0.0.1:${open.port}/http://upstream.test:${up.port}/data`,
+          child: open,
         },
-        { name: 'cors-anywhere 0.4.4', url: `http://127.0.0.1:${ca.port}/http://127.0.0.1:${up.port}/data` },
-        { name: 'bare undici pass-through', url: `http://127.0.0.1:${bare.port}/data` },
+        {
+          name: 'cors-anywhere 0.4.4',
+          url: `http://127.0.0.1:${ca.port}/http://127.0.0.1:${up.port}/data`,
+          child: ca,
+        },
+        { name: 'bare undici pass-through', url: `http://127.0.0.1:${bare.port}/data`, child: bare },
       ];
       // warm-up
       for (const c of cases) await cannon(c.url, 1);
       const rps: number[][] = cases.map(() => []);
+      const cpuPerRequest: number[][] = cases.map(() => []);
       const bad: number[] = cases.map(() => 0);
       for (let r = 0; r < ROUNDS; r++) {
         for (const [i, c] of cases.entries()) {
+          const cpuBefore = await c.child.cpu();
           const res = await cannon(c.url, SECONDS);
+          const cpuAfter = await c.child.cpu();
           rps[i]!.push(res.requests.average);
+          cpuPerRequest[i]!.push((cpuAfter - cpuBefore) / Math.max(1, res.requests.total));
           bad[i]! += res.non2xx + res.errors + res.timeouts;
         }
       }
       const med = rps.map(median);
+      const cpu = cpuPerRequest.map(median);
       const [ourRoute, ourOpen, corsAnywhere, bareRps] = med as [number, number, number, number];
+      const [cpuRoute, cpuOpen, cpuCa, cpuBare] = cpu as [number, number, number, number];
       const rows = cases.map(
         (c, i) =>
-          `| ${c.name} | ${Math.round(med[i]!).toLocaleString('en-US')} | ${(med[i]! / corsAnywhere).toFixed(2)} | ${(med[i]! / bareRps).toFixed(2)} | ${bad[i]} |`,
+          `| ${c.name} | ${Math.round(med[i]!).toLocaleString('en-US')} | ${(med[i]! / corsAnywhere).toFixed(2)} | ${(med[i]! / bareRps).toFixed(2)} | ${cpu[i]!.toFixed(1)} | ${(cpuBare / cpu[i]!).toFixed(2)} | ${bad[i]} |`,
       );
       sections.push(
         [
           `### Response body ${size >= 1024 ? `${size / 1024} KiB` : `${size} B`}`,
           '',
-          '| server | median req/s | vs cors-anywhere | vs bare undici | non-2xx + errors |',
-          '|---|---:|---:|---:|---:|',
+          '| server | median req/s | req/s vs cors-anywhere | req/s vs bare undici | proxy CPU µs/request | capacity vs bare (CPU) | non-2xx + errors |',
+          '|---|---:|---:|---:|---:|---:|---:|',
           ...rows,
           '',
-          `Ratios: fixed route ${(ourRoute / corsAnywhere).toFixed(2)}x cors-anywhere, ${(ourRoute / bareRps).toFixed(2)}x bare; open target ${(ourOpen / corsAnywhere).toFixed(2)}x cors-anywhere, ${(ourOpen / bareRps).toFixed(2)}x bare (targets: >= 2x cors-anywhere, >= 0.85x bare).`,
+          `Throughput ratios: fixed route ${(ourRoute / corsAnywhere).toFixed(2)}x cors-anywhere, ${(ourRoute / bareRps).toFixed(2)}x bare; open target ${(ourOpen / corsAnywhere).toFixed(2)}x cors-anywhere, ${(ourOpen / bareRps).toFixed(2)}x bare (targets: >= 2x cors-anywhere, >= 0.85x bare).`,
+          `CPU per request (steadier on a shared machine): fixed route ${(cpuCa / cpuRoute).toFixed(2)}x less than cors-anywhere and ${(cpuBare / cpuRoute).toFixed(2)}x the bare pass-through's capacity; open target ${(cpuCa / cpuOpen).toFixed(2)}x less than cors-anywhere and ${(cpuBare / cpuOpen).toFixed(2)}x the bare capacity.`,
         ].join('\n'),
       );
     } finally {
@@ -197,7 +239,7 @@ export default async function bench(): Promise<string> {
     '',
     'Command: `npm run bench -- proxy`. ' + machineLine() + '.',
     '',
-    `Each server in its own process; autocannon (32 connections, ${SECONDS} s per run, ${ROUNDS} interleaved rounds after a 1 s warm-up each, median of rounds) over loopback, requests with an Origin header; the upstream answers a fixed body. The bare pass-through is \`Agent.stream()\` into the response with no checks and no header rewriting; crossorigin streams through \`Agent.dispatch()\` with its own handler, which is why its fixed route can beat the floor. The machine is a shared 2-core box with other work running, so only the same-run ratios mean anything. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
+    `Each server in its own process; autocannon (32 connections, ${SECONDS} s per run, ${ROUNDS} interleaved rounds after a 1 s warm-up each, median of rounds) over loopback, and each proxy process's own CPU time per request (\`process.cpuUsage()\` before and after each run, divided by the requests served), requests with an Origin header; the upstream answers a fixed body. The bare pass-through is \`Agent.stream()\` into the response with no checks and no header rewriting; crossorigin streams through \`Agent.dispatch()\` with its own handler, which is why its fixed route can beat the floor. The machine is a shared 2-core box with other work running, so only the same-run ratios mean anything. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
     '',
     ...sections,
   ].join('\n');
