@@ -9,6 +9,7 @@
  *     --header 'Content-Type: application/json' --credentials include
  */
 import type { Command } from 'commander';
+import { isMethod } from '../_fetch/index.js';
 import {
   type BrowserFetchEvent,
   type BrowserName,
@@ -263,8 +264,7 @@ export async function runCheck(
   const target = URL.parse(url, flags.from);
   if (target === null) throw new UsageError(`"${url}" is not a URL`);
   const method = flags.method ?? 'GET';
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method))
-    throw new UsageError(`--method "${method}" is not a method token`);
+  if (!isMethod(method)) throw new UsageError(`--method "${method}" is not a method token`);
   const headers = (flags.header ?? []).map((h) => parseHeaderOption(h));
   const bodyType = oneOf(flags.bodyType, BODY_TYPES, '--body-type', 'none');
   const credentials = oneOf(flags.credentials, CREDENTIALS, '--credentials', 'same-origin');

@@ -2,6 +2,7 @@
  * What every command of the `crossorigin` CLI shares: exit codes, colours (only on a TTY, never with
  * `NO_COLOR`), JSON output, usage errors and a progress bar (on a TTY only).
  */
+import { isHeaderName, isHeaderValue } from '../_fetch/index.js';
 
 /** Exit codes: 0 allowed / nothing found, 1 blocked / findings, 2 usage error or network failure. */
 export const EXIT = { ok: 0, blocked: 1, findings: 1, usage: 2, network: 2 } as const;
@@ -89,10 +90,8 @@ export function parseHeaderOption(text: string, option = '--header'): [string, s
   if (colon <= 0) throw new UsageError(`${option} "${text}" must look like "Name: value"`);
   const name = text.slice(0, colon).trim();
   const value = text.slice(colon + 1).trim();
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
-    throw new UsageError(`${option} "${text}": "${name}" is not a valid header name`);
-  }
-  if (/[\r\n\0]/.test(value)) throw new UsageError(`${option} "${text}": the value contains CR, LF or NUL`);
+  if (!isHeaderName(name)) throw new UsageError(`${option} "${text}": "${name}" is not a valid header name`);
+  if (!isHeaderValue(value)) throw new UsageError(`${option} "${text}": the value contains CR, LF or NUL`);
   return [name, value];
 }
 

@@ -3,6 +3,7 @@
  * the answers. A finding's severity depends on exploitability: who can be the trusted origin,
  * whether credentials are allowed, and whether the response carries something only cookies unlock.
  */
+import { isHeaderName, isHeaderValue, isMethod } from '../_fetch/index.js';
 import { parseOriginHeader } from '../origin/index.js';
 import { fixFor, TITLES } from './fixes.js';
 import { headerValues, Limiter, type ProbeRequest, type ProbeResponse, send } from './http.js';
@@ -64,15 +65,13 @@ interface Exchange {
 
 const EVIDENCE_HEADERS = /^(access-control-|vary$|content-type$)/;
 
-function evidence(x: Exchange): Evidence {
+/** Request headers whose values never appear in a report: the cookie and the caller's own headers (keys, tokens). */
+function evidence(x: Exchange, secret: ReadonlySet<string>): Evidence {
   return {
     request: {
       method: x.request.method,
       url: x.request.url,
-      headers: x.request.headers.map(([n, v]): [string, string] => [
-        n,
-        n === 'cookie' || n === 'authorization' ? '[redacted]' : v,
-      ]),
+      headers: x.request.headers.map(([n, v]): [string, string] => [n, secret.has(n) ? '[redacted]' : v]),
     },
     response: {
       status: x.response.status,
@@ -110,6 +109,8 @@ function normalizeHeaders(h: ScanOptions['headers']): [string, string][] {
 
 interface Context {
   limiter: Limiter;
+  /** Lower-case names of request headers redacted in evidence. */
+  secret: ReadonlySet<string>;
   timeout: number;
   cookie: string | null;
   extra: [string, string][];
@@ -229,7 +230,7 @@ async function scanTarget(target: string, siteOrigin: string, ctx: Context): Pro
       title: TITLES[cls],
       detail,
       ...extra,
-      evidence: shown.slice(0, 3).map(evidence),
+      evidence: shown.slice(0, 3).map((x) => evidence(x, ctx.secret)),
       fix: fixFor(cls, siteOrigin, credentials),
     });
   };
@@ -469,12 +470,27 @@ export async function scan(
     );
   }
   const method = options.method ?? 'GET';
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(method)) throw new TypeError(`scan: invalid method ${method}`);
+  if (!isMethod(method)) throw new TypeError(`scan: invalid method ${method}`);
+  const extra = normalizeHeaders(options.headers);
+  for (const [name, value] of extra) {
+    if (!isHeaderName(name) || !isHeaderValue(value)) {
+      throw new TypeError(`scan: invalid header ${JSON.stringify(name)}: ${JSON.stringify(value)}`);
+    }
+    if (name === 'origin' || name === 'cookie' || name.startsWith('access-control-request-')) {
+      throw new TypeError(
+        `scan: the ${name} header is set by the scanner (use the cookie option for cookies)`,
+      );
+    }
+  }
+  if (options.cookie !== undefined && !isHeaderValue(options.cookie)) {
+    throw new TypeError('scan: cookie is not a valid header value');
+  }
   const ctx: Context = {
+    secret: new Set(['cookie', 'authorization', ...extra.map(([n]) => n)]),
     limiter: new Limiter(concurrency),
     timeout,
     cookie: options.cookie ?? null,
-    extra: normalizeHeaders(options.headers),
+    extra,
     method,
     ...(options.signal ? { signal: options.signal } : {}),
   };

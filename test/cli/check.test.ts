@@ -119,6 +119,13 @@ const CASES: Case[] = [
     init: { method: 'PUT', headers: { 'X-Token': '1' } },
   },
   { kind: 'redirect-contains-credentials', path: '/redirect-credentials', args: [], init: {} },
+  // chromium: any redirect to a URL with credentials fails, even in no-cors mode.
+  {
+    kind: 'redirect-to-url-with-credentials',
+    path: '/redirect-credentials',
+    args: ['--mode', 'no-cors'],
+    init: { mode: 'no-cors' },
+  },
   {
     kind: 'redirect-mode-error',
     path: '/redirect',

@@ -50,6 +50,19 @@ describe('scan: the fleet (with the session cookie)', () => {
     }
   });
 
+  it("the caller's own headers are sent but redacted in evidence", async () => {
+    const i = FLEET.findIndex((s) => s.name === 'cors-origin-true');
+    const r = await scan(running[i]?.url ?? '', {
+      origin: SITE,
+      cookie: COOKIE,
+      headers: { 'X-Api-Key': 'k3y' },
+    });
+    const f = r.targets[0]?.findings[0];
+    expect(f?.class).toBe('origin-reflection');
+    expect(f?.evidence[0]?.request.headers).toContainEqual(['x-api-key', '[redacted]']);
+    expect(JSON.stringify(r)).not.toContain('k3y');
+  });
+
   it('trusted-origin findings name the trusted probe origins', () => {
     const byName = (n: string) => report.targets[FLEET.findIndex((s) => s.name === n)];
     const prefix = byName('starts-with')?.findings.find((f) => f.class === 'prefix-match');
@@ -227,6 +240,9 @@ describe('scan: bounded and polite', () => {
     [['http://127.0.0.1:1/'], { timeout: -1 }, 'timeout'],
     [['http://127.0.0.1:1/'], { origin: 'https://a.test/path' }, 'origin'],
     [['http://127.0.0.1:1/'], { method: 'GET X' }, 'invalid method'],
+    [['http://127.0.0.1:1/'], { headers: { origin: 'https://x.test' } }, 'set by the scanner'],
+    [['http://127.0.0.1:1/'], { headers: { 'x-key': 'a\r\nb' } }, 'invalid header'],
+    [['http://127.0.0.1:1/'], { cookie: 'a=1\nb' }, 'cookie is not a valid header value'],
   ] as const)('misuse throws TypeError: %j %j', async (targets, options, message) => {
     await expect(scan(targets, options)).rejects.toThrow(TypeError);
     await expect(scan(targets, options)).rejects.toThrow(message);
