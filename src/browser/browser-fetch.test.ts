@@ -297,3 +297,23 @@ describe('the preflight cache after a blocked response', () => {
     expect(events.map((e) => e.type)).toEqual(second);
   });
 });
+
+describe('permanent redirects and the HTTP cache', () => {
+  it.each([
+    ['chromium', ['/final']],
+    ['firefox', ['/start', '/final']],
+  ] as const)('%s: the second request sends %j', async (browser, second) => {
+    const { f, log } = scripted(
+      {
+        actual: { status: 301, headers: ACAO, location: 'http://api.test/final' },
+        hops: { '/final': { status: 200, headers: ACAO } },
+      },
+      { browser },
+    );
+    await f('http://api.test/start');
+    log.length = 0;
+    const res = await f('http://api.test/start');
+    expect(res.url).toBe('http://api.test/final');
+    expect(log.map((q) => new URL(q.url).pathname)).toEqual(second);
+  });
+});

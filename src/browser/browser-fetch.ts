@@ -33,6 +33,8 @@ export type BrowserFetchEvent =
     }
   | { type: 'cache-hit'; url: string; method: string }
   | { type: 'actual-sent'; url: string; method: string; headers: [string, string][] }
+  /** chromium: a permanent redirect (301/308) served from the HTTP cache instead of the network. */
+  | { type: 'http-cache-hit'; url: string; status: number }
   | {
       type: 'redirect';
       from: string;
@@ -243,6 +245,19 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     throw new CorsBlocked(error);
   };
 
+  /** chromium: 301 and 308 answers to GET kept as the HTTP cache keeps them (heuristically fresh). */
+  const permanentRedirects = new Map<string, { status: number; headers: [string, string][] }>();
+  function rememberPermanentRedirect(req: NormalizedRequest, res: Response): void {
+    if (!profile.cachesPermanentRedirects || req.method !== 'GET') return;
+    if (res.status !== 301 && res.status !== 308) return;
+    // Only when nothing in the answer limits caching.
+    const h = res.headers;
+    if (h.has('cache-control') || h.has('expires') || h.has('pragma') || h.has('vary') || !h.has('location'))
+      return;
+    if (permanentRedirects.size >= 256) permanentRedirects.clear();
+    permanentRedirects.set(req.url.href, { status: res.status, headers: responseHeaderList(res) });
+  }
+
   async function send(url: string, init: RequestInit): Promise<Response> {
     // A URL's user name and password are not sent as part of it (a fetch() transport refuses them);
     // a redirect may still lead to such a URL when it is same-origin or in no-cors mode.
@@ -438,10 +453,17 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         const cookie = await cookieHeader(req);
         if (cookie !== null) headers.push(['cookie', cookie]);
       }
-      emit({ type: 'actual-sent', url: req.url.href, method: req.method, headers });
+      // chromium: a permanent redirect answered before comes from the HTTP cache, not the network.
+      const cachedRedirect = req.method === 'GET' ? permanentRedirects.get(req.url.href) : undefined;
       let res: Response;
+      if (cachedRedirect) {
+        emit({ type: 'http-cache-hit', url: req.url.href, status: cachedRedirect.status });
+        res = new Response(null, { status: cachedRedirect.status, headers: cachedRedirect.headers });
+      } else {
+        emit({ type: 'actual-sent', url: req.url.href, method: req.method, headers });
+      }
       try {
-        res = await send(req.url.href, {
+        res ??= await send(req.url.href, {
           method: req.method,
           headers,
           body: req.body === 'none' ? null : bodyBytes,
@@ -457,7 +479,8 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
       const resHeaders =
         (onEvent || (withCredentials && jar) ? null : compactHeaderList(res, req, c.tainting)) ??
         responseHeaderList(res);
-      if (withCredentials) await storeCookies(req, resHeaders);
+      if (withCredentials && !cachedRedirect) await storeCookies(req, resHeaders);
+      if (!cachedRedirect) rememberPermanentRedirect(req, res);
       const view = { status: res.status, headers: resHeaders };
       // HTTP fetch 4.3: the CORS check, on this response and on every redirect hop.
       if (c.tainting === 'cors') {

@@ -56,6 +56,8 @@ export interface BrowserProfile {
   readonly refusesRedirectToUrlWithCredentials: boolean;
   /** Whether a failed CORS check of a response clears the preflight cache entries for its URL (Firefox, spec) or not (Chromium). */
   readonly clearsCacheOnCorsFailure: boolean;
+  /** Whether a 301/308 answer to a GET (with no caching headers) is replayed from the HTTP cache (Chromium). */
+  readonly cachesPermanentRedirects: boolean;
   /** Whether a preflight made after a tainting redirect is cached (spec) or not (Chromium, Firefox: opaque origin). */
   readonly cachesTaintedPreflights: boolean;
   /** Whether every cross-origin hop after a redirect is preflighted when the first request had CORS-unsafe headers (Firefox). */
@@ -92,6 +94,7 @@ const BASE: Omit<BrowserProfile, 'name'> = {
   redirectCredentialsBeforeMode: false,
   refusesRedirectToUrlWithCredentials: false,
   clearsCacheOnCorsFailure: true,
+  cachesPermanentRedirects: false,
   cachesTaintedPreflights: true,
   preflightsRedirectsOfPreflightedRequests: false,
 };
@@ -115,6 +118,7 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     redirectCredentialsBeforeMode: true, // chromium: credentials in Location reported before redirect mode 'error' (observed)
     refusesRedirectToUrlWithCredentials: true, // chromium: even same-origin and no-cors redirects to user:pass@ URLs fail (observed)
     clearsCacheOnCorsFailure: false, // chromium: a blocked response leaves the preflight cache as it was (observed)
+    cachesPermanentRedirects: true, // chromium: a repeated 301 comes from the HTTP cache (observed)
     cachesTaintedPreflights: false, // chromium: the preflight after a tainting redirect is never served from the cache (observed)
   }),
   firefox: Object.freeze({
