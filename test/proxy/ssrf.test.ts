@@ -107,6 +107,43 @@ describe('IPv4 spellings (property): any spelling of a loopback, private, link-l
   });
 });
 
+describe('fuzz (property): whatever the path, an open-target proxy whose every name resolves to loopback never reaches it', () => {
+  it('random URLs and random paths get a well-defined refusal, and the loopback upstream sees nothing', async () => {
+    const up = await startUpstream((_req, res) => res.end('SECRET'));
+    const everythingLoopback = async () => [{ address: '127.0.0.1', family: 4 as const }];
+    const p = await startProxy({
+      openTargets: { dangerouslyAllowAnyTarget: true },
+      resolver: everythingLoopback,
+    });
+    const printable = fc.string({
+      unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      maxLength: 60,
+    });
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.webUrl({ withQueryParameters: true, withFragments: false }).map((u) => `/${u}`),
+            fc.webUrl().map((u) => `/${u.replace(/\/\/[^/]+/, `//127.0.0.1:${up.port}`)}`),
+            printable.map((t) => `/${t}`),
+            printable.map((t) => `/http://${t}`),
+          ),
+          async (path) => {
+            const r = await rawRequest(p.url, path);
+            expect([400, 403, 404, 502]).toContain(r.status);
+            expect(r.body).toMatch(/^\d{3} [A-Za-z ]+: .+ \[[a-z-]+\]\n$/);
+          },
+        ),
+        { numRuns: 150 },
+      );
+      expect(up.hits).toEqual([]);
+    } finally {
+      await p.close();
+      await up.close();
+    }
+  });
+});
+
 describe('DNS rebinding: the check happens inside the connector, once per connection', () => {
   it('public on the first lookup, loopback on the second: the second connection is refused', async () => {
     // The upstream closes every connection, so each request needs a new connect (and lookup).
