@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pipeline, Transform } from 'node:stream';
+import ipaddr from 'ipaddr.js';
 import { Agent, type Dispatcher } from 'undici';
 import { type HttpCore, type HttpDecision, mergeVary, type RequestView } from '../_http/index.js';
 import {
@@ -190,7 +191,7 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
       }
     };
     if (config.perClient) {
-      const d = await take(`client:${clientAddress(req)}`, config.perClient);
+      const d = await take(`client:${clientRateKey(clientAddress(req))}`, config.perClient);
       if (!d.allowed) throw rateLimited(d.retryAfterSeconds, 'this client address');
     }
     const origin = req.headers.origin;
@@ -639,6 +640,20 @@ const DOT_OR_BACKSLASH = /(^|\/|\\)(\.|%2e)|\\/i;
 
 function clientAddress(req: http.IncomingMessage): string {
   return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * The rate-limit key of a client address: an IPv4 address (IPv4-mapped IPv6 included) as is, an
+ * IPv6 address by its /64, since one subscriber usually holds a whole /64.
+ */
+export function clientRateKey(address: string): string {
+  if (address.startsWith('::ffff:') && address.includes('.')) return address.slice(7);
+  if (!address.includes(':') || !ipaddr.IPv6.isValid(address)) return address;
+  const parts = ipaddr.IPv6.parse(address).parts;
+  return `${parts
+    .slice(0, 4)
+    .map((p) => p.toString(16))
+    .join(':')}::/64`;
 }
 
 interface RateFailure {

@@ -8,6 +8,7 @@ import { classifyAddress } from '../../src/proxy/address.js';
 import { compileProxyOptions, ProxyConfigError } from '../../src/proxy/config.js';
 import { createMemoryRateLimitStore, parseRate } from '../../src/proxy/limits.js';
 import { createCheckedLookup, TargetRefusedError } from '../../src/proxy/lookup.js';
+import { clientRateKey } from '../../src/proxy/server.js';
 import { compileHostPatterns, normalizeHostname } from '../../src/proxy/target.js';
 import { createCorsPolicy } from '../../src/server/index.js';
 import { fakeResolver, PUBLIC_V4, PUBLIC_V6 } from './helpers.js';
@@ -263,6 +264,19 @@ describe('rate limits', () => {
     store.take('b', rule, 0);
     store.take('c', rule, 0); // evicts a
     expect((store.take('a', rule, 0) as { allowed: boolean }).allowed).toBe(true);
+  });
+});
+
+describe('clientRateKey', () => {
+  it.each([
+    ['203.0.113.9', '203.0.113.9'],
+    ['::ffff:203.0.113.9', '203.0.113.9'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::ffff', '2001:db8:1:2::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['unknown', 'unknown'],
+  ])('%s is keyed as %s', (address, key) => {
+    expect(clientRateKey(address)).toBe(key);
   });
 });
 
