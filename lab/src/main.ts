@@ -623,7 +623,7 @@ function diagram(wire: readonly WireEntry[], extra: EngineAttempt[] | null): HTM
     extra.forEach((a, i) => {
       for (const s of a.steps) {
         if (s.type === 'cache-hit')
-          ol.append(note(`Attempt ${i + 1}: preflight answered from the cache`, 'cache'));
+          ol.append(note(`Attempt ${i + 1}: ${s.note ?? 'answered from a cache'}`, 'cache'));
         if (s.type === 'redirect' && s.note) ol.append(note(`Attempt ${i + 1}: ${s.note}`));
         if (s.type === 'actual' && s.method === 'postMessage' && s.note) ol.append(note(s.note));
       }

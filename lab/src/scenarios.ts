@@ -350,6 +350,47 @@ export const SCENARIOS: readonly Scenario[] = [
       'The other site sends no CORS headers. crossorigin/proxy, on the API origin, fetches it server-side and answers the page with its own CORS policy (this page only).',
     labCase: { kind: 'fetch', request: req({ target: 'proxy' }), server: { policy: { type: 'none' } } },
   },
+  {
+    id: 'lowercase-patch',
+    group: 'Browser differences',
+    title: 'fetch with method "patch" (lower case)',
+    lesson:
+      'Browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT. "patch" stays "patch", and methods are case-sensitive: a policy listing PATCH does not allow it.',
+    labCase: {
+      kind: 'fetch',
+      request: req({ method: 'patch', headers: [['Content-Type', 'application/json']], body: 'json' }),
+      server: {
+        policy: {
+          type: 'crossorigin',
+          options: { origins: ['{app}'], methods: ['PATCH'], requestHeaders: ['content-type'] },
+        },
+      },
+    },
+  },
+  {
+    id: 'allow-headers-star-authorization',
+    group: 'Browser differences',
+    title: 'Access-Control-Allow-Headers: * and Authorization',
+    lesson:
+      "The Fetch Standard says the wildcard never covers Authorization, yet Chromium 156 and Firefox ESR 153 let it through. The engine follows your browser's profile; choose the spec profile to see what the standard says.",
+    labCase: {
+      kind: 'fetch',
+      request: req({ headers: [['Authorization', 'Bearer lab-token']] }),
+      server: {
+        policy: {
+          type: 'raw',
+          preflight: {
+            status: 204,
+            headers: [
+              ['Access-Control-Allow-Origin', '{origin}'],
+              ['Access-Control-Allow-Headers', '*'],
+            ],
+          },
+          actual: { status: 200, headers: [['Access-Control-Allow-Origin', '{origin}']] },
+        },
+      },
+    },
+  },
 ];
 
 export function findScenario(id: string): Scenario | undefined {

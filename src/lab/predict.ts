@@ -56,6 +56,11 @@ function stepOf(e: BrowserFetchEvent): EngineStep {
         headers: e.headers,
         note: `response type ${e.responseType}`,
       };
+    default: {
+      // An event this lab does not draw (newer engines may add some): shown as a note.
+      const other = e as { type: string; url?: string };
+      return { type: 'cache-hit', ...(other.url ? { url: other.url } : {}), note: other.type };
+    }
   }
 }
 
