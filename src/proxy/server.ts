@@ -141,7 +141,13 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
 
   const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const ex: Exchange = { req, res, cors: null };
-    run(ex).catch((err: unknown) => fail(ex, err));
+    run(ex).catch((err: unknown) => {
+      try {
+        fail(ex, err);
+      } catch {
+        res.destroy(); // never an exception out of the handler
+      }
+    });
   };
 
   async function run(ex: Exchange): Promise<void> {
@@ -837,7 +843,18 @@ export interface ListeningProxy {
 
 /**
  * Creates the proxy and a `node:http` server for it (request head limit, slow-client timeouts,
- * WebSocket upgrades), and listens.
+ * WebSocket upgrades), and listens. Defaults: port 0 (ephemeral), host 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * import { listenProxy } from 'crossorigin/proxy';
+ * const running = await listenProxy(
+ *   { cors: { origins: ['https://app.example.com'] }, openTargets: { allowHosts: ['api.example.com'] } },
+ *   { port: 8787 },
+ * );
+ * console.log(running.url); // http://127.0.0.1:8787
+ * await running.close();
+ * ```
  */
 export async function listenProxy(
   options: ProxyOptions,
