@@ -148,6 +148,12 @@ describe('classify', () => {
       refusal: 'disallowed-by-mode',
     },
     {
+      name: 'no-cors needs redirect mode follow',
+      req: r({ mode: 'no-cors', redirect: 'manual' }),
+      preflight: false,
+      refusal: 'no-cors-redirect-mode',
+    },
+    {
       name: 'ftp: scheme',
       req: r({ url: 'ftp://api.example/x' }),
       preflight: false,
@@ -370,6 +376,13 @@ describe('corsCheck', () => {
     const tainted = r({ url: 'https://c.example/x', urlList: [API, 'https://c.example/x'] });
     expect(corsCheck(tainted, { status: 200, headers: [] })?.message).toBe(
       `Access to fetch at 'https://c.example/x' (redirected from '${API}') from origin '${APP}' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.`,
+    );
+  });
+  it("words a same-origin-mode refusal after a redirect as Chromium's frame-load error", () => {
+    const got = classify(r({ url: API, urlList: [`${APP}/a`, API], mode: 'same-origin' }));
+    if (!got.ok) throw new Error(got.problem);
+    expect(got.refusal?.message).toBe(
+      `Unsafe attempt to load URL ${API} from frame with URL ${APP}/. Domains, protocols and ports must match.\n`,
     );
   });
   it('names the initiator as Chromium does', () => {

@@ -89,6 +89,10 @@ export function requestRefusal(req: NormalizedRequest, profile: BrowserProfile):
   if (req.url.protocol !== 'http:' && req.url.protocol !== 'https:') {
     return makeCorsError(errorDetails(req, 'unsupported-scheme'), profile.name);
   }
+  // main fetch 12: request's mode is "no-cors" and its redirect mode is not "follow" -> network error.
+  if (req.mode === 'no-cors' && req.redirect !== 'follow') {
+    return makeCorsError(errorDetails(req, 'no-cors-redirect-mode'), profile.name);
+  }
   // main fetch 12: request's mode is "same-origin" and the current URL is not same origin -> network error.
   if (req.mode === 'same-origin' && responseTainting(req) !== 'basic') {
     return makeCorsError(errorDetails(req, 'disallowed-by-mode'), profile.name);

@@ -181,4 +181,15 @@ describe('PreflightCache', () => {
       );
     }
   });
+
+  it.each([
+    ['chromium', true],
+    ['spec', true],
+    ['firefox', false],
+  ] as const)('%s: a cached `*` serves other headers: %s', (browser, serves) => {
+    const { cache } = setup(browser);
+    const req = { origin: APP, url: URL1, headers: [['X-A', '1']] as HeaderList };
+    cache.store(norm(req), entry(req, [...ACAO, ['Access-Control-Allow-Headers', '*']], browser));
+    expect(cache.allows(norm({ headers: [['X-B', '1']] }))).toBe(serves);
+  });
 });

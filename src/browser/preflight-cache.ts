@@ -110,14 +110,15 @@ export class PreflightCache {
       !(req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') || req.body === 'stream';
     if (needsMethod) {
       const m = bucket.methods.get(req.method);
-      const star = bucket.methods.get('*');
+      // firefox: a cached `*` is only the token `*`, never a wildcard.
+      const star = this.profile.cacheHonoursWildcards ? bucket.methods.get('*') : undefined;
       if (!live(m) && !(live(star) && !include)) return false;
     }
     // A header-name cache entry match for every CORS-unsafe request-header name.
     for (const name of corsUnsafeRequestHeaderNames(req.headers, req.safelist)) {
       const h = bucket.headers.get(name);
       if (live(h)) continue;
-      const star = bucket.headers.get('*');
+      const star = this.profile.cacheHonoursWildcards ? bucket.headers.get('*') : undefined;
       const starCovers =
         live(star) &&
         !include &&

@@ -58,6 +58,8 @@ export interface BrowserProfile {
   readonly clearsCacheOnCorsFailure: boolean;
   /** Whether a 301/308 answer to a GET (with no caching headers) is replayed from the HTTP cache (Chromium). */
   readonly cachesPermanentRedirects: boolean;
+  /** Whether a cached `*` (methods or headers) serves later requests as a wildcard (spec, Chromium) or only as the token `*` (Firefox). */
+  readonly cacheHonoursWildcards: boolean;
   /** Whether a preflight made after a tainting redirect is cached (spec) or not (Chromium, Firefox: opaque origin). */
   readonly cachesTaintedPreflights: boolean;
   /** Whether every cross-origin hop after a redirect is preflighted when the first request had CORS-unsafe headers (Firefox). */
@@ -95,6 +97,7 @@ const BASE: Omit<BrowserProfile, 'name'> = {
   refusesRedirectToUrlWithCredentials: false,
   clearsCacheOnCorsFailure: true,
   cachesPermanentRedirects: false,
+  cacheHonoursWildcards: true,
   cachesTaintedPreflights: true,
   preflightsRedirectsOfPreflightedRequests: false,
 };
@@ -136,6 +139,7 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     storageAccessOnPreflight: true, // firefox: Sec-Fetch-Storage-Access on the preflight too (observed)
     cachesTaintedPreflights: false, // firefox: the preflight after a tainting redirect is never served from the cache (observed)
     preflightsRedirectsOfPreflightedRequests: true, // firefox: the first request's unsafe headers keep forcing preflights (observed)
+    cacheHonoursWildcards: false, // firefox: a cached `*` matches nothing, so a wildcard answer is preflighted again (observed)
   }),
   webkit: Object.freeze({
     ...BASE,

@@ -97,8 +97,20 @@ function reason(d: CorsErrorDetails): string | null {
 export function chromiumMessage(d: CorsErrorDetails): { message: string; logged: boolean } {
   switch (d.kind) {
     case 'disallowed-by-mode':
+      // After a redirect Chromium reports it as a frame load (observed, with the trailing newline).
+      if (d.initialUrl !== d.url) {
+        return {
+          message: `Unsafe attempt to load URL ${d.url} from frame with URL ${d.origin}/. Domains, protocols and ports must match.\n`,
+          logged: true,
+        };
+      }
       return {
         message: `Fetch API cannot load ${d.url}. Request mode is "same-origin" but the URL's origin is not same as the request origin ${d.origin}.`,
+        logged: true,
+      };
+    case 'no-cors-redirect-mode':
+      return {
+        message: `Fetch API cannot load ${d.url}. Request mode is "no-cors" but the redirect mode is not "follow".`,
         logged: true,
       };
     case 'unsupported-scheme':
@@ -155,6 +167,8 @@ export function describeUnlogged(d: CorsErrorDetails): string {
       return `The request to '${d.url}' failed before a response arrived${d.hint ? `: ${d.hint}` : ''}.`;
     case 'disallowed-by-mode':
       return `The request to '${d.url}' is cross-origin but its mode is 'same-origin'.`;
+    case 'no-cors-redirect-mode':
+      return `The request to '${d.url}' has mode 'no-cors', which needs redirect mode 'follow'.`;
     default:
       return `The request to '${d.url}' was blocked (${d.kind}).`;
   }

@@ -51,6 +51,8 @@ export function fixFor(d: CorsErrorDetails): string {
       return `The page asked for mode 'same-origin' but ${d.url} is on another origin: use mode 'cors' (and have the server send CORS headers) or request a same-origin URL.`;
     case 'unsupported-scheme':
       return 'Use an http: or https: URL.';
+    case 'no-cors-redirect-mode':
+      return "In mode 'no-cors' the redirect mode must be 'follow': drop redirect: 'error' or 'manual', or use mode 'cors'.";
     case 'method-unsupported-in-no-cors':
       return `In mode 'no-cors' only GET, HEAD and POST are allowed: use mode 'cors' for ${d.method}.`;
     case 'forbidden-method':

@@ -9,6 +9,7 @@ import type { BrowserName } from '../types.js';
 export type CorsErrorKind =
   // request-time refusals (fetch() rejects before anything is sent)
   | 'disallowed-by-mode'
+  | 'no-cors-redirect-mode'
   | 'unsupported-scheme'
   | 'forbidden-method'
   | 'method-unsupported-in-no-cors'
