@@ -154,6 +154,7 @@ const PAGE_KINDS: ReadonlySet<CorsErrorKind> = new Set<CorsErrorKind>([
   'unsupported-scheme',
   'forbidden-method',
   'method-unsupported-in-no-cors',
+  'no-cors-redirect-mode',
   'redirect-mode-error',
 ]);
 
@@ -320,11 +321,23 @@ export async function runCheck(
   if (!c.ok) throw new UsageError(c.problem);
 
   const events: BrowserFetchEvent[] = [];
+  // Every answer the network gave, in order (the engine reports a blocked response only as an
+  // error; the explanation shows its headers too).
+  const answers: { status: number; headers: [string, string][] }[] = [];
+  const base = transport ?? globalThis.fetch;
+  const recording: typeof globalThis.fetch = async (input, init) => {
+    const res = await base(input, init);
+    const headers: [string, string][] = [];
+    for (const [n, v] of res.headers) if (n !== 'set-cookie') headers.push([n, v]);
+    for (const c of res.headers.getSetCookie()) headers.push(['set-cookie', c]);
+    answers.push({ status: res.status, headers });
+    return res;
+  };
   const pageFetch = createBrowserFetch({
     origin: origin.serialized,
     browser,
     onEvent: (e) => events.push(e),
-    ...(transport ? { fetch: transport } : {}),
+    fetch: recording,
   });
   let failure: CorsError | null = null;
   let rejection = '';
@@ -370,20 +383,23 @@ export async function runCheck(
     verdict: failure ? 'blocked' : 'allowed',
     exitCode: failure ? EXIT.blocked : EXIT.ok,
   };
+  let sent = 0;
   for (const e of events) {
     if (e.type === 'preflight-sent') {
-      result.preflight.exchange = { request: { method: 'OPTIONS', url: e.url, headers: e.headers } };
-    } else if (e.type === 'preflight-answered' && result.preflight.exchange) {
-      result.preflight.exchange.response = { status: e.status, headers: e.headers };
+      const answer = answers[sent++];
+      result.preflight.exchange = {
+        request: { method: 'OPTIONS', url: e.url, headers: e.headers },
+        ...(answer ? { response: answer } : {}),
+      };
     } else if (e.type === 'actual-sent') {
-      result.actual.push({ request: { method: e.method, url: e.url, headers: e.headers } });
+      const answer = answers[sent++];
+      result.actual.push({
+        request: { method: e.method, url: e.url, headers: e.headers },
+        ...(answer ? { response: answer } : {}),
+      });
     } else if (e.type === 'redirect') {
-      const last = result.actual[result.actual.length - 1];
-      if (last && !last.response) last.response = { status: e.status, headers: [] };
       result.redirects.push({ from: e.from, to: e.to, status: e.status, tainted: e.tainted });
     } else if (e.type === 'done') {
-      const last = result.actual[result.actual.length - 1];
-      if (last) last.response = { status: e.status, headers: e.headers };
       const readable = new Set(e.readableHeaders);
       result.response = {
         status: e.status,

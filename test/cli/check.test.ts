@@ -147,6 +147,12 @@ const CASES: Case[] = [
     args: ['--mode', 'same-origin'],
     init: { mode: 'same-origin' },
   },
+  {
+    kind: 'no-cors-redirect-mode',
+    path: '/allowed',
+    args: ['--mode', 'no-cors', '--redirect', 'error'],
+    init: { mode: 'no-cors', redirect: 'error' },
+  },
   { kind: 'unsupported-scheme', path: 'ftp://127.0.0.1/x', args: [], init: {} },
   { kind: 'forbidden-method', path: '/allowed', args: ['-X', 'CONNECT'], init: { method: 'CONNECT' } },
   {
@@ -250,6 +256,19 @@ describe.concurrent('check: the explanation', () => {
     expect(r.out).toContain("requestHeaders: ['content-type', 'x-token']");
     expect(r.out).toContain("allowedHeaders: ['content-type', 'x-token']");
     expect(r.out).toContain('add_header Access-Control-Allow-Headers "content-type, x-token" always;');
+  });
+
+  it('a blocked response is shown with the headers that matter (and a redirect hop with its Location)', async () => {
+    const r = await runCli(['check', `${server.url}/mismatch`, '--from', PAGE, '--json']);
+    const j = JSON.parse(r.out) as CheckResult;
+    expect(j.actual[0]?.response?.status).toBe(200);
+    expect(j.actual[0]?.response?.headers).toContainEqual([
+      'access-control-allow-origin',
+      'https://other.example',
+    ]);
+    const human = await runCli(['check', `${server.url}/redirect-scheme`, '--from', PAGE]);
+    expect(human.out).toContain('< 302');
+    expect(human.out).toContain('< location: ftp://127.0.0.1/x');
   });
 
   it('forbidden request headers are named as dropped, not sent', async () => {
