@@ -9,8 +9,10 @@ export type { RequestView } from '../_http/index.js';
 /**
  * Decides whether an origin is allowed, for multi-tenant APIs whose list lives in a database.
  * Receives a checked serialized origin (never a malformed value; `null` only with
- * `dangerouslyAllowNullOrigin`). May return a boolean or a Promise of one; answers are cached
- * (see `originCache`). A throw or rejection refuses the origin and is not cached.
+ * `dangerouslyAllowNullOrigin`). May return a boolean or a Promise of one; only `true` allows.
+ * Answers are cached (see `originCache`); a throw or rejection refuses the origin and is not cached.
+ * With `credentials`, an `http:` origin it allows (other than localhost and loopback) is still
+ * refused unless `dangerouslyTolerateInsecureOrigins` is set.
  */
 export type OriginResolver = (origin: string) => boolean | Promise<boolean>;
 
