@@ -3,6 +3,8 @@
  * the real request from this page and asks the lab server for the engine's prediction, then shows
  * both side by side with their differences.
  */
+
+import { predict } from '../../src/lab/predict.js';
 import {
   caseUrl,
   compareRuns,
@@ -22,6 +24,7 @@ import type {
   WireEntry,
 } from '../../src/lab/types.js';
 import { findScenario, SCENARIOS, type Scenario } from './scenarios.js';
+import { tunnelFetch } from './tunnel.js';
 import './style.css';
 
 type Child = Node | string | null | undefined | false;
@@ -47,6 +50,7 @@ let info: LabInfo = { app: location.origin, api: '', other: '', version: '' };
 const detected = profileForUserAgent(navigator.userAgent);
 let current: Scenario | null = null;
 let runCounter = 0;
+const transport = tunnelFetch();
 /** One column: the library folds away once a scenario is chosen. */
 const narrow = window.matchMedia('(max-width: 760px)');
 
@@ -741,6 +745,8 @@ async function copyText(text: string, button: HTMLButtonElement, done: string): 
 // ---------------------------------------------------------------- Run
 
 export interface LabRunRecord {
+  /** Where the engine ran: bundled in this page, or in the lab server. */
+  engine: 'page' | 'server';
   scenario: string | null;
   caseId: string;
   run: string;
@@ -811,19 +817,25 @@ async function runCase(): Promise<LabRunRecord | null> {
     await sleep(50);
     const realWire = await getWire(caseId, run);
     const profileChoice = $<HTMLSelectElement>('profile').value;
-    const pres = await fetch('/__lab/predict', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        id: caseId,
-        run,
-        profile: profileChoice === 'auto' ? detected : profileChoice,
-        case: labCase,
-      }),
-    });
-    const prediction = (await pres.json()) as Prediction;
+    const profile = profileChoice === 'auto' ? detected : profileChoice;
+    const engineRun = `${run}-engine`;
+    let prediction: Prediction;
+    if ($<HTMLSelectElement>('engine-where').value === 'server') {
+      const pres = await fetch('/__lab/predict', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: caseId, run, profile, case: labCase }),
+      });
+      prediction = (await pres.json()) as Prediction;
+    } else {
+      // The engine in this page: crossorigin/browser bundled, its requests tunnelled through the lab.
+      prediction = await predict({ origins: info, id: caseId, run: engineRun, profile, labCase, transport });
+      await sleep(50);
+      prediction.wire = await getWire(caseId, engineRun);
+    }
     const differences = compareRuns(real, realWire, prediction.attempts, prediction.wire);
     const record: LabRunRecord = {
+      engine: $<HTMLSelectElement>('engine-where').value === 'server' ? 'server' : 'page',
       scenario: current?.id ?? null,
       caseId,
       run,

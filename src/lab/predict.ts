@@ -12,19 +12,23 @@ import {
   PROFILES,
   sopAccess,
 } from '../browser/index.js';
-import type { CsrfGuard } from '../csrf/index.js';
 import { isSameOrigin, isSameSite, parseOrigin, serializeOrigin } from '../origin/index.js';
-import type { LabOrigins } from './setup.js';
+
 import { caseUrl, requestBody } from './shared.js';
 import type { EngineAttempt, EngineStep, LabCase, LabHeader, Prediction } from './types.js';
 
 export interface PredictInput {
-  origins: LabOrigins;
+  origins: { app: string; api: string; other: string };
   id: string;
   run: string;
   profile: string;
   labCase: LabCase;
-  csrf: CsrfGuard | null;
+  /**
+   * The network under the engine (it is always called with `redirect: 'manual'`). Default
+   * `globalThis.fetch` (in Node). The page passes a tunnel through the lab server, since a page's own
+   * fetch would apply CORS itself.
+   */
+  transport?: typeof globalThis.fetch;
 }
 
 const KINDS = new Set(['fetch', 'image', 'form', 'message']);
@@ -113,6 +117,7 @@ async function predictFetch(input: PredictInput, profile: BrowserName): Promise<
     origin: origins.app,
     browser: profile,
     onEvent: (e) => events.push(e),
+    ...(input.transport ? { fetch: input.transport } : {}),
   });
   const attempts: EngineAttempt[] = [];
   const repeat = Math.min(3, Math.max(1, Math.trunc(r.repeat) || 1));
@@ -177,7 +182,12 @@ async function predictImage(input: PredictInput, profile: BrowserName): Promise<
   const { origins, id, run, labCase } = input;
   const url = caseUrl(origins, labCase.request, id, run);
   const events: BrowserFetchEvent[] = [];
-  const bf = createBrowserFetch({ origin: origins.app, browser: profile, onEvent: (e) => events.push(e) });
+  const bf = createBrowserFetch({
+    origin: origins.app,
+    browser: profile,
+    onEvent: (e) => events.push(e),
+    ...(input.transport ? { fetch: input.transport } : {}),
+  });
   const cors = labCase.crossOriginAttribute === true;
   try {
     const res = await bf(url, {
@@ -237,7 +247,7 @@ async function predictForm(input: PredictInput, profile: BrowserName): Promise<E
   // webkit: Sec-Fetch-* are sent by Safari 16.4 and later; the spec profile follows Fetch.
   void profile;
   const steps: EngineStep[] = [{ type: 'actual', url, method: 'POST', headers }];
-  const res = await fetch(url, {
+  const res = await (input.transport ?? globalThis.fetch)(url, {
     method: 'POST',
     headers,
     body: new URLSearchParams({ amount: '100', to: 'attacker' }),

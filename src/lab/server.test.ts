@@ -180,6 +180,35 @@ describe('the lab server', () => {
     expect(p.wire[0]?.path).toBe('/c/pred/b1-engine/data');
   });
 
+  it("tunnels the page engine's requests only to the lab API and the other site", async () => {
+    await put('tun', { policy: { type: 'none' } });
+    const send = (body: unknown) =>
+      fetch(`${lab.origins.app}/__lab/send`, { method: 'POST', body: JSON.stringify(body) });
+    const ok = await send({
+      url: `${lab.origins.api}/c/tun/r/data`,
+      method: 'GET',
+      headers: [['origin', lab.origins.app]],
+      body: null,
+    });
+    expect(ok.status).toBe(200);
+    const answer = (await ok.json()) as { status: number; headers: [string, string][]; body: string };
+    expect(answer.status).toBe(200);
+    expect(answer.headers).toContainEqual(['x-internal-build', 'lab']);
+    expect(JSON.parse(Buffer.from(answer.body, 'base64').toString())).toMatchObject({
+      ok: true,
+      case: 'tun',
+    });
+    const refused = [
+      { url: 'http://example.com/', method: 'GET', headers: [], body: null },
+      { url: `${lab.origins.app}/__lab/info`, method: 'GET', headers: [], body: null },
+      { url: `${lab.origins.api}/c/tun/r/data`, method: 'G ET', headers: [], body: null },
+      { url: `${lab.origins.api}/c/tun/r/data`, method: 'GET', headers: [['x', 'a\r\nb']], body: null },
+      { url: `${lab.origins.api}/c/tun/r/data`, method: 'GET', headers: [], body: 42 },
+      'nope',
+    ];
+    for (const r of refused) expect((await send(r)).status).toBe(400);
+  });
+
   it('answers a malformed prediction request with an engine failure, not an exception', async () => {
     await put('pred2', { policy: { type: 'none' } });
     const res = await fetch(`${lab.origins.app}/__lab/predict`, {

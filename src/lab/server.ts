@@ -124,6 +124,39 @@ function closeServer(server: http.Server): Promise<void> {
   });
 }
 
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+interface SendRequest {
+  url: string;
+  method: string;
+  headers: LabHeader[];
+  body: Uint8Array | null;
+}
+
+/** Checks a tunnelled request: a URL on one of `allowed` origins, a token method, valid headers. */
+export function checkSend(input: unknown, allowed: readonly string[]): SendRequest | string {
+  if (input === null || typeof input !== 'object') return 'a request object is required';
+  const r = input as { url?: unknown; method?: unknown; headers?: unknown; body?: unknown };
+  const url = typeof r.url === 'string' ? URL.parse(r.url) : null;
+  if (url === null || !allowed.includes(url.origin))
+    return 'the URL must be on the lab API or the other site';
+  if (typeof r.method !== 'string' || !TOKEN.test(r.method)) return 'the method must be a token';
+  if (!Array.isArray(r.headers) || r.headers.length > 100)
+    return 'headers must be a list of at most 100 pairs';
+  const headers: LabHeader[] = [];
+  for (const h of r.headers) {
+    if (!Array.isArray(h) || typeof h[0] !== 'string' || typeof h[1] !== 'string')
+      return 'each header is [name, value]';
+    if (!TOKEN.test(h[0]) || /[\r\n\0]/.test(h[1]) || h[1].length > 8192)
+      return `invalid header ${String(h[0]).slice(0, 40)}`;
+    headers.push([h[0], h[1]]);
+  }
+  let body: Uint8Array | null = null;
+  if (typeof r.body === 'string') body = Buffer.from(r.body, 'base64');
+  else if (r.body !== null && r.body !== undefined) return 'the body is base64 or null';
+  return { url: url.href, method: r.method, headers, body };
+}
+
 /** Starts the three origins on loopback. */
 export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   const assetsDir = path.resolve(options.assetsDir ?? defaultAssetsDir());
@@ -374,6 +407,41 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     if (what === 'log' && req.method === 'GET' && ID.test(parts[3] ?? '') && ID.test(parts[4] ?? '')) {
       return sendJson(res, 200, logs.get(`${parts[3]}/${parts[4]}`) ?? []);
     }
+    if (what === 'send' && req.method === 'POST') {
+      // The page's engine sends its requests through here: a fetch without CORS of its own, and
+      // only to the lab's own API and other site.
+      const body = await readBody(req);
+      let parsed: unknown;
+      try {
+        parsed = body === null ? null : JSON.parse(body);
+      } catch {
+        return sendJson(res, 400, { error: 'not JSON' });
+      }
+      const checked = checkSend(parsed, [origins.api, origins.other, `http://127.0.0.1:${otherPort}`]);
+      if (typeof checked === 'string') return sendJson(res, 400, { error: checked });
+      try {
+        const answer = await fetch(checked.url, {
+          method: checked.method,
+          headers: checked.headers,
+          body: checked.body as BodyInit | null,
+          redirect: 'manual',
+        });
+        const bytes = Buffer.from(await answer.arrayBuffer());
+        const headers: LabHeader[] = [];
+        for (const [n, v] of answer.headers) if (n !== 'set-cookie') headers.push([n, v]);
+        for (const c of answer.headers.getSetCookie()) headers.push(['set-cookie', c]);
+        return sendJson(res, 200, {
+          status: answer.status,
+          statusText: answer.statusText,
+          headers,
+          body: bytes.subarray(0, MAX_BODY).toString('base64'),
+        });
+      } catch (e) {
+        return sendJson(res, 502, {
+          error: `the lab could not reach ${checked.url}: ${(e as Error).message}`,
+        });
+      }
+    }
     if (what === 'predict' && req.method === 'POST') {
       const body = await readBody(req);
       let parsed: { id?: unknown; run?: unknown; profile?: unknown; case?: unknown };
@@ -393,7 +461,6 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
         run: engineRun,
         profile: typeof profile === 'string' ? profile : 'chromium',
         labCase: parsed.case as LabCase,
-        csrf: cases.get(id)?.csrf ?? null,
       });
       prediction.wire = logs.get(`${id}/${engineRun}`) ?? [];
       return sendJson(res, 200, prediction);

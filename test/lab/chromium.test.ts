@@ -90,6 +90,7 @@ describe.runIf(policy.run || policy.fail)('the lab in real Chromium', () => {
       consoleLines.length = 0;
       const rec = await runScenario(driver(page), s.id);
       expect(rec.prediction.profile).toBe('chromium');
+      expect(rec.engine).toBe('page');
       expect(rec.differences).toEqual([]);
       expect(checkExpected(s.id, rec)).toEqual([]);
       // The page says so, visibly.
@@ -103,9 +104,10 @@ describe.runIf(policy.run || policy.fail)('the lab in real Chromium', () => {
     });
   }
 
-  it('"Run every scenario" runs the library in the page and reports that all agree', {
+  it('"Run every scenario", with the engine in the lab server (Node), reports that all agree', {
     timeout: 120_000,
   }, async () => {
+    await page.selectOption('#engine-where', 'server');
     await page.click('#run-all');
     await page.waitForFunction(
       () => document.getElementById('run-all-summary')?.dataset.state === 'done',
@@ -115,11 +117,15 @@ describe.runIf(policy.run || policy.fail)('the lab in real Chromium', () => {
       },
     );
     const agree = await page.$eval('#run-all-summary', (e) => (e as HTMLElement).dataset.agree);
+    expect(
+      await page.evaluate(() => (window as unknown as { __labLast: { engine: string } }).__labLast.engine),
+    ).toBe('server');
     expect(Number(agree)).toBe(SCENARIOS.length);
     expect(await page.textContent('#run-all-summary')).toContain(
       `${SCENARIOS.length} of ${SCENARIOS.length} agree`,
     );
     await expect(page.locator('.run-all-list li.differs').count()).resolves.toBe(0);
+    await page.selectOption('#engine-where', 'page');
   });
 
   it('raised no page errors while running the library', () => {

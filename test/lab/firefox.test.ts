@@ -64,6 +64,7 @@ describe.runIf(policy.run || policy.fail)('the lab in real Firefox', () => {
     it(`scenario ${s.id}: Firefox and the engine agree, with the expected outcome`, async () => {
       const rec = await runScenario(driver, s.id);
       expect(rec.prediction.profile).toBe('firefox');
+      expect(rec.engine).toBe('page');
       expect(rec.differences).toEqual([]);
       expect(checkExpected(s.id, rec)).toEqual([]);
     });

@@ -29,6 +29,7 @@ export interface PageLike {
 }
 
 export interface RunRecord {
+  engine: 'page' | 'server';
   scenario: string | null;
   caseId: string;
   run: string;
