@@ -108,6 +108,8 @@ export interface CheckResult {
     text: string;
     side: 'server' | 'page';
     snippets?: Record<'crossorigin/server' | 'cors' | 'nginx', string>;
+    /** The crossorigin/server policy the snippets spell out (a `CorsPolicyConfig`). */
+    policy?: { origins: string[]; credentials?: true; methods?: string[]; requestHeaders?: string[] };
   };
   exitCode: number;
 }
@@ -422,12 +424,19 @@ export async function runCheck(
     const page = PAGE_KINDS.has(failure.kind);
     result.fix = { text: failure.fix, side: page ? 'page' : 'server' };
     if (!page && isHeaderKind(failure.kind) && failure.requestOrigin !== 'null') {
-      result.fix.snippets = snippetsFor({
+      const shape: PolicyShape = {
         origin: failure.requestOrigin,
         credentials: credentials === 'include',
         methods: c.preflight.reasons.flatMap((r) => (r.kind === 'method' ? [r.method] : [])),
         headers: c.unsafeHeaders.map((h) => h.name),
-      });
+      };
+      result.fix.snippets = snippetsFor(shape);
+      result.fix.policy = {
+        origins: [shape.origin],
+        ...(shape.credentials ? { credentials: true as const } : {}),
+        ...(shape.methods.length ? { methods: shape.methods } : {}),
+        ...(shape.headers.length ? { requestHeaders: shape.headers } : {}),
+      };
     }
   }
   return result;

@@ -5,8 +5,12 @@
  * network failures and usage errors exit 2 with a clear message.
  */
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import cors from 'cors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corsMiddleware } from '../../src/adapters/node.js';
 import {
   type BrowserRequestInit,
   type CorsError,
@@ -228,8 +232,63 @@ describe.concurrent('check: one case per CorsError kind', () => {
     expect(j.error?.preflight).toBe(expected.preflight);
     expect(j.fix?.text).toBe(expected.fix);
     expect(j.from).toBe(PAGE);
+    // A CORS-header failure comes with a policy; the snippets are that policy. Applying it works:
+    // served by crossorigin/server and by the `cors` package, the same request is then allowed.
+    const headerKind = /allow-origin|allow-credentials|^preflight-|-preflight-response$/.test(c.kind);
+    expect(j.fix?.policy !== undefined, 'policy present for header kinds only').toBe(headerKind);
+    expect(j.fix?.snippets !== undefined).toBe(headerKind);
+    if (j.fix?.policy) {
+      const p = j.fix.policy;
+      expect(j.fix.snippets?.['crossorigin/server']).toContain(`origins: ['${p.origins[0]}']`);
+      expect(j.fix.snippets?.nginx).toContain(
+        `add_header Access-Control-Allow-Origin "${p.origins[0]}" always;`,
+      );
+      const path = new URL(urlOf(c)).pathname;
+      const ours = await serve(withNode(corsMiddleware(p)));
+      const theirs = await serve(
+        cors({
+          origin: p.origins[0],
+          credentials: p.credentials === true,
+          methods: ['GET', 'HEAD', 'POST', ...(p.methods ?? [])],
+          ...(p.requestHeaders ? { allowedHeaders: p.requestHeaders } : {}),
+        }),
+      );
+      try {
+        for (const fixed of [ours, theirs]) {
+          const f = createBrowserFetch({ origin: PAGE });
+          const res = await f(fixed + path, c.init as RequestInit);
+          expect(res.status).toBe(200);
+          expect(await res.text()).toBe('fixed');
+        }
+      } finally {
+        await Promise.all([ours, theirs].map((u) => closeServer(u)));
+      }
+    }
   });
 });
+
+type Middleware = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
+const fixedServers = new Map<string, http.Server>();
+const withNode = (mw: Middleware) => mw;
+/** A loopback server: the middleware, then 200 "fixed". Returns its base URL. */
+async function serve(mw: Middleware): Promise<string> {
+  const server = http.createServer((req, res) =>
+    mw(req, res, () => {
+      res.end('fixed');
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fixedServers.set(url, server);
+  return url;
+}
+async function closeServer(url: string): Promise<void> {
+  const server = fixedServers.get(url);
+  fixedServers.delete(url);
+  if (!server) return;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
 
 describe.concurrent('check: the explanation', () => {
   it('preflight reasons, exchanges, snippets for a header fix', async () => {
