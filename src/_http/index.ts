@@ -41,6 +41,9 @@ export function mergeVary(
   existing: string | readonly string[] | number | null | undefined,
   add: readonly string[],
 ): string {
+  // Fast path: nothing set yet and the names are already unique (every core passes unique tokens).
+  if ((existing == null || existing === '') && add.length <= 4 && uniqueIgnoringCase(add))
+    return add.join(', ');
   const parts: string[] = [];
   const seen = new Set<string>();
   const lines = existing == null ? [] : Array.isArray(existing) ? existing : [String(existing)];
@@ -71,4 +74,16 @@ export function mergeVary(
  */
 export interface HttpCore {
   handle(view: RequestView): HttpDecision | Promise<HttpDecision>;
+}
+
+function uniqueIgnoringCase(names: readonly string[]): boolean {
+  for (let i = 0; i < names.length; i++) {
+    const a = names[i]!;
+    if (!TOKEN.test(a)) return false;
+    for (let j = i + 1; j < names.length; j++) {
+      const b = names[j]!;
+      if (a.length === b.length && a.toLowerCase() === b.toLowerCase()) return false;
+    }
+  }
+  return true;
 }
