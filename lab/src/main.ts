@@ -592,7 +592,12 @@ function headerList(title: string, list: readonly LabHeader[]): HTMLElement {
   );
 }
 
-function diagram(wire: readonly WireEntry[], extra: EngineAttempt[] | null): HTMLElement {
+function diagram(
+  wire: readonly WireEntry[],
+  extra: EngineAttempt[] | null,
+  kind: LabKind,
+  outcomes: readonly Outcome[],
+): HTMLElement {
   const viaProxy = wire.some((w) => w.server === 'proxy');
   const ol = h('ol', { class: 'seq' });
   ol.append(
@@ -601,27 +606,47 @@ function diagram(wire: readonly WireEntry[], extra: EngineAttempt[] | null): HTM
       { class: 'lane-heads', 'aria-hidden': 'true' },
       h('span', {}, 'Page'),
       h('span', {}, viaProxy ? 'API / proxy' : 'Lab API'),
-      h('span', {}, 'Other site'),
+      h('span', {}, kind === 'form' || kind === 'message' ? 'Other site (attacker)' : 'Other site'),
     ),
   );
+  // A proxied exchange answers the page after its upstream exchange: hold the proxy's answer.
+  let held: HTMLElement[] = [];
+  const flush = () => {
+    ol.append(...held);
+    held = [];
+  };
   for (const w of wire) {
-    const from = w.server === 'other' && viaProxy ? 2 : 1;
+    if (w.server !== 'other' || !viaProxy) flush();
+    // The form is submitted by the attacker's page (the other site), not by the app page.
+    const from = kind === 'form' ? 3 : w.server === 'other' && viaProxy ? 2 : 1;
     const to = lane(w.server);
     const label = `${w.preflight ? 'OPTIONS (preflight)' : w.method} ${w.path.replace(/^\/(proxy\/)?c\/[^/]+\/[^/]+/, '…')}`;
     const details = h(
       'details',
       {},
-      h('summary', {}, 'headers on the wire'),
+      h(
+        'summary',
+        {},
+        `headers on the wire (${w.server === 'proxy' ? 'proxy' : w.server === 'api' ? 'lab API' : 'other site'})`,
+      ),
       headerList('request', w.headers),
       headerList(`response ${w.response?.status ?? ''}`, w.response?.headers ?? []),
     );
     ol.append(arrow(from, to, label, w.preflight ? 'pre' : 'act'));
+    const answer: HTMLElement[] = [];
     if (w.response) {
       const loc = w.response.headers.find(([n]) => n.toLowerCase() === 'location');
-      ol.append(arrow(to, from, `${w.response.status}${loc ? ` → ${loc[1]}` : ''}`, 'ans', details));
+      answer.push(arrow(to, from, `${w.response.status}${loc ? ` → ${loc[1]}` : ''}`, 'ans', details));
     } else {
-      ol.append(h('li', { class: 'step' }, details));
+      answer.push(h('li', { class: 'step' }, details));
     }
+    if (w.server === 'proxy') held.push(...answer);
+    else ol.append(...answer);
+  }
+  flush();
+  if (kind === 'message') {
+    const origin = outcomes[0]?.eventOrigin;
+    ol.append(arrow(3, 1, `postMessage(data, '*')${origin ? `: event.origin ${origin}` : ''}`, 'act'));
   }
   if (extra) {
     extra.forEach((a, i) => {
@@ -629,12 +654,10 @@ function diagram(wire: readonly WireEntry[], extra: EngineAttempt[] | null): HTM
         if (s.type === 'cache-hit')
           ol.append(note(`Attempt ${i + 1}: ${s.note ?? 'answered from a cache'}`, 'cache'));
         if (s.type === 'redirect' && s.note) ol.append(note(`Attempt ${i + 1}: ${s.note}`));
-        if (s.type === 'actual' && s.method === 'postMessage' && s.note) ol.append(note(s.note));
       }
     });
   }
-  if (wire.length === 0 && !(extra ?? []).some((a) => a.steps.length))
-    ol.append(note('Nothing reached the servers.'));
+  if (wire.length === 0 && kind !== 'message') ol.append(note('Nothing reached the servers.'));
   return ol;
 }
 
@@ -664,6 +687,7 @@ function side(
   wire: readonly WireEntry[],
   engine: EngineAttempt[] | null,
   cls: string,
+  kind: LabKind,
 ): HTMLElement {
   const sec = h('section', { class: `side ${cls}`, 'aria-label': title }, h('h3', {}, title));
   outcomes.forEach((o, i) => {
@@ -676,7 +700,7 @@ function side(
       ),
     );
   });
-  sec.append(h('h4', {}, 'Exchange'), diagram(wire, engine));
+  sec.append(h('h4', {}, 'Exchange'), diagram(wire, engine, kind, outcomes));
   if (engine) {
     engine.forEach((a, i) => {
       const prefix = engine.length > 1 ? `Attempt ${i + 1}: ` : '';
@@ -969,13 +993,21 @@ function render(
   const browserName =
     navigator.userAgent.match(/(Firefox|Chrome|Chromium|Safari)\/[\d.]+/)?.[0] ?? 'your browser';
   $('sides').replaceChildren(
-    side(`Your browser (${browserName})`, real, realWire, null, diffs.length ? 'real differs' : 'real'),
+    side(
+      `Your browser (${browserName})`,
+      real,
+      realWire,
+      null,
+      diffs.length ? 'real differs' : 'real',
+      c.kind,
+    ),
     side(
       `Engine (${p.profile} profile)`,
       p.attempts.map((a) => a.outcome),
       p.wire,
       p.attempts,
       diffs.length ? 'engine differs' : 'engine',
+      c.kind,
     ),
   );
 }

@@ -121,7 +121,14 @@ async function predictFetch(input: PredictInput, profile: BrowserName): Promise<
   });
   const attempts: EngineAttempt[] = [];
   const repeat = Math.min(3, Math.max(1, Math.trunc(r.repeat) || 1));
-  const pre = preflightReasons(labCase, url, origins.app, profile);
+  const pre = [
+    preflightReasons(labCase, url, origins.app, profile),
+    r.target === 'proxy'
+      ? 'The page talks to crossorigin/proxy on the lab API; the proxy fetches the other site server-side (no CORS there) and answers the page with its own CORS policy for this page only.'
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   for (let i = 0; i < repeat; i++) {
     events = [];
     const body = requestBody(r.body);
@@ -208,7 +215,7 @@ async function predictImage(input: PredictInput, profile: BrowserName): Promise<
         outcome: { result: answer.readable ? 'readable' : 'tainted' },
         steps: withAnswers(events),
         console: '',
-        explanation: `The image loaded. ${answer.reason}.`,
+        explanation: `The image loaded: ${answer.reason}.`,
         fix: answer.readable
           ? ''
           : 'Load the image with crossorigin="anonymous" and have its server answer with Access-Control-Allow-Origin for this page.',
