@@ -212,6 +212,25 @@ describe('scan: bounded and polite', () => {
     }
   });
 
+  it('method: the origin probes use it; the preflight stays OPTIONS and JSONP GET', async () => {
+    const methods: string[] = [];
+    const s = await listen('methods', (req, res) => {
+      methods.push(`${req.method} ${req.headers.origin === undefined ? 'plain' : 'origin'}`);
+      res.end('ok');
+    });
+    try {
+      const r = await scan(s.url, { method: 'POST' });
+      const count = (m: string) => methods.filter((x) => x === m).length;
+      expect(r.targets[0]?.requests).toBe(methods.length);
+      expect(count('POST plain')).toBe(1);
+      expect(count('POST origin')).toBe(deriveOriginProbes(new URL(s.url).origin).length + 1);
+      expect(count('OPTIONS origin')).toBe(1);
+      expect(count('GET plain')).toBe(3);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('never has more requests in flight than the concurrency limit', async () => {
     let inFlight = 0;
     let peak = 0;
