@@ -128,8 +128,41 @@ async function endToEnd(): Promise<{ text: string; ratio: number }> {
   return { text, ratio: Number(ratio.toFixed(3)) };
 }
 
+/** The engine's own cost per request: both sides over an in-memory transport (no sockets). */
+async function inMemory(): Promise<string> {
+  const headers = { 'content-type': 'text/plain', 'access-control-allow-origin': '*' };
+  const memory = (async () =>
+    new Response(null, { status: 200, headers })) as unknown as typeof globalThis.fetch;
+  const page = createBrowserFetch({ origin: ORIGIN, fetch: memory });
+  const url = 'http://127.0.0.1:1/items';
+  const sides = {
+    'in-memory fetch': async () => (await memory(url)).text(),
+    'createBrowserFetch over it': async () => (await page(url)).text(),
+  } as const;
+  type Side = keyof typeof sides;
+  const names = Object.keys(sides) as Side[];
+  const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Side, number[]>;
+  for (const n of names) for (let i = 0; i < 3000; i++) await sides[n]();
+  for (let r = 0; r < 15; r++) {
+    for (const n of r % 2 ? [...names].reverse() : names) {
+      const t = performance.now();
+      for (let i = 0; i < 3000; i++) await sides[n]();
+      samples[n].push(((performance.now() - t) * 1000) / 3000);
+    }
+  }
+  const base = median(samples['in-memory fetch']);
+  const ours = median(samples['createBrowserFetch over it']);
+  return [
+    '| side | median µs/request | engine cost µs/request |',
+    '|---|---:|---:|',
+    `| in-memory fetch | ${base.toFixed(2)} | |`,
+    `| createBrowserFetch over it | ${ours.toFixed(2)} | ${(ours - base).toFixed(2)} |`,
+  ].join('\n');
+}
+
 export default async function run(): Promise<string> {
   const micro = await pure();
+  const memory = await inMemory();
   const e2e = await endToEnd();
   return [
     '## browser: the CORS engine',
@@ -141,6 +174,12 @@ export default async function run(): Promise<string> {
     'Median ns per call over interleaved rounds; `new URL()` of the same URL is the yardstick (the engine parses the URL and the page origin on every call).',
     '',
     micro,
+    '',
+    "### The engine's own cost per request (in-memory transport, no sockets)",
+    '',
+    'Both sides answer from memory (status 200, ACAO `*`, empty body), so the difference is the work of createBrowserFetch itself: normalizing, classifying, the CORS check, exposure filtering, events off.',
+    '',
+    memory,
     '',
     '### createBrowserFetch vs the plain fetch it is built on (allowed GET, loopback)',
     '',
