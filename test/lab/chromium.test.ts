@@ -217,6 +217,69 @@ describe.runIf(policy.run || policy.fail)('the lab in real Chromium', () => {
     expect(await page.textContent('#status')).toContain('agree');
   });
 
+  it('has landmarks, ordered headings, and text contrast of at least 4.5:1 (WCAG AA)', async () => {
+    await runScenario(driver(page), 'preflight-500');
+    await page.selectOption('#profile', 'spec');
+    await runScenario(driver(page), 'allow-headers-star-authorization');
+    await page.selectOption('#profile', 'auto');
+    const report = await page.evaluate(() => {
+      const parse = (c: string): [number, number, number, number] => {
+        const m = c.match(/[\d.]+/g)?.map(Number) ?? [0, 0, 0, 1];
+        return [m[0] ?? 0, m[1] ?? 0, m[2] ?? 0, m[3] ?? 1];
+      };
+      const lum = ([r, g, b]: number[]) => {
+        const f = (v: number) => {
+          const x = v / 255;
+          return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+        };
+        return 0.2126 * f(r ?? 0) + 0.7152 * f(g ?? 0) + 0.0722 * f(b ?? 0);
+      };
+      const background = (el: Element | null): number[] => {
+        for (let e = el; e; e = e.parentElement) {
+          const c = parse(getComputedStyle(e).backgroundColor);
+          if (c[3] > 0) return c;
+        }
+        return [255, 255, 255, 1];
+      };
+      const low: string[] = [];
+      let checked = 0;
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (
+          !el ||
+          !n.textContent?.trim() ||
+          el.closest('[hidden], .stage, .skip, details:not([open]) > :not(summary)')
+        )
+          continue;
+        if (el.getClientRects().length === 0) continue;
+        const fg = parse(getComputedStyle(el).color);
+        const l1 = lum(fg);
+        const l2 = lum(background(el));
+        const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+        checked++;
+        if (ratio < 4.5)
+          low.push(`${ratio.toFixed(2)} ${el.tagName}.${el.className}: ${n.textContent.trim().slice(0, 40)}`);
+      }
+      const headings = [...document.querySelectorAll('h1, h2, h3, h4')].map((h) => Number(h.tagName[1]));
+      const jumps = headings.filter((lv, i) => i > 0 && lv > (headings[i - 1] ?? 1) + 1);
+      return {
+        low,
+        checked,
+        jumps,
+        h1: document.querySelectorAll('h1').length,
+        lang: document.documentElement.lang,
+        landmarks: ['header', 'nav', 'main', 'footer'].filter((t) => document.querySelector(t)),
+      };
+    });
+    expect(report.checked).toBeGreaterThan(100);
+    expect(report.low).toEqual([]);
+    expect(report.jumps).toEqual([]);
+    expect(report.h1).toBe(1);
+    expect(report.lang).toBe('en');
+    expect(report.landmarks).toEqual(['header', 'nav', 'main', 'footer']);
+  });
+
   it('writes screenshots at 1280 and 390 px, with nothing wider than the viewport', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     for (const [width, height, name] of [
