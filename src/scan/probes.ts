@@ -10,8 +10,9 @@ import type { Control, FindingClass, OriginProbe } from './types.js';
 export const ATTACKER_DOMAIN = 'evil.example';
 
 /**
- * Characters a sloppy check lets through after the trusted host. Browsers accept many in a host
- * (Chromium 156 all but `` ` ``, `*`, `{`, `}`; Safari others), given a resolver for the name.
+ * Characters a sloppy check lets through after the trusted host. Browsers accept some in a host,
+ * given a resolver for the name: Chromium 156 all but `` ` ``, `*`, `{`, `}`; Firefox ESR 153 only
+ * `_`, `-`, `$`, `+`, `|`, `%60`, `%0b` (test/scan/browser.test.ts).
  */
 export const SPECIAL_CHARACTERS: readonly string[] = [
   '_',

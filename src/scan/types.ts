@@ -32,9 +32,9 @@ export type FindingClass =
 /**
  * Who can make a browser send a probe origin: anyone (`attacker`: a domain anyone can register, a
  * sandboxed iframe's `null`, a shared hosting site); with more effort (`browser-quirk`: special
- * characters in a host name, which browsers partly accept — Chromium 156 opens `_`, `!`, `$`, `(`…
- * but not `` ` ``, `*`, `{`, `}` — but which need a resolver for the name and, for https, a
- * certificate public CAs do not issue); someone on the network path (`network`: an `http:`
+ * characters in a host name, which browsers partly accept — Chromium 156 all but `` ` ``, `*`,
+ * `{`, `}`; Firefox ESR 153 only `_`, `-`, `$`, `+`, `|`, `%60`, `%0b` — but which need a resolver
+ * for the name and, for https, a certificate public CAs do not issue); someone on the network path (`network`: an `http:`
  * origin); or whoever controls some subdomain of the site (`subdomain`).
  */
 export type Control = 'attacker' | 'browser-quirk' | 'network' | 'subdomain';
