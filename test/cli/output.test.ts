@@ -97,12 +97,13 @@ describe.runIf(hasScript)('colours through a real terminal', () => {
     await removeBundle();
   });
 
-  const inTty = (noColor: string | undefined) =>
+  const inTty = (noColor: string | undefined, args?: string[]) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
       const env: Record<string, string | undefined> = { ...process.env, TERM: 'xterm' };
       if (noColor === undefined) delete env.NO_COLOR;
       else env.NO_COLOR = noColor;
-      const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} check ${server.url}/missing --from ${PAGE}`;
+      const cliArgs = args ?? ['check', `${server.url}/missing`, '--from', PAGE];
+      const command = [process.execPath, cli, ...cliArgs].map((a) => JSON.stringify(a)).join(' ');
       execFile('script', ['-qec', command, '/dev/null'], { env, timeout: 30_000 }, (err, stdout) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, out: stdout });
       });
@@ -113,6 +114,16 @@ describe.runIf(hasScript)('colours through a real terminal', () => {
     expect(r.code).toBe(1);
     expect(r.out).toContain('BLOCKED');
     expect(r.out).toMatch(ANSI);
+  });
+
+  it('scanning several targets on a TTY shows a progress bar (on stderr), then clears it', async () => {
+    const targets = ['/allowed', '/missing', '/wildcard'].map((p) => server.url + p);
+    const r = await inTty('1', ['scan', ...targets]);
+    expect(r.out).toContain('3 targets in');
+    expect(r.out).toMatch(/\[[#-]{30}\] [123]\/3/);
+    expect(r.out).toContain('\r\u001b[K');
+    const json = await inTty('1', ['scan', ...targets, '--json']);
+    expect(json.out).not.toMatch(/\[[#-]{30}\]/);
   });
 
   it('a TTY with NO_COLOR gets none', async () => {
