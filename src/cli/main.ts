@@ -8,6 +8,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerCheckCommand } from './check.js';
+import { registerLabCommand } from './lab.js';
 import { EXIT } from './output.js';
 import { registerProxyCommand } from './proxy.js';
 import { registerScanCommand } from './scan.js';
@@ -15,39 +16,17 @@ import { registerScanCommand } from './scan.js';
 type Register = (program: Command) => unknown;
 
 /** The commands, in the order `--help` lists them. */
-const COMMANDS: readonly Register[] = [registerCheckCommand, registerScanCommand, registerProxyCommand];
-
-/**
- * Command modules that may not be in every build: loaded when present (`./lab.js` exports
- * `registerLabCommand`). A module that exists but fails to load is an error, not silence.
- */
-const OPTIONAL_COMMANDS: readonly { module: string; register: string }[] = [
-  { module: './lab.js', register: 'registerLabCommand' },
+const COMMANDS: readonly Register[] = [
+  registerCheckCommand,
+  registerScanCommand,
+  registerProxyCommand,
+  registerLabCommand,
 ];
 
 export const VERSION = '0.1.0';
 
-async function optionalCommands(): Promise<Register[]> {
-  const out: Register[] = [];
-  for (const { module, register } of OPTIONAL_COMMANDS) {
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(module)) as Record<string, unknown>;
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      // Absent is fine; a module that is there but imports something missing is not.
-      const self = fileURLToPath(new URL(module, import.meta.url)).replace(/\.js$/, '');
-      if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(self)) continue;
-      throw err;
-    }
-    const fn = mod[register];
-    if (typeof fn === 'function') out.push(fn as Register);
-  }
-  return out;
-}
-
 /** Builds the program with every command registered. Usage errors exit 2 (commander's default is 1). */
-export async function createProgram(): Promise<Command> {
+export function createProgram(): Command {
   const program = new Command('crossorigin')
     .description(
       'The Same-Origin Policy and CORS, both sides of the wire: check a request, scan for misconfigurations, run a safe proxy',
@@ -55,13 +34,13 @@ export async function createProgram(): Promise<Command> {
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of [...COMMANDS, ...(await optionalCommands())]) register(program);
+  for (const register of COMMANDS) register(program);
   return program;
 }
 
 /** Runs the CLI with `argv` (as process.argv); returns the exit code to use. */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
-  const program = await createProgram();
+  const program = createProgram();
   try {
     await program.parseAsync([...argv]);
   } catch (err) {

@@ -475,6 +475,16 @@ describe.concurrent('check: exit code 2', () => {
     const h = await runCli(['check', '--help']);
     expect(h.code).toBe(0);
     expect(h.out).toContain('Exit codes: 0 allowed, 1 blocked, 2 usage error or network failure.');
+    const root = await runCli(['--help']);
+    expect(root.code).toBe(0);
+    for (const cmd of [
+      'check [options] <url>',
+      'scan [options] [url...]',
+      'proxy [options]',
+      'lab [options]',
+    ]) {
+      expect(root.out).toContain(cmd);
+    }
     const v = await runCli(['--version']);
     expect(v.code).toBe(0);
     expect(v.out.trim()).toBe('0.1.0');
