@@ -10,7 +10,7 @@ import {
   extractHeaderListValues,
 } from '../_fetch/index.js';
 import { isSameSite, parseOrigin } from '../origin/index.js';
-import { classifyNormalized, requestRefusal } from './classify.js';
+import { fetchDecision, requestRefusal } from './classify.js';
 import { corsCheckNormalized } from './cors-check.js';
 import { type CorsError, makeCorsError, rejectionMessage } from './errors/index.js';
 import { exposedHeaderNamesNormalized } from './expose.js';
@@ -391,7 +391,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     let req = n.request;
     let redirects = 0;
     for (;;) {
-      const c = classifyNormalized(req, profile);
+      const c = fetchDecision(req, profile);
       if (c.refusal) {
         // Refusals new Request() makes reject with their own TypeError, not a network error.
         if (c.refusal.kind === 'forbidden-method' || c.refusal.kind === 'method-unsupported-in-no-cors') {
@@ -402,7 +402,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
       }
       const site = secFetchSite(req, profile);
       // HTTP fetch 4.1: a CORS-preflight fetch when needed and not in the cache.
-      if (c.preflight.needed) {
+      if (c.preflightNeeded) {
         if (cache.allows(req)) {
           emit({ type: 'cache-hit', url: req.url.href, method: req.method });
         } else {

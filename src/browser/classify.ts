@@ -136,6 +136,20 @@ export function preflightReasons(
 }
 
 /** The classification of a request that is already normalized. */
+/**
+ * The part of the classification main fetch needs on every hop: tainting, refusal, and whether a
+ * preflight is needed (createBrowserFetch's path; `classify` adds the explanations).
+ */
+export function fetchDecision(
+  req: NormalizedRequest,
+  profile: BrowserProfile,
+): { tainting: ResponseTainting; refusal: CorsError | null; preflightNeeded: boolean } {
+  const tainting = responseTainting(req);
+  const refusal = requestRefusal(req, profile);
+  if (refusal !== null || tainting !== 'cors') return { tainting, refusal, preflightNeeded: false };
+  return { tainting, refusal, preflightNeeded: preflightReasons(req, profile).reasons.length > 0 };
+}
+
 export function classifyNormalized(req: NormalizedRequest, profile: BrowserProfile): Classification {
   const sameOrigin = sameOriginAsPage(req, req.url);
   const tainting = responseTainting(req);

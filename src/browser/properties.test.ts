@@ -3,6 +3,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { classifyNormalized, fetchDecision } from './classify.js';
 import {
   type BrowserName,
   type BrowserRequest,
@@ -10,7 +11,9 @@ import {
   classify,
   corsCheck,
   exposedHeaderNames,
+  getProfile,
   type HeaderList,
+  normalizeRequest,
   preflightRequest,
 } from './index.js';
 
@@ -142,6 +145,24 @@ describe('properties', () => {
         const anyReason = c.preflight.reasons.length > 0;
         expect(c.preflight.needed).toBe(c.refusal === null && c.tainting === 'cors' && anyReason);
         if (c.tainting !== 'cors') expect(c.preflight.reasons).toEqual([]);
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it("createBrowserFetch's per-hop decision agrees with classify", () => {
+    fc.assert(
+      fc.property(request, browsers, (req, b) => {
+        const profile = getProfile(b);
+        const n = normalizeRequest(req, profile);
+        if (!n.ok) return;
+        const full = classifyNormalized(n.request, profile);
+        const lite = fetchDecision(n.request, profile);
+        expect([lite.tainting, lite.refusal?.kind, lite.preflightNeeded]).toEqual([
+          full.tainting,
+          full.refusal?.kind,
+          full.preflight.needed,
+        ]);
       }),
       { numRuns: 800 },
     );
