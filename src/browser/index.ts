@@ -37,6 +37,12 @@ export { PreflightCache, type PreflightCacheOptions } from './preflight-cache.js
 export { type BrowserProfile, getProfile, PROFILES } from './profiles.js';
 export { isRedirectStatus, type RedirectStep, redirectStep } from './redirect.js';
 export { type NormalizeResult, normalizeRequest } from './request.js';
+export {
+  createScriptedFetch,
+  type ScriptedAnswer,
+  type ScriptedRequest,
+  type ScriptedServer,
+} from './scripted-fetch.js';
 export { type SopAnswer, type SopOperation, type SopQuestion, sopAccess } from './sop.js';
 export type {
   BodyKind,
