@@ -136,7 +136,7 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
   const via = `1.1 ${viaToken}`;
   const looped = (req: http.IncomingMessage): boolean => {
     const v = req.headers.via;
-    return v !== undefined && v.includes(viaToken);
+    return v?.includes(viaToken) ?? false;
   };
 
   const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
