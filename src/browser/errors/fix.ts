@@ -8,6 +8,31 @@ function on(d: CorsErrorDetails, preflight: boolean): string {
   return preflight ? `the preflight (OPTIONS ${d.url}) response` : `the response to ${d.method} ${d.url}`;
 }
 
+// Kinds whose usual fix is "send this origin in Access-Control-Allow-Origin".
+const NULL_ORIGIN_KINDS = new Set<string>([
+  'missing-allow-origin-header',
+  'preflight-missing-allow-origin-header',
+  'wildcard-origin-not-allowed',
+  'preflight-wildcard-origin-not-allowed',
+  'multiple-allow-origin-values',
+  'preflight-multiple-allow-origin-values',
+  'invalid-allow-origin-value',
+  'preflight-invalid-allow-origin-value',
+  'allow-origin-mismatch',
+  'preflight-allow-origin-mismatch',
+]);
+
+// The request's origin is `null`: a redirect crossed origins (tainting it), or the page is
+// sandboxed or a data:/file: document. Never advise `Access-Control-Allow-Origin: null`: every
+// sandboxed iframe and data: page on the web sends `null` too.
+function nullOriginFix(creds: boolean): string {
+  const base =
+    "The request's Origin is `null` (a redirect crossed origins, or the page is sandboxed or a data:/file: document). Do not answer `Access-Control-Allow-Origin: null`: any sandboxed iframe or data: page sends `null` too and could then read the response. Instead have the page request the final URL directly (no cross-origin redirect), or redirect within one origin.";
+  return creds
+    ? base
+    : `${base} For a public resource read without credentials, \`Access-Control-Allow-Origin: *\` also works.`;
+}
+
 export function fixFor(d: CorsErrorDetails): string {
   const origin = d.requestOrigin;
   const creds = d.credentials === 'include';
@@ -15,6 +40,7 @@ export function fixFor(d: CorsErrorDetails): string {
   const allowOrigin = creds
     ? `\`Access-Control-Allow-Origin: ${origin}\` and \`Access-Control-Allow-Credentials: true\``
     : `\`Access-Control-Allow-Origin: ${origin}\` (or \`*\`, since the request carries no credentials)`;
+  if (origin === 'null' && NULL_ORIGIN_KINDS.has(d.kind)) return nullOriginFix(creds);
   switch (d.kind) {
     case 'missing-allow-origin-header':
     case 'preflight-missing-allow-origin-header':
