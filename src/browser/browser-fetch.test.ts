@@ -91,6 +91,24 @@ describe('createBrowserFetch', () => {
     expect(await res.text()).toBe('ok');
   });
 
+  it('clone() keeps the filtered view: type, url, redirected, readable headers, and both bodies read', async () => {
+    const { f } = scripted({
+      actual: { status: 200, headers: [...ACAO, ['X-Hidden', '1'], ['Content-Type', 'text/plain']] },
+    });
+    const res = await f(API);
+    const copy = res.clone();
+    for (const r of [res, copy]) {
+      expect(r).toBeInstanceOf(Response);
+      expect([r.type, r.url, r.redirected, r.status]).toEqual(['cors', API, false, 200]);
+      expect(r.headers.get('x-hidden')).toBeNull();
+      expect(r.headers.get('content-type')).toBe('text/plain');
+    }
+    // The clone's headers are its own copy, as a Response's are.
+    copy.headers.set('x-page', '1');
+    expect(res.headers.get('x-page')).toBeNull();
+    expect(await Promise.all([res.text(), copy.text()])).toEqual(['ok', 'ok']);
+  });
+
   it('returns an opaque response in no-cors mode', async () => {
     const { f } = scripted({ actual: { status: 200, headers: [['X-A', '1']] } });
     const res = await f(API, { mode: 'no-cors' });

@@ -103,6 +103,12 @@ const CORS_RESPONSE_HEADERS = [
   'location',
 ];
 
+/** The names a compact header list reads when there is no `Access-Control-Expose-Headers`. */
+const COMPACT_HEADER_NAMES: readonly string[] = [
+  ...CORS_RESPONSE_HEADERS,
+  ...CORS_SAFELISTED_RESPONSE_HEADER_NAMES,
+];
+
 /**
  * A shorter header list for a `cors` or `opaque` response when nobody looks at every header: the
  * headers the algorithm reads, the CORS-safelisted response headers and those named in
@@ -116,20 +122,22 @@ function compactHeaderList(
 ): [string, string][] | null {
   if (tainting === 'basic') return null;
   const h = res.headers;
-  const names = new Set<string>(CORS_RESPONSE_HEADERS);
   const aceh = h.get('access-control-expose-headers');
+  let names: Iterable<string> = COMPACT_HEADER_NAMES;
   if (aceh !== null) {
     const parsed = extractHeaderListValues([aceh], 'field-name');
     if (parsed?.ok) {
       if (req.credentials !== 'include' && parsed.values.includes('*')) return null;
-      for (const v of parsed.values) names.add(byteLowercase(v));
+      const set = new Set<string>(CORS_RESPONSE_HEADERS);
+      for (const v of parsed.values) set.add(byteLowercase(v));
+      for (const n of CORS_SAFELISTED_RESPONSE_HEADER_NAMES) set.add(n);
+      names = set;
     }
   }
-  for (const n of CORS_SAFELISTED_RESPONSE_HEADER_NAMES) names.add(n);
   const out: [string, string][] = [];
   for (const n of names) {
     if (n === 'set-cookie') continue;
-    const v = h.get(n);
+    const v = n === 'access-control-expose-headers' ? aceh : h.get(n);
     if (v !== null) out.push([n, v]);
   }
   return out;
@@ -150,24 +158,83 @@ async function discard(res: Response): Promise<void> {
   }
 }
 
+/** What the page sees of a transport's Response: the filtered response's type, URL, redirected flag and readable headers. */
+interface PresentedState {
+  type: ResponseTainting;
+  url: string;
+  redirected: boolean;
+  headers: Headers;
+}
+
+const PRESENTED: unique symbol = Symbol('crossorigin.presented');
+type PresentedResponse = Response & { [PRESENTED]: PresentedState };
+
+/**
+ * One prototype per transport Response prototype: getters for the filtered response's fields and
+ * a `clone()` that keeps them. Changing an object's prototype to a cached one is far cheaper than
+ * defining own properties on every response.
+ */
+const PRESENTED_PROTOTYPES = new WeakMap<object, object>();
+
+function presentedPrototype(base: object): object {
+  let proto = PRESENTED_PROTOTYPES.get(base);
+  if (proto !== undefined) return proto;
+  const clone = (base as Response).clone;
+  const state = (res: Response): PresentedState => (res as PresentedResponse)[PRESENTED];
+  proto = Object.create(base, {
+    type: {
+      get: function type(this: Response) {
+        return state(this).type;
+      },
+      configurable: true,
+    },
+    url: {
+      get: function url(this: Response) {
+        return state(this).url;
+      },
+      configurable: true,
+    },
+    redirected: {
+      get: function redirected(this: Response) {
+        return state(this).redirected;
+      },
+      configurable: true,
+    },
+    headers: {
+      get: function headers(this: Response) {
+        return state(this).headers;
+      },
+      configurable: true,
+    },
+    clone: {
+      value: function clonePresented(this: Response): Response {
+        const s = state(this);
+        return present(clone.call(this), s, new Headers(s.headers));
+      },
+      writable: true,
+      configurable: true,
+    },
+  }) as object;
+  PRESENTED_PROTOTYPES.set(base, proto);
+  return proto;
+}
+
 /**
  * The transport's Response as the page sees it: the same body and status, but only the readable
- * headers and the filtered response's type, URL and redirected flag (own properties shadowing the
- * getters; `clone()` keeps them).
+ * headers and the filtered response's type, URL and redirected flag (`clone()` keeps them).
  */
 function present(
   res: Response,
   props: { type: ResponseTainting; url: string; redirected: boolean },
   headers: Headers,
 ): Response {
-  const clone = Response.prototype.clone;
-  Object.defineProperties(res, {
-    type: { value: props.type, enumerable: true },
-    url: { value: props.url, enumerable: true },
-    redirected: { value: props.redirected, enumerable: true },
-    headers: { value: headers, enumerable: true },
-    clone: { value: () => present(clone.call(res), props, new Headers(headers)) },
-  });
+  (res as PresentedResponse)[PRESENTED] = {
+    type: props.type,
+    url: props.url,
+    redirected: props.redirected,
+    headers,
+  };
+  Object.setPrototypeOf(res, presentedPrototype(Object.getPrototypeOf(res) as object));
   return res;
 }
 
@@ -188,6 +255,34 @@ function withProps(res: Response, props: Record<string, unknown>): Response {
 function opaqueResponse(type: 'opaque' | 'opaqueredirect', url: string): Response {
   const res = Response.error();
   return withProps(res, { type, url: type === 'opaque' ? '' : url, redirected: false });
+}
+
+/** The page's request as the engine models it (a plain function: nothing is allocated per call but the result). */
+function describeRequest(
+  url: string,
+  origin: string,
+  method: string,
+  mode: string,
+  init: BrowserRequestInit,
+  source: Request | null,
+  headers: [string, string][],
+  body: BodyKind,
+  profile: BrowserProfile,
+) {
+  return normalizeRequest(
+    {
+      url,
+      origin,
+      method,
+      headers,
+      mode: (mode === 'navigate' ? 'cors' : mode) as 'cors',
+      credentials: (init.credentials ?? source?.credentials ?? 'same-origin') as 'same-origin',
+      redirect: (init.redirect ?? source?.redirect ?? 'follow') as 'follow',
+      body,
+      initiator: init.initiator ?? 'fetch',
+    },
+    profile,
+  );
 }
 
 class CorsBlocked extends Error {
@@ -258,7 +353,8 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     permanentRedirects.set(req.url.href, { status: res.status, headers: responseHeaderList(res) });
   }
 
-  async function send(url: string, init: RequestInit): Promise<Response> {
+  /** Sends one request through the transport; `init` already has `redirect: 'manual'`. */
+  function send(url: string, init: RequestInit & { redirect: 'manual' }): Promise<Response> {
     // A URL's user name and password are not sent as part of it (a fetch() transport refuses them);
     // a redirect may still lead to such a URL when it is same-origin or in no-cors mode.
     if (url.includes('@')) {
@@ -269,7 +365,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         url = u.href;
       }
     }
-    return transport(url, { ...init, redirect: 'manual' });
+    return transport(url, init);
   }
 
   function transportFailure(req: NormalizedRequest, err: unknown): CorsError {
@@ -341,21 +437,6 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     const method = init.method ?? source?.method ?? 'GET';
     const rawBody = init.body !== undefined ? init.body : source ? source.body : null;
     const mode = (init.mode ?? (source ? source.mode : 'cors')) as string;
-    const describe = (headers: [string, string][], body: BodyKind) =>
-      normalizeRequest(
-        {
-          url,
-          origin,
-          method,
-          headers,
-          mode: (mode === 'navigate' ? 'cors' : mode) as 'cors',
-          credentials: (init.credentials ?? source?.credentials ?? 'same-origin') as 'same-origin',
-          redirect: (init.redirect ?? source?.redirect ?? 'follow') as 'follow',
-          body,
-          initiator: init.initiator ?? 'fetch',
-        },
-        profile,
-      );
     let bodyBytes: BodyInit | null = null;
     let bodyKind = bodyKindOf(rawBody);
     let headerEntries: [string, string][];
@@ -365,7 +446,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     } else {
       // new Request() refuses a forbidden method, or one that no-cors does not allow, before
       // looking at the body (Node's Request would throw its own text first).
-      const early = describe([], 'none');
+      const early = describeRequest(url, origin, method, mode, init, source, [], 'none', profile);
       if (early.ok) {
         const refusal = requestRefusal(early.request, profile);
         if (refusal?.kind === 'forbidden-method' || refusal?.kind === 'method-unsupported-in-no-cors') {
@@ -386,7 +467,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
       else if (probe.body !== null) bodyBytes = new Uint8Array(await probe.arrayBuffer());
       if (source?.body && init.body === undefined) bodyKind = 'blob';
     }
-    const n = describe(headerEntries, bodyKind);
+    const n = describeRequest(url, origin, method, mode, init, source, headerEntries, bodyKind, profile);
     if (!n.ok) throw new TypeError(n.problem);
     let req = n.request;
     let redirects = 0;
@@ -414,6 +495,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
               method: 'OPTIONS',
               headers: pre.headers,
               signal: init.signal ?? null,
+              redirect: 'manual',
             });
           } catch (err) {
             if (init.signal?.aborted) throw err;
@@ -460,7 +542,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         emit({ type: 'http-cache-hit', url: req.url.href, status: cachedRedirect.status });
         res = new Response(null, { status: cachedRedirect.status, headers: cachedRedirect.headers });
       } else {
-        emit({ type: 'actual-sent', url: req.url.href, method: req.method, headers });
+        if (onEvent) emit({ type: 'actual-sent', url: req.url.href, method: req.method, headers });
       }
       try {
         res ??= await send(req.url.href, {
@@ -468,8 +550,9 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
           headers,
           body: req.body === 'none' ? null : bodyBytes,
           signal: init.signal ?? null,
+          redirect: 'manual',
           ...(req.body === 'stream' ? { duplex: 'half' } : {}),
-        } as RequestInit);
+        } as RequestInit & { redirect: 'manual' });
       } catch (err) {
         if (init.signal?.aborted) throw err;
         block(transportFailure(req, err));
@@ -535,17 +618,19 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         });
         return opaqueResponse('opaque', req.url.href);
       }
-      const readable = new Set(exposedHeaderNamesNormalized(req, resHeaders));
+      const readable = exposedHeaderNamesNormalized(req, resHeaders);
       const filtered = new Headers();
-      for (const [k, v] of resHeaders) if (readable.has(k)) filtered.append(k, v);
-      emit({
-        type: 'done',
-        url: req.url.href,
-        status: res.status,
-        responseType: c.tainting,
-        headers: resHeaders,
-        readableHeaders: [...readable],
-      });
+      for (const [k, v] of resHeaders) if (readable.includes(k)) filtered.append(k, v);
+      if (onEvent) {
+        emit({
+          type: 'done',
+          url: req.url.href,
+          status: res.status,
+          responseType: c.tainting,
+          headers: resHeaders,
+          readableHeaders: readable,
+        });
+      }
       return present(
         res,
         { type: c.tainting, url: req.url.href, redirected: req.urlList.length > 1 },
@@ -554,15 +639,12 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     }
   }
 
-  const fn = async (input: string | URL | Request, init: BrowserRequestInit = {}): Promise<Response> => {
-    try {
-      return await run(input, init);
-    } catch (err) {
-      if (err instanceof CorsBlocked)
-        throw new TypeError(rejectionMessage(profile.name), { cause: err.error });
-      throw err;
-    }
+  const reject = (err: unknown): never => {
+    if (err instanceof CorsBlocked) throw new TypeError(rejectionMessage(profile.name), { cause: err.error });
+    throw err;
   };
+  const fn = (input: string | URL | Request, init?: BrowserRequestInit): Promise<Response> =>
+    run(input, init ?? {}).catch(reject);
   return Object.assign(fn, { origin, browser: profile.name, cache }) as BrowserFetch;
 }
 

@@ -39,6 +39,8 @@ export type RedirectStep =
     }
   | { kind: 'error'; error: CorsError };
 
+const NOT_REDIRECT: RedirectStep = Object.freeze({ kind: 'not-redirect' });
+
 /**
  * Decides the redirect step for a response that has already passed the CORS check (when one
  * applies). Never throws.
@@ -49,6 +51,10 @@ export function redirectStep(
   profile: BrowserProfile,
   redirectCount: number,
 ): RedirectStep {
+  if (!isRedirectStatus(response.status)) return NOT_REDIRECT;
+  // Location URL: parse the `Location` value relative to the current URL. Null -> not a redirect.
+  const raw = getHeader(response.headers, 'location');
+  if (raw === null) return NOT_REDIRECT;
   const fail = (kind: Parameters<typeof errorDetails>[1], hint?: string): RedirectStep => ({
     kind: 'error',
     error: makeCorsError(
@@ -56,10 +62,6 @@ export function redirectStep(
       profile.name,
     ),
   });
-  if (!isRedirectStatus(response.status)) return { kind: 'not-redirect' };
-  // Location URL: parse the `Location` value relative to the current URL. Null -> not a redirect.
-  const raw = getHeader(response.headers, 'location');
-  if (raw === null) return { kind: 'not-redirect' };
   const location = URL.parse(raw, req.url);
   // chromium: a Location with credentials is refused before the redirect mode is looked at.
   if (profile.redirectCredentialsBeforeMode && location !== null && req.redirect !== 'manual') {
