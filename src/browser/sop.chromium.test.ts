@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserPath, browserSuitePolicy } from '../../test/browsers/harness/available.js';
+import { CHROMIUM_ARGS } from '../../test/browsers/harness/chromium.js';
 import { corsCheck, sopAccess } from './index.js';
 
 // A 1x1 transparent PNG.
@@ -57,17 +58,7 @@ describe.runIf(policy.run || policy.fail)('sopAccess in real Chromium', () => {
     OTHER = `http://other.test:${port}`;
     browser = await chromium.launch({
       executablePath: browserPath('chromium'),
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--host-resolver-rules=MAP *.test 127.0.0.1',
-      ],
+      args: CHROMIUM_ARGS,
     });
     page = await browser.newPage();
     page.on('console', (m) => consoleLines.push(m.text()));

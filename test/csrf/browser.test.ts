@@ -18,23 +18,12 @@ import { join } from 'node:path';
 import { chromium, type Browser as PwBrowser } from 'playwright-core';
 import puppeteer, { type Browser as PpBrowser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS } from '../browsers/harness/chromium.js';
 import { type CsrfCase, loadTables } from '../fixtures/schema.js';
 import { CsrfSite, type Seen } from './browser-site.js';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP *.test 127.0.0.1',
-];
 
 /** Every name resolves to loopback; nothing reaches out (updates, telemetry, remote settings, DoH…). */
 const FIREFOX_PREFS: Record<string, unknown> = {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../lab/src/scenarios.js';
 import { type RunningLab, startLab } from '../../src/lab/server.js';
 import { browserPath, browserSuitePolicy } from '../browsers/harness/available.js';
+import { CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY } from '../browsers/harness/chromium.js';
 import {
   ARTIFACTS,
   buildLabPage,
@@ -22,18 +23,7 @@ import {
   runScenario,
 } from './lab-driver.js';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // Only loopback: IP literals and localhost; every other name fails.
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-];
+const ARGS = [...CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY];
 
 const policy = browserSuitePolicy('chromium');
 

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListeningProxy } from '../../src/proxy/server.js';
+import { CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY } from '../browsers/harness/chromium.js';
 import { fakeResolver, PUBLIC_V4, startProxy, startUpstream, type Upstream } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -50,16 +51,7 @@ describe.runIf(mustRun)('Chromium reads an API without CORS headers through the 
     if (!hasChromium) throw new Error(`CI=true but ${CHROMIUM} is missing`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: [...CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY],
     });
   });
 

@@ -21,6 +21,7 @@ import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveOriginProbes, type ScanReport, scan } from '../../src/scan/index.js';
+import { CHROMIUM_BASE_ARGS } from '../browsers/harness/chromium.js';
 import { COOKIE, FLEET, listen, type Running, SITE } from './fleet.js';
 
 const PATHS = {
@@ -59,14 +60,7 @@ async function launchChromium(proxyPort: number): Promise<Driver> {
     headless: true,
     timeout: 60_000,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-extensions',
+      ...CHROMIUM_BASE_ARGS.filter((a) => a !== '--headless'),
       `--proxy-server=http://127.0.0.1:${proxyPort}`,
       '--ignore-certificate-errors',
       // Chromium resolves nothing itself (the proxy does the "resolving"): nothing leaves the machine.

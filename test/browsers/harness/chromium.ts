@@ -13,7 +13,8 @@ import type { BrowserRunner, HarnessCase, Observation, RunnerOptions } from './t
 
 export const CHROMIUM_PATH = browserPath('chromium');
 
-export const CHROMIUM_ARGS = [
+/** The flags every headless Chromium of the test suites starts with (no name resolution rule). */
+export const CHROMIUM_BASE_ARGS: readonly string[] = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -24,7 +25,15 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-default-apps',
   '--disable-extensions',
-  // *.test to loopback; every other name but localhost and 127.0.0.1 fails, so nothing can leave the machine.
+];
+
+/** Every name but localhost and 127.0.0.1 fails to resolve: nothing can leave the machine. */
+export const CHROMIUM_LOOPBACK_ONLY =
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1';
+
+/** The harness's flags: *.test to loopback; every other name but localhost and 127.0.0.1 fails. */
+export const CHROMIUM_ARGS = [
+  ...CHROMIUM_BASE_ARGS,
   '--host-resolver-rules=MAP *.test 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
 ];
 

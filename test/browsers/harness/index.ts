@@ -10,7 +10,13 @@ export {
   browserSuitePolicy,
   type SuitePolicy,
 } from './available.js';
-export { CHROMIUM_ARGS, ChromiumRunner, type LaunchOptions } from './chromium.js';
+export {
+  CHROMIUM_ARGS,
+  CHROMIUM_BASE_ARGS,
+  CHROMIUM_LOOPBACK_ONLY,
+  ChromiumRunner,
+  type LaunchOptions,
+} from './chromium.js';
 export {
   type CaseComparison,
   chromiumCorsLines,
