@@ -100,6 +100,31 @@ export function corsCheckNormalized(
 }
 
 /**
+ * The error for a request the page could not even construct (an invalid URL, method or header):
+ * `new Request()` would throw, which the browser reports as a network error.
+ */
+export function invalidRequestError(
+  request: BrowserRequest,
+  problem: string,
+  profile: BrowserProfile,
+): CorsError {
+  return makeCorsError(
+    {
+      kind: 'network-error',
+      url: String(request?.url),
+      initialUrl: String(request?.url),
+      origin: String(request?.origin),
+      requestOrigin: String(request?.origin),
+      initiator: 'fetch',
+      method: String(request?.method ?? 'GET'),
+      credentials: 'same-origin',
+      hint: problem,
+    },
+    profile.name,
+  );
+}
+
+/**
  * The CORS check: does this response let the page read it? `null` means success; a failure is a
  * `CorsError` value. Never throws (an invalid request fails as a value too: see `classify`).
  * https://fetch.spec.whatwg.org/#concept-cors-check
@@ -116,20 +141,7 @@ export function corsCheck(
   const profile = getProfile(browser);
   const n = normalizeRequest(request, profile);
   if (!n.ok) {
-    return makeCorsError(
-      {
-        kind: 'network-error',
-        url: String(request?.url),
-        initialUrl: String(request?.url),
-        origin: String(request?.origin),
-        requestOrigin: String(request?.origin),
-        initiator: 'fetch',
-        method: String(request?.method ?? 'GET'),
-        credentials: 'same-origin',
-        hint: n.problem,
-      },
-      profile.name,
-    );
+    return invalidRequestError(request, n.problem, profile);
   }
   return corsCheckNormalized(n.request, response, profile, false);
 }

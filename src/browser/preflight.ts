@@ -11,7 +11,7 @@ import {
   isToken,
 } from '../_fetch/index.js';
 import { errorDetails } from './classify.js';
-import { corsCheckNormalized, getHeader, headerLines } from './cors-check.js';
+import { corsCheckNormalized, getHeader, headerLines, invalidRequestError } from './cors-check.js';
 import { type CorsError, type CorsErrorKind, makeCorsError } from './errors/index.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
 import { hasRedirectTaintedOrigin, normalizeRequest, secFetchDest, secFetchSite } from './request.js';
@@ -244,20 +244,7 @@ export function checkPreflightResponse(
   if (!n.ok) {
     return {
       ok: false,
-      error: makeCorsError(
-        {
-          kind: 'network-error',
-          url: String(request?.url),
-          initialUrl: String(request?.url),
-          origin: String(request?.origin),
-          requestOrigin: String(request?.origin),
-          initiator: 'fetch',
-          method: String(request?.method ?? 'GET'),
-          credentials: 'same-origin',
-          hint: n.problem,
-        },
-        profile.name,
-      ),
+      error: invalidRequestError(request, n.problem, profile),
     };
   }
   return checkPreflightNormalized(n.request, response, profile);
