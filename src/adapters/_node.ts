@@ -87,35 +87,98 @@ function mergeVaryInto(headers: HeaderArg, names: readonly string[]): HeaderArg 
   return copy;
 }
 
+type WriteHead = (statusCode: number, reason?: unknown, headers?: unknown) => ServerResponse;
+
+/**
+ * Merges our Vary names into what is about to be sent, just before the headers go out: into the
+ * headers passed to writeHead itself when they carry a Vary, else into the response's Vary unless it
+ * still equals `unchanged` (what we set). Returns the writeHead arguments to pass on.
+ */
+function varyBeforeWriteHead(
+  res: ServerResponse,
+  names: readonly string[],
+  unchanged: string,
+  reason: unknown,
+  headers: unknown,
+): [unknown, unknown] {
+  if (res.headersSent) return [reason, headers];
+  const explicit = typeof reason === 'string' ? headers : reason;
+  const merged = explicit === undefined ? null : mergeVaryInto(explicit as HeaderArg, names);
+  if (merged !== null) {
+    if (res.hasHeader('vary')) res.removeHeader('vary');
+    return typeof reason === 'string' ? [reason, merged] : [merged, headers];
+  }
+  const current = res.getHeader('vary');
+  if (current !== unchanged) {
+    const value = mergeVary(current, names);
+    if (value !== current) res.setHeader('vary', value);
+  }
+  return [reason, headers];
+}
+
 // Installed on a response whose decision had Vary names. Every way of sending headers ends here
 // (res.end and res.write call writeHead implicitly), so whatever the application did to Vary in the
 // meantime (setHeader, Express's res.set/res.vary/res.append, removeHeader, or a Vary passed to
 // writeHead itself) is merged with our names exactly once, just before the headers go out.
-function writeHeadKeepingVary(
+//
+// The common case costs one property on the response and no allocation: a decision's Vary names
+// are a frozen array shared by every request it answers, so one wrapper per array knows the names,
+// and the response's own writeHead is its prototype's. Anything else (a writeHead another library
+// already wrapped, names that are not frozen, a second middleware adding other names) keeps its
+// state on the response under a symbol.
+
+const kNames = Symbol('crossorigin.varyNames');
+type SharedWriteHead = WriteHead & { [kNames]: readonly string[] };
+
+const sharedWrappers = new WeakMap<readonly string[], SharedWriteHead>();
+let lastNames: readonly string[] | null = null;
+let lastWrapper: SharedWriteHead | null = null;
+
+function sharedWrapper(names: readonly string[]): SharedWriteHead | null {
+  if (names === lastNames) return lastWrapper;
+  if (!Object.isFrozen(names)) return null;
+  let wrapper = sharedWrappers.get(names);
+  if (wrapper === undefined) {
+    const joined = mergeVary(undefined, names);
+    wrapper = function writeHeadKeepingVary(
+      this: ServerResponse,
+      statusCode: number,
+      reason?: unknown,
+      headers?: unknown,
+    ): ServerResponse {
+      // The writeHead this response had before ours: its prototype's (ours is an own property).
+      const original = (Object.getPrototypeOf(this) as { writeHead: WriteHead }).writeHead;
+      if (reason === undefined && headers === undefined) {
+        // The common case (res.end() or res.write() sending the headers implicitly).
+        if (!this.headersSent) {
+          const current = this.getHeader('vary');
+          if (current !== joined) {
+            const value = mergeVary(current, names);
+            if (value !== current) this.setHeader('vary', value);
+          }
+        }
+        return original.call(this, statusCode);
+      }
+      const args = varyBeforeWriteHead(this, names, joined, reason, headers);
+      return original.call(this, statusCode, args[0], args[1]);
+    } as SharedWriteHead;
+    wrapper[kNames] = names;
+    sharedWrappers.set(names, wrapper);
+  }
+  lastNames = names;
+  lastWrapper = wrapper;
+  return wrapper;
+}
+
+function writeHeadKeepingVaryState(
   this: VaryKeepingResponse,
   statusCode: number,
   reason?: unknown,
   headers?: unknown,
 ): ServerResponse {
   const state = this[kVary]!;
-  if (!this.headersSent) {
-    const explicit = typeof reason === 'string' ? headers : reason;
-    const merged = explicit === undefined ? null : mergeVaryInto(explicit as HeaderArg, state.names);
-    if (merged !== null) {
-      if (typeof reason === 'string') headers = merged;
-      else reason = merged;
-      if (this.hasHeader('vary')) this.removeHeader('vary');
-    } else {
-      const current = this.getHeader('vary');
-      if (current !== state.value) this.setHeader('vary', mergeVary(current, state.names));
-    }
-  }
-  return (state.writeHead as (s: number, r?: unknown, h?: unknown) => ServerResponse).call(
-    this,
-    statusCode,
-    reason,
-    headers,
-  );
+  const args = varyBeforeWriteHead(this, state.names, state.value, reason, headers);
+  return (state.writeHead as WriteHead).call(this, statusCode, args[0], args[1]);
 }
 
 /** The Vary value for `names` over an existing value (fast path: nothing there yet). */
@@ -125,8 +188,16 @@ function varyValue(existing: OutgoingHttpHeader | undefined, names: readonly str
 }
 
 function keepVary(res: VaryKeepingResponse, names: readonly string[], value: string): void {
+  if (!Object.hasOwn(res, 'writeHead')) {
+    const wrapper = sharedWrapper(names);
+    if (wrapper !== null) {
+      res.writeHead = wrapper as ServerResponse['writeHead'];
+      return;
+    }
+  }
+  const current = res.writeHead as WriteHead | SharedWriteHead;
   const state = res[kVary];
-  if (state) {
+  if (state !== undefined && current === writeHeadKeepingVaryState) {
     // A second middleware (CORS then CSRF) on the same response: copy, then add.
     const all = [...state.names];
     for (const n of names) if (!all.includes(n)) all.push(n);
@@ -134,8 +205,21 @@ function keepVary(res: VaryKeepingResponse, names: readonly string[], value: str
     state.value = value;
     return;
   }
-  res[kVary] = { names: names as string[], value, writeHead: res.writeHead };
-  res.writeHead = writeHeadKeepingVary as ServerResponse['writeHead'];
+  const shared = (current as Partial<SharedWriteHead>)[kNames];
+  if (shared !== undefined && Object.hasOwn(res, 'writeHead')) {
+    // Our shared wrapper is there already (a second middleware): one state with every name.
+    if (shared === names) return;
+    const all = [...shared];
+    for (const n of names) if (!all.includes(n)) all.push(n);
+    res[kVary] = {
+      names: all,
+      value,
+      writeHead: (Object.getPrototypeOf(res) as ServerResponse).writeHead,
+    };
+  } else {
+    res[kVary] = { names: names as string[], value, writeHead: current as ServerResponse['writeHead'] };
+  }
+  res.writeHead = writeHeadKeepingVaryState as ServerResponse['writeHead'];
 }
 
 /**
@@ -144,11 +228,16 @@ function keepVary(res: VaryKeepingResponse, names: readonly string[], value: str
  */
 function apply(res: ServerResponse, d: HttpDecision): boolean {
   if (res.headersSent) throw new Error('crossorigin: headers already sent; the middleware ran too late');
-  for (const [name, value] of d.headers) res.setHeader(name, value);
-  if (d.vary.length > 0) {
-    const value = varyValue(res.getHeader('vary'), d.vary);
+  const headers = d.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i]!;
+    res.setHeader(header[0], header[1]);
+  }
+  const names = d.vary;
+  if (names.length > 0) {
+    const value = varyValue(res.getHeader('vary'), names);
     res.setHeader('vary', value);
-    if (!d.end) keepVary(res, d.vary, value);
+    if (!d.end) keepVary(res, names, value);
   }
   if (!d.end) return false;
   const status = endStatus(d);

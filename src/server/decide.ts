@@ -57,8 +57,8 @@ export interface PolicyCaches {
   readonly any: { preflight?: CorsDecision; preflightPrivateNetwork?: CorsDecision };
   /** Refused origins (list policies) → their refusal (cleared when full). */
   readonly refused: Map<string, Refusal>;
-  /** Refusals without detail, reused when nobody reads the detail. */
-  readonly refusals: Map<string, CorsDecision>;
+  /** Refusals without detail, by request kind then reason, reused when nobody reads the detail. */
+  readonly refusals: Record<CorsRequestKind, Map<CorsDecisionReason, CorsDecision>>;
 }
 
 export const DYNAMIC_CACHE_MAX = 1024;
@@ -71,7 +71,12 @@ export function createCaches(): PolicyCaches {
     acrh: new Map(),
     nullEntry: { origin: 'null' },
     any: {},
-    refusals: new Map(),
+    refusals: {
+      actual: new Map(),
+      preflight: new Map(),
+      'options-passthrough': new Map(),
+      'not-cors': new Map(),
+    },
     refused: new Map(),
   };
 }
@@ -131,8 +136,9 @@ export function refusalDecision(
 ): CorsDecision {
   const preflight = kind === 'preflight';
   if (!wantsDetail(s)) {
-    const key = `${kind} ${refusal.reason}`;
-    const hit = caches.refusals.get(key);
+    // Two lookups on interned strings: no key is built per request.
+    const byReason = caches.refusals[kind];
+    const hit = byReason.get(refusal.reason);
     if (hit !== undefined) return hit;
     const d: CorsDecision = Object.freeze({
       kind,
@@ -143,7 +149,7 @@ export function refusalDecision(
       end: preflight,
       ...(preflight ? { status: 403 } : {}),
     });
-    caches.refusals.set(key, d);
+    byReason.set(refusal.reason, d);
     return d;
   }
   const headers = s.debug ? freezeHeaders([[DEBUG_HEADER, refusal.reason]]) : EMPTY;

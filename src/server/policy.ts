@@ -2,7 +2,12 @@
  * `createCorsPolicy`: validate once, then decide each request fast.
  */
 import { LRUCache } from 'lru-cache';
-import { isPotentiallyTrustworthyOrigin, parseOriginHeader } from '../origin/index.js';
+import {
+  isPotentiallyTrustworthyOrigin,
+  MAX_ORIGIN_HEADER_LENGTH,
+  parseOriginHeader,
+} from '../origin/index.js';
+import { type OriginParts, scanSerializedTupleOriginFast } from '../origin/serialized.js';
 import { type CompiledPolicy, compileCorsPolicy, type OriginEntry } from './config.js';
 import {
   asksPrivateNetwork,
@@ -67,6 +72,17 @@ function checkOrigin(state: State, origin: string): OriginEntry | Refusal | Prom
     return origin.length > CACHED_ORIGIN_MAX_LENGTH ? { origin } : dynamicEntry(caches, origin);
   }
   if (state.resolved !== null) return resolveOrigin(state, origin);
+  // Nobody reads a refusal's detail: only whether the origin is well formed matters, and the
+  // common shape (scheme://lower-case-host[:port]) is recognised by one scan, without allocating.
+  // Other shapes are parsed and remembered below.
+  if (
+    !s.debug &&
+    s.onDecision === null &&
+    origin.length <= MAX_ORIGIN_HEADER_LENGTH &&
+    scanSerializedTupleOriginFast(origin, scratchParts)
+  ) {
+    return NOT_ALLOWED_NO_DETAIL;
+  }
   // A refused origin: its reason is remembered (bounded), since the same one tends to come back.
   // Only short values are remembered, so the cache holds at most 1,024 × 256 characters.
   if (origin.length > CACHED_ORIGIN_MAX_LENGTH) return refuseOrigin(s, origin);
@@ -79,6 +95,8 @@ function checkOrigin(state: State, origin: string): OriginEntry | Refusal | Prom
 }
 
 const REFUSED_CACHE_MAX = 1024;
+/** Filled by the scanner and never read (one per module: decisions are synchronous here). */
+const scratchParts: OriginParts = { scheme: '', host: '', port: null };
 const CACHED_ORIGIN_MAX_LENGTH = 256;
 
 /** Why a list policy refuses an origin that is neither listed nor matched. */
