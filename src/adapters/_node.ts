@@ -181,10 +181,27 @@ function writeHeadKeepingVaryState(
   return (state.writeHead as WriteHead).call(this, statusCode, args[0], args[1]);
 }
 
-/** The Vary value for `names` over an existing value (fast path: nothing there yet). */
-function varyValue(existing: OutgoingHttpHeader | undefined, names: readonly string[]): string {
-  if (existing === undefined && names.length === 1) return names[0]!;
-  return mergeVary(existing, names);
+const joinedVaries = new WeakMap<readonly string[], string>();
+let lastJoinedNames: readonly string[] | null = null;
+let lastJoined = '';
+
+/**
+ * The Vary value for `names` over an existing value. With nothing set yet (the common case), a
+ * frozen list (a core's decisions share one per policy) is joined once and remembered.
+ */
+export function varyValue(existing: OutgoingHttpHeader | undefined, names: readonly string[]): string {
+  if (existing !== undefined) return mergeVary(existing, names);
+  if (names.length === 1) return names[0]!;
+  if (names === lastJoinedNames) return lastJoined;
+  if (!Object.isFrozen(names)) return mergeVary(undefined, names);
+  let joined = joinedVaries.get(names);
+  if (joined === undefined) {
+    joined = mergeVary(undefined, names);
+    joinedVaries.set(names, joined);
+  }
+  lastJoinedNames = names;
+  lastJoined = joined;
+  return joined;
 }
 
 function keepVary(res: VaryKeepingResponse, names: readonly string[], value: string): void {
