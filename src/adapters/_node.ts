@@ -3,7 +3,7 @@
  * `IncomingMessage`, and a decision applied to `ServerResponse`, with `Vary` kept merged even when
  * the application sets it later. Private: not exported from the package.
  */
-import type { IncomingMessage, OutgoingHttpHeader, ServerResponse } from 'node:http';
+import { type IncomingMessage, type OutgoingHttpHeader, ServerResponse } from 'node:http';
 import {
   bodyType,
   decide,
@@ -123,9 +123,12 @@ function varyBeforeWriteHead(
 //
 // The common case costs one property on the response and no allocation: a decision's Vary names
 // are a frozen array shared by every request it answers, so one wrapper per array knows the names,
-// and the response's own writeHead is its prototype's. Anything else (a writeHead another library
-// already wrapped, names that are not frozen, a second middleware adding other names) keeps its
-// state on the response under a symbol.
+// and the response's writeHead is node's own (also behind Express's response prototype). Anything
+// else (a writeHead another library wrapped or overrode, names that are not frozen, a second
+// middleware adding other names) keeps its state on the response under a symbol.
+
+/** node's writeHead, as found when this module loaded. */
+const nodeWriteHead = ServerResponse.prototype.writeHead as WriteHead;
 
 const kNames = Symbol('crossorigin.varyNames');
 type SharedWriteHead = WriteHead & { [kNames]: readonly string[] };
@@ -146,8 +149,6 @@ function sharedWrapper(names: readonly string[]): SharedWriteHead | null {
       reason?: unknown,
       headers?: unknown,
     ): ServerResponse {
-      // The writeHead this response had before ours: its prototype's (ours is an own property).
-      const original = (Object.getPrototypeOf(this) as { writeHead: WriteHead }).writeHead;
       if (reason === undefined && headers === undefined) {
         // The common case (res.end() or res.write() sending the headers implicitly).
         if (!this.headersSent) {
@@ -157,10 +158,10 @@ function sharedWrapper(names: readonly string[]): SharedWriteHead | null {
             if (value !== current) this.setHeader('vary', value);
           }
         }
-        return original.call(this, statusCode);
+        return nodeWriteHead.call(this, statusCode);
       }
       const args = varyBeforeWriteHead(this, names, joined, reason, headers);
-      return original.call(this, statusCode, args[0], args[1]);
+      return nodeWriteHead.call(this, statusCode, args[0], args[1]);
     } as SharedWriteHead;
     wrapper[kNames] = names;
     sharedWrappers.set(names, wrapper);
@@ -205,14 +206,15 @@ export function varyValue(existing: OutgoingHttpHeader | undefined, names: reado
 }
 
 function keepVary(res: VaryKeepingResponse, names: readonly string[], value: string): void {
-  if (!Object.hasOwn(res, 'writeHead')) {
+  const current = res.writeHead as WriteHead | SharedWriteHead;
+  if (current === nodeWriteHead) {
+    // Nobody wrapped or overrode it: the shared wrapper calls node's writeHead itself.
     const wrapper = sharedWrapper(names);
     if (wrapper !== null) {
       res.writeHead = wrapper as ServerResponse['writeHead'];
       return;
     }
   }
-  const current = res.writeHead as WriteHead | SharedWriteHead;
   const state = res[kVary];
   if (state !== undefined && current === writeHeadKeepingVaryState) {
     // A second middleware (CORS then CSRF) on the same response: copy, then add.
@@ -223,16 +225,12 @@ function keepVary(res: VaryKeepingResponse, names: readonly string[], value: str
     return;
   }
   const shared = (current as Partial<SharedWriteHead>)[kNames];
-  if (shared !== undefined && Object.hasOwn(res, 'writeHead')) {
+  if (shared !== undefined) {
     // Our shared wrapper is there already (a second middleware): one state with every name.
     if (shared === names) return;
     const all = [...shared];
     for (const n of names) if (!all.includes(n)) all.push(n);
-    res[kVary] = {
-      names: all,
-      value,
-      writeHead: (Object.getPrototypeOf(res) as ServerResponse).writeHead,
-    };
+    res[kVary] = { names: all, value, writeHead: nodeWriteHead as ServerResponse['writeHead'] };
   } else {
     res[kVary] = { names: names as string[], value, writeHead: current as ServerResponse['writeHead'] };
   }

@@ -74,6 +74,8 @@ export interface CompiledPolicy {
   readonly anyOrigin: boolean;
   /** Configured exact origins (and per-origin decisions, filled lazily). */
   readonly exact: Map<string, OriginEntry>;
+  /** The entry of `exact` when it holds exactly one origin (one string comparison, no hashing). */
+  readonly onlyExact: OriginEntry | null;
   /** Wildcard patterns (`*.` host or `:*` port); null when there are none. */
   readonly matcher: OriginMatcher | null;
   readonly resolver: OriginResolver | null;
@@ -767,6 +769,7 @@ export function compileCorsPolicy(config: CorsPolicyConfig): CompiledPolicy {
     normalized,
     anyOrigin,
     exact,
+    onlyExact: exact.size === 1 ? (exact.values().next().value as OriginEntry) : null,
     matcher: origins.wildcards.length > 0 ? createOriginMatcher(origins.wildcards) : null,
     resolver: origins.resolver,
     allowNull: origins.allowNull,

@@ -55,8 +55,10 @@ function isRefusal(v: OriginEntry | Refusal): v is Refusal {
  */
 function checkOrigin(state: State, origin: string): OriginEntry | Refusal | Promise<OriginEntry | Refusal> {
   const { s, caches } = state;
-  // Exact origins: one hash probe; a hit is a configured (so valid, serialized) origin.
-  const entry = s.exact.get(origin);
+  // Exact origins: one hash probe (one comparison for a single origin); a hit is a configured
+  // (so valid, serialized) origin.
+  const only = s.onlyExact;
+  const entry = only === null ? s.exact.get(origin) : origin === only.origin ? only : undefined;
   if (entry !== undefined) return entry;
   if (origin === 'null') {
     // With dangerouslyAllowNullOrigin, a list allows it; a resolver is asked.
