@@ -368,3 +368,65 @@ describe('shared decisions are immutable', () => {
     }
   });
 });
+
+describe('refused origins: the reason does not depend on whether anyone reads the detail', () => {
+  // Without debug or onDecision a refused origin of the common shape is recognised by one scan
+  // instead of a parse; the reason must be the one the full parse gives (with debug on).
+  const single = ['https://app.example'];
+  const many = ['https://app.example', 'https://b.example', 'https://c.example:8443'];
+  const origins = [
+    'https://evil.example',
+    'https://evil.example:8443',
+    'http://127.0.0.1',
+    'http://127.0.0.1:8080',
+    'https://[::1]',
+    'https://xn--bcher-kva.example',
+    'ws://evil.example',
+    'ftp://evil.example',
+    'https://EVIL.example',
+    'https://evil.example:443',
+    'http://evil.example:80',
+    'https://evil.example/',
+    'https://evil.example:08443',
+    'https://evil.example:65536',
+    'https://evil..example',
+    'https://evil.example.',
+    'https://1.2.3',
+    'https://0x7f.0.0.1',
+    'https://256.1.1.1',
+    'https://evil.example, https://app.example',
+    ' https://evil.example',
+    'file://',
+    'null',
+    'https://app.example.evil',
+    'HTTPS://app.example',
+    `https://${'a'.repeat(2100)}.example`,
+    `https://${'a'.repeat(2030)}.ex`,
+  ];
+  const reasonOf = (list: string[], debug: boolean, origin: string, method = 'GET') => {
+    const policy = createCorsPolicy({ origins: list, debug });
+    const headers: [string, string][] = [['origin', origin]];
+    if (method === 'OPTIONS') headers.push(['access-control-request-method', 'GET']);
+    return sync(policy.decide(viewOf(method, headers))).reason;
+  };
+  for (const list of [single, many]) {
+    it.each(origins.map((o) => [o.length > 60 ? `${o.slice(0, 40)}… (${o.length})` : o, o] as const))(
+      `${list.length} allowed origin(s): %s`,
+      (_label, origin) => {
+        for (const method of ['GET', 'OPTIONS']) {
+          const quiet = reasonOf(list, false, origin, method);
+          expect(quiet).toBe(reasonOf(list, true, origin, method));
+          expect(
+            quiet === 'origin-not-allowed' || quiet === 'origin-malformed' || quiet === 'null-origin',
+          ).toBe(true);
+        }
+      },
+    );
+  }
+  it('a well-formed refused origin is origin-not-allowed, a malformed one origin-malformed', () => {
+    expect(reasonOf(single, false, 'https://evil.example')).toBe('origin-not-allowed');
+    expect(reasonOf(single, false, 'https://EVIL.example')).toBe('origin-malformed');
+    expect(reasonOf(single, false, 'https://evil.example:443')).toBe('origin-malformed');
+    expect(reasonOf(single, false, `https://${'a'.repeat(2100)}.example`)).toBe('origin-malformed');
+  });
+});

@@ -200,3 +200,39 @@ describe('properties', () => {
     );
   });
 });
+
+describe('refused origins: same reason with and without detail', () => {
+  it('for any Origin value, decide gives the same reason whether or not debug is on', () => {
+    const quiet = createCorsPolicy({ origins: ['https://app.example'] });
+    const loud = createCorsPolicy({ origins: ['https://app.example'], debug: true });
+    const quietMany = createCorsPolicy({ origins: ['https://app.example', 'https://b.example'] });
+    const loudMany = createCorsPolicy({ origins: ['https://app.example', 'https://b.example'], debug: true });
+    const originLike = fc.oneof(
+      fc.string(),
+      fc
+        .tuple(
+          fc.constantFrom('http://', 'https://', 'ws://', 'wss://', 'ftp://', 'HTTPS://', 'file://', ''),
+          fc.stringMatching(/^[a-zA-Z0-9.\-[\]:_]{0,30}$/),
+          fc.option(fc.integer({ min: 0, max: 70000 }).map(String)),
+        )
+        .map(([s, h, p]) => `${s}${h}${p === null ? '' : `:${p}`}`),
+    );
+    fc.assert(
+      fc.property(originLike, fc.constantFrom('GET', 'OPTIONS'), (origin, method) => {
+        const view: RequestView = {
+          method,
+          header: (n) =>
+            n === 'origin'
+              ? origin
+              : n === 'access-control-request-method' && method === 'OPTIONS'
+                ? 'GET'
+                : null,
+        };
+        const reason = (p: typeof quiet) => (p.decide(view) as CorsDecision).reason;
+        expect(reason(quiet)).toBe(reason(loud));
+        expect(reason(quietMany)).toBe(reason(loudMany));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
