@@ -1,0 +1,183 @@
+/**
+ * The node glue keeps `Vary` merged when the application sets it after the middleware ran, on
+ * every path the glue takes: the shared per-list wrapper (node's own writeHead, frozen names), the
+ * per-response state (a writeHead another library wrapped, names that are not frozen, a second
+ * middleware adding other names), and Vary passed to writeHead itself. Expected values are what
+ * the glue answered before the shared wrapper existed.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HttpCore } from '../_http/index.js';
+import { createCorsPolicy } from '../server/index.js';
+import { middlewareWith } from './_node.js';
+import { corsGlue } from './_shared.js';
+import { corsMiddleware } from './node.js';
+
+const ORIGIN = 'https://a.example';
+const listed = corsMiddleware({ origins: [ORIGIN] });
+const publicPolicy = corsMiddleware(createCorsPolicy({ origins: '*' }));
+const quiet = { onError: () => {} };
+const core = (vary: readonly string[]): HttpCore => ({ handle: () => ({ headers: [], vary, end: false }) });
+const unfrozen = middlewareWith(corsGlue(core(['Accept-Language', 'origin']), quiet));
+const frozen = middlewareWith(corsGlue(core(Object.freeze(['X-A'])), quiet));
+const unfrozenOnly = middlewareWith(corsGlue(core(['X-B', 'X-C']), quiet));
+
+type Route = (req: IncomingMessage, res: ServerResponse) => void;
+/** The application: optionally touch the response, then end it. */
+const app =
+  (res: ServerResponse, touch: (res: ServerResponse) => void = () => {}) =>
+  () => {
+    touch(res);
+    res.end('x');
+  };
+const setVary = (value: string) => (res: ServerResponse) => res.setHeader('Vary', value);
+
+function wrapWriteHead(res: ServerResponse): void {
+  const previous = res.writeHead as (...a: unknown[]) => ServerResponse;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    this.setHeader('x-wrapped', '1');
+    return previous.apply(this, args);
+  } as ServerResponse['writeHead'];
+}
+
+/** [case, route, expected Vary, expected Access-Control-Allow-Origin]. */
+const CASES: [string, Route, string | null, string | null][] = [
+  [
+    'app sets Vary later',
+    (q, s) => listed(q, s, app(s, setVary('Accept-Encoding'))),
+    'Accept-Encoding, Origin',
+    ORIGIN,
+  ],
+  [
+    'app removes Vary',
+    (q, s) =>
+      listed(
+        q,
+        s,
+        app(s, (r) => r.removeHeader('vary')),
+      ),
+    'Origin',
+    ORIGIN,
+  ],
+  ['app sets nothing', (q, s) => listed(q, s, app(s)), 'Origin', ORIGIN],
+  [
+    'Vary passed to writeHead (object)',
+    (q, s) =>
+      listed(
+        q,
+        s,
+        app(s, (r) => r.writeHead(200, { Vary: 'Cookie' })),
+      ),
+    'Cookie, Origin',
+    ORIGIN,
+  ],
+  [
+    'Vary passed to writeHead (flat array, with a reason)',
+    (q, s) =>
+      listed(
+        q,
+        s,
+        app(s, (r) => r.writeHead(200, 'OK', ['Vary', 'Cookie', 'Content-Type', 'text/plain'])),
+      ),
+    'Cookie, Origin',
+    ORIGIN,
+  ],
+  [
+    'explicit writeHead without Vary',
+    (q, s) =>
+      listed(
+        q,
+        s,
+        app(s, (r) => r.setHeader('vary', 'Accept').writeHead(200)),
+      ),
+    'Accept, Origin',
+    ORIGIN,
+  ],
+  [
+    'writeHead wrapped by another library before',
+    (q, s) => {
+      wrapWriteHead(s);
+      listed(q, s, app(s, setVary('Accept')));
+    },
+    'Accept, Origin',
+    ORIGIN,
+  ],
+  [
+    'writeHead wrapped by another library after',
+    (q, s) =>
+      listed(
+        q,
+        s,
+        app(s, (r) => {
+          wrapWriteHead(r);
+          r.setHeader('vary', 'Accept');
+        }),
+      ),
+    'Accept, Origin',
+    ORIGIN,
+  ],
+  [
+    'second middleware, names not frozen',
+    (q, s) => listed(q, s, () => unfrozen(q, s, app(s, setVary('Cookie')))),
+    'Cookie, Origin, Accept-Language',
+    ORIGIN,
+  ],
+  [
+    'second middleware, same names',
+    (q, s) => listed(q, s, () => listed(q, s, app(s, setVary('Cookie')))),
+    'Cookie, Origin',
+    ORIGIN,
+  ],
+  [
+    'second middleware, other frozen names',
+    (q, s) => listed(q, s, () => frozen(q, s, app(s, setVary('Cookie')))),
+    'Cookie, Origin, X-A',
+    ORIGIN,
+  ],
+  [
+    'names not frozen only',
+    (q, s) => unfrozenOnly(q, s, app(s, setVary('Cookie'))),
+    'Cookie, X-B, X-C',
+    null,
+  ],
+  ['public policy (no Vary names)', (q, s) => publicPolicy(q, s, app(s, setVary('Cookie'))), 'Cookie', '*'],
+  [
+    'Vary set before the middleware',
+    (q, s) => {
+      s.setHeader('vary', 'Accept');
+      listed(q, s, app(s));
+    },
+    'Accept, Origin',
+    ORIGIN,
+  ],
+  [
+    'Vary set before and replaced after',
+    (q, s) => {
+      s.setHeader('vary', 'Accept');
+      listed(q, s, app(s, setVary('Cookie')));
+    },
+    'Cookie, Origin',
+    ORIGIN,
+  ],
+  ['app sets Vary: *', (q, s) => listed(q, s, app(s, setVary('*'))), '*', ORIGIN],
+];
+
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  const routes = new Map<string, Route>(CASES.map(([, route], i) => [`/${i}`, route]));
+  server = createServer((req, res) => routes.get(req.url ?? '')?.(req, res) ?? res.end());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('node glue: Vary stays merged', () => {
+  it.each(CASES.map((c, i) => [c[0], i, c[2], c[3]] as const))('%s', async (_name, i, vary, acao) => {
+    const res = await fetch(`${base}/${i}`, { headers: { origin: ORIGIN } });
+    await res.text();
+    expect(res.headers.get('vary')).toBe(vary);
+    expect(res.headers.get('access-control-allow-origin')).toBe(acao);
+  });
+});
