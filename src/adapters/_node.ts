@@ -296,8 +296,34 @@ export function handleWith(
 ): boolean | Promise<boolean> {
   const view = new NodeRequestView(req);
   const d = decide(glue, view);
-  if (isThenable<HttpDecision>(d)) return d.then((decision) => applySafely(glue, view, res, decision));
+  if (isThenable<HttpDecision>(d)) return applyLater(glue, view, res, d);
   return applySafely(glue, view, res, d);
+}
+
+// The asynchronous continuations live in their own functions: a closure in the synchronous path
+// would make V8 allocate a context for the captured variables on every request.
+
+function applyLater(
+  glue: Glue,
+  view: RequestView,
+  res: ServerResponse,
+  d: PromiseLike<HttpDecision>,
+): Promise<boolean> {
+  return Promise.resolve(d).then((decision) => applySafely(glue, view, res, decision));
+}
+
+function continueLater(
+  glue: Glue,
+  req: IncomingMessage,
+  done: Promise<boolean>,
+  next: ((error?: unknown) => void) | undefined,
+): void {
+  done.then(
+    (ended) => {
+      if (!ended) next?.();
+    },
+    (error: unknown) => report(glue, error, new NodeRequestView(req)),
+  );
 }
 
 /** Builds a `(req, res, next?)` middleware from a glue. */
@@ -307,12 +333,7 @@ export function middlewareWith(glue: Glue): NodeMiddleware {
     if (done === false) {
       next?.();
     } else if (done !== true) {
-      done.then(
-        (ended) => {
-          if (!ended) next?.();
-        },
-        (error: unknown) => report(glue, error, new NodeRequestView(req)),
-      );
+      continueLater(glue, req, done, next);
     }
   };
 }
