@@ -215,4 +215,27 @@ describe('properties', () => {
     );
     expect(got.ok ? '' : got.error.kind).toBe('method-disallowed-by-preflight-response');
   });
+
+  it('normalizes an absolute http(s) URL as the parser with the page as base would (the fast path skips the base)', () => {
+    const urlChar = fc.constantFrom(
+      ...'aZ09-._~:/?#[]@!$&\'()*+,;=% \t\n\\^|{}<>"`'.split(''),
+      'é',
+      '\u0000',
+    );
+    const rest = fc.string({ unit: urlChar, maxLength: 30 });
+    const pages = fc.constantFrom(
+      'https://app.example',
+      'http://app.test:8080/dir/page?q',
+      'https://[::1]:3000/',
+    );
+    fc.assert(
+      fc.property(fc.constantFrom('http://', 'https://'), rest, pages, (scheme, tail, page) => {
+        const input = scheme + tail;
+        const got = normalizeRequest({ origin: page, url: input });
+        const expected = URL.parse(input, page);
+        expect(got.ok ? got.request.url.href : null).toBe(expected === null ? null : expected.href);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });

@@ -80,6 +80,16 @@ function pageOrigin(value: string): PageOrigin | null {
 }
 
 /**
+ * The URL parser with the page as base. An input that starts with `http://` or `https://` parses
+ * the same with or without a base (the special authority states ignore it), so it skips the base,
+ * which Node's parser would serialize and parse again on every call.
+ */
+function parseUrl(input: string, base: URL): URL | null {
+  if (input.startsWith('http://') || input.startsWith('https://')) return URL.parse(input);
+  return URL.parse(input, base);
+}
+
+/**
  * Normalizes a page's request once. Never throws: a request no browser could make (an invalid URL,
  * method or header) is a `{ ok: false }` value with the problem, as `new Request()` would throw it.
  * https://fetch.spec.whatwg.org/#dom-request
@@ -97,7 +107,7 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
       list.push(parsed);
     }
   } else {
-    const parsed = typeof input.url === 'string' ? URL.parse(input.url, base) : null;
+    const parsed = typeof input.url === 'string' ? parseUrl(input.url, base) : null;
     if (parsed === null) return { ok: false, problem: `invalid URL ${JSON.stringify(input.url)}` };
     list.push(parsed);
   }
