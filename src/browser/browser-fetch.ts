@@ -536,7 +536,10 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         if (cookie !== null) headers.push(['cookie', cookie]);
       }
       // chromium: a permanent redirect answered before comes from the HTTP cache, not the network.
-      const cachedRedirect = req.method === 'GET' ? permanentRedirects.get(req.url.href) : undefined;
+      const cachedRedirect =
+        req.method === 'GET' && permanentRedirects.size > 0
+          ? permanentRedirects.get(req.url.href)
+          : undefined;
       let res: Response;
       if (cachedRedirect) {
         emit({ type: 'http-cache-hit', url: req.url.href, status: cachedRedirect.status });

@@ -164,7 +164,7 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
       originSerialized: serialized,
       method,
       headers: [...combined],
-      initialUnsafeHeaders: corsUnsafeRequestHeaderNames(combined, safelist),
+      initialUnsafeHeaders: combined.size === 0 ? [] : corsUnsafeRequestHeaderNames(combined, safelist),
       safelist,
       droppedHeaders: dropped,
       mode,
