@@ -10,7 +10,7 @@
  *    median of the per-round ratios (each round's sides run back to back, so a pair shares the
  *    machine's load at that moment). A third side sends by hand what the engine sends: the floor.
  *
- * Environment: `BROWSER_BENCH_ROUNDS` (default 41), `BROWSER_BENCH_REQUESTS` (per round, default 200).
+ * Environment: `BROWSER_BENCH_ROUNDS` (default 101), `BROWSER_BENCH_REQUESTS` (per round, default 200).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -85,7 +85,7 @@ interface EndToEnd {
 }
 
 async function endToEnd(): Promise<EndToEnd> {
-  const rounds = Number(process.env.BROWSER_BENCH_ROUNDS ?? 41);
+  const rounds = Number(process.env.BROWSER_BENCH_ROUNDS ?? 101);
   const perRound = Number(process.env.BROWSER_BENCH_REQUESTS ?? 200);
   const { child, port } = await startServer();
   const agent = new Agent({ keepAliveTimeout: 10_000 });
@@ -206,7 +206,7 @@ export default async function run(): Promise<string> {
     '',
     '### createBrowserFetch vs the plain fetch it is built on (allowed GET, loopback)',
     '',
-    `Sequential requests on one keep-alive undici Agent to node:http in a child process (ACAO \`*\`, 5-byte body, every side reads it), ${process.env.BROWSER_BENCH_ROUNDS ?? 41} interleaved rounds of ${process.env.BROWSER_BENCH_REQUESTS ?? 200} requests with a rotating order; target ratio < 1.10. Measured ratio: **${e2e.ratio.toFixed(2)}** (ratio of medians; median of per-round ratios ${e2e.paired.toFixed(2)}). The middle row sends by hand what the engine sends (Origin, Sec-Fetch-*, redirect: manual): that floor alone is ${e2e.floor.toFixed(2)}x plain fetch in this run, and createBrowserFetch is ${e2e.overFloor.toFixed(2)}x that floor (median of per-round ratios), which is the engine's own part. On this shared 2-core machine the ratio moves between runs with the load of other processes.`,
+    `Sequential requests on one keep-alive undici Agent to node:http in a child process (ACAO \`*\`, 5-byte body, every side reads it), ${process.env.BROWSER_BENCH_ROUNDS ?? 101} interleaved rounds of ${process.env.BROWSER_BENCH_REQUESTS ?? 200} requests with a rotating order; target ratio < 1.10. Measured ratio: **${e2e.ratio.toFixed(2)}** (ratio of medians; median of per-round ratios ${e2e.paired.toFixed(2)}). The middle row sends by hand what the engine sends (Origin, Sec-Fetch-*, redirect: manual): that floor alone is ${e2e.floor.toFixed(2)}x plain fetch in this run, and createBrowserFetch is ${e2e.overFloor.toFixed(2)}x that floor (median of per-round ratios), which is the engine's own part. On this shared 2-core machine the ratio moves between runs with the load of other processes.`,
     '',
     e2e.text,
   ].join('\n');
