@@ -19,52 +19,12 @@ import { chromium, type Browser as PwBrowser } from 'playwright-core';
 import puppeteer, { type Browser as PpBrowser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS } from '../browsers/harness/chromium.js';
+import { FIREFOX_OFFLINE_PREFS } from '../browsers/harness/firefox.js';
 import { type CsrfCase, loadTables } from '../fixtures/schema.js';
 import { CsrfSite, type Seen } from './browser-site.js';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-
-/** Every name resolves to loopback; nothing reaches out (updates, telemetry, remote settings, DoH…). */
-const FIREFOX_PREFS: Record<string, unknown> = {
-  'network.dns.forceResolve': '127.0.0.1',
-  'network.proxy.type': 0,
-  'network.trr.mode': 5,
-  'network.dns.disablePrefetch': true,
-  'network.prefetch-next': false,
-  'network.http.speculative-parallel-limit': 0,
-  'network.http.http3.enable': false,
-  'dom.security.https_first': false,
-  'dom.security.https_first_pbm': false,
-  'dom.security.https_first_schemeless': false,
-  'dom.security.https_only_mode': false,
-  'network.lna.blocking': false,
-  'services.settings.server': 'http://127.0.0.1:9/remote-settings',
-  'app.normandy.enabled': false,
-  'app.update.enabled': false,
-  'app.update.auto': false,
-  'extensions.update.enabled': false,
-  'extensions.getAddons.cache.enabled': false,
-  'extensions.blocklist.enabled': false,
-  'browser.safebrowsing.malware.enabled': false,
-  'browser.safebrowsing.phishing.enabled': false,
-  'browser.safebrowsing.downloads.enabled': false,
-  'browser.safebrowsing.blockedURIs.enabled': false,
-  'browser.safebrowsing.provider.mozilla.updateURL': '',
-  'browser.safebrowsing.provider.google4.updateURL': '',
-  'datareporting.healthreport.uploadEnabled': false,
-  'datareporting.policy.dataSubmissionEnabled': false,
-  'toolkit.telemetry.enabled': false,
-  'toolkit.telemetry.server': '',
-  'network.captive-portal-service.enabled': false,
-  'network.connectivity-service.enabled': false,
-  'captivedetect.canonicalURL': '',
-  'browser.region.network.url': '',
-  'browser.region.update.enabled': false,
-  'browser.newtabpage.enabled': false,
-  'browser.startup.page': 0,
-  'media.gmp-manager.url': '',
-};
 
 type Host = 'app.test' | 'evil.test' | 'blog.app.test';
 type Transport = 'http' | 'https';
@@ -295,7 +255,7 @@ async function launchFirefox(): Promise<Driver> {
     executablePath: FIREFOX_PATH,
     headless: true,
     acceptInsecureCerts: true,
-    extraPrefsFirefox: FIREFOX_PREFS,
+    extraPrefsFirefox: FIREFOX_OFFLINE_PREFS,
     timeout: 60_000,
   });
   const page = await b.newPage();

@@ -17,8 +17,8 @@ import type { BrowserRunner, HarnessCase, Observation, RunnerOptions } from './t
 
 export const FIREFOX_PATH = browserPath('firefox');
 
-/** Prefs for an offline, loopback-only Firefox whose cookies work cross-site over http. */
-export const FIREFOX_PREFS: Record<string, unknown> = {
+/** Prefs for an offline, loopback-only Firefox: every name to 127.0.0.1, nothing goes out. */
+export const FIREFOX_OFFLINE_PREFS: Record<string, unknown> = {
   // Every name resolves to loopback; no proxy; no DNS over HTTPS.
   'network.dns.forceResolve': '127.0.0.1',
   'network.proxy.type': 0,
@@ -32,14 +32,6 @@ export const FIREFOX_PREFS: Record<string, unknown> = {
   'dom.security.https_first_pbm': false,
   'dom.security.https_first_schemeless': false,
   'dom.security.https_only_mode': false,
-  // Cookies: accept all (no Total Cookie Protection partitioning), SameSite=None without Secure
-  // allowed, no Lax by default; so a cookie set for api.test goes out on credentialed requests.
-  'network.cookie.cookieBehavior': 0,
-  'network.cookie.cookieBehavior.pbmode': 0,
-  'network.cookie.sameSite.noneRequiresSecure': false,
-  'network.cookie.sameSite.laxByDefault': false,
-  'privacy.trackingprotection.enabled': false,
-  'privacy.trackingprotection.pbmode.enabled': false,
   // Local network access prompts (newer Firefox): loopback to loopback anyway, but never prompt.
   'network.lna.blocking': false,
   'network.lna.enabled': false,
@@ -75,6 +67,21 @@ export const FIREFOX_PREFS: Record<string, unknown> = {
   'media.gmp-manager.url': '',
   'captivedetect.canonicalURL': '',
 };
+
+/** Cookie prefs of the harness, on top of the offline ones. */
+export const FIREFOX_COOKIE_PREFS: Record<string, unknown> = {
+  // Cookies: accept all (no Total Cookie Protection partitioning), SameSite=None without Secure
+  // allowed, no Lax by default; so a cookie set for api.test goes out on credentialed requests.
+  'network.cookie.cookieBehavior': 0,
+  'network.cookie.cookieBehavior.pbmode': 0,
+  'network.cookie.sameSite.noneRequiresSecure': false,
+  'network.cookie.sameSite.laxByDefault': false,
+  'privacy.trackingprotection.enabled': false,
+  'privacy.trackingprotection.pbmode.enabled': false,
+};
+
+/** The harness's prefs: offline and loopback-only, with cookies that work cross-site over http. */
+export const FIREFOX_PREFS: Record<string, unknown> = { ...FIREFOX_OFFLINE_PREFS, ...FIREFOX_COOKIE_PREFS };
 
 export interface FirefoxLaunchOptions extends RunnerOptions {
   servers?: CaseServers;

@@ -31,7 +31,13 @@ export {
   pageInit,
   runEngineCases,
 } from './engine.js';
-export { FIREFOX_PREFS, type FirefoxLaunchOptions, FirefoxRunner } from './firefox.js';
+export {
+  FIREFOX_COOKIE_PREFS,
+  FIREFOX_OFFLINE_PREFS,
+  FIREFOX_PREFS,
+  type FirefoxLaunchOptions,
+  FirefoxRunner,
+} from './firefox.js';
 export { createLoopbackFetch, type LoopbackFetch, loopbackLookup } from './net.js';
 export {
   BLANK_PAGE,
