@@ -4,6 +4,7 @@
  * steps of this module, over an underlying fetch used only as a transport (`redirect: 'manual'`).
  */
 import type { CookieJar } from 'tough-cookie';
+import type { Dispatcher } from 'undici';
 import {
   byteLowercase,
   CORS_SAFELISTED_RESPONSE_HEADER_NAMES,
@@ -18,6 +19,7 @@ import { checkPreflightNormalized, preflightRequestNormalized } from './prefligh
 import { PreflightCache } from './preflight-cache.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
 import { redirectStep } from './redirect.js';
+import { dispatcherTransport } from './transport.js';
 import { normalizeRequest, requestOriginHeader, secFetchDest, secFetchSite } from './request.js';
 import type { BodyKind, BrowserName, Initiator, NormalizedRequest, ResponseTainting } from './types.js';
 
@@ -68,8 +70,17 @@ export interface BrowserFetchOptions {
   thirdPartyCookies?: boolean;
   /** Called for each step of each exchange. Exceptions it throws are ignored. */
   onEvent?: (event: BrowserFetchEvent) => void;
-  /** The transport. Default `globalThis.fetch`. It is always called with `redirect: 'manual'`. */
+  /**
+   * The transport, if not the default: any fetch, always called with `redirect: 'manual'` (it may
+   * add headers of its own; undici's fetch sets `Sec-Fetch-Mode: cors` on every request). Default:
+   * one exchange per call over `dispatcher`, sending exactly the engine's header list.
+   */
   fetch?: typeof globalThis.fetch;
+  /**
+   * The undici Dispatcher (Agent, Pool, ProxyAgent, MockAgent...) the default transport sends
+   * through. Default: undici's global dispatcher, the one Node's own fetch uses. Not with `fetch`.
+   */
+  dispatcher?: Dispatcher;
   /** A preflight cache to share between fetch functions. Default: a new one for the profile. */
   cache?: PreflightCache;
 }
@@ -320,8 +331,10 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
   const baseUrl: URL = base;
   const origin = base.origin;
   const profile: BrowserProfile = getProfile(options.browser ?? 'chromium');
-  const transport = options.fetch ?? globalThis.fetch;
-  if (typeof transport !== 'function') throw new TypeError('createBrowserFetch: no fetch available');
+  if (options.fetch !== undefined && options.dispatcher !== undefined)
+    throw new TypeError('createBrowserFetch: give a fetch or a dispatcher, not both');
+  const transport = options.fetch ?? dispatcherTransport(options.dispatcher);
+  if (typeof transport !== 'function') throw new TypeError('createBrowserFetch: fetch must be a function');
   const cache = options.cache ?? new PreflightCache(profile);
   const jar = options.cookies;
   const thirdPartyCookies = options.thirdPartyCookies ?? profile.thirdPartyCookies;

@@ -148,7 +148,7 @@ const TRANSPORT_LIMITS: Record<
   string,
   {
     profiles: Profile[];
-    transports: ('memory' | 'loopback')[];
+    transports: ('memory' | 'loopback' | 'loopback-fetch')[];
     why: string;
     patch: Partial<ExchangeExpectation>;
   }
@@ -157,7 +157,7 @@ const TRANSPORT_LIMITS: Record<
   // "multiple lines" diagnosis becomes "does not match".
   'get-acao-two-lines': {
     profiles: ['firefox'],
-    transports: ['memory', 'loopback'],
+    transports: ['memory', 'loopback', 'loopback-fetch'],
     why: 'header lines are combined by the transport',
     patch: {
       error: 'allow-origin-mismatch',
@@ -165,10 +165,11 @@ const TRANSPORT_LIMITS: Record<
         'Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at http://api.test/data. (Reason: CORS header ‘Access-Control-Allow-Origin’ does not match ‘http://app.test, http://app.test’).',
     },
   },
-  // undici's fetch overwrites Sec-Fetch-Mode with its own request mode (`cors`).
+  // undici's fetch overwrites Sec-Fetch-Mode with its own request mode (`cors`); the default
+  // (dispatcher) transport sends the engine's header list as it is.
   'no-cors-get-opaque': {
     profiles: ['chromium', 'firefox', 'spec'],
-    transports: ['loopback'],
+    transports: ['loopback-fetch'],
     why: 'undici sets sec-fetch-mode itself',
     patch: { actualHeaders: { origin: null, 'sec-fetch-mode': 'cors' } },
   },
@@ -219,49 +220,51 @@ describe('cors-exchange tables, in memory', () => {
   }
 });
 
-describe('cors-exchange tables, over loopback HTTP (harness servers, undici)', () => {
-  let servers: CaseServers;
-  let loop: LoopbackFetch;
-  beforeAll(async () => {
-    servers = await CaseServers.start();
-    loop = createLoopbackFetch();
-  });
-  afterAll(async () => {
-    await loop?.close();
-    await servers?.close();
-  });
-  for (const profile of PROFILES) {
-    describe(profile, () => {
-      it.each(cases.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
-        const local = servers.register(c);
-        const events: BrowserFetchEvent[] = [];
-        const pageFetch = createBrowserFetch({
-          origin: local.request.origin,
-          browser: profile,
-          fetch: loop.fetch,
-          onEvent: (e) => events.push(e),
-        });
-        const seen = (): Seen[] =>
-          servers
-            .requests(c.id)
-            .map((r) => ({ method: r.method, preflight: r.preflight, headers: lowerHeaders(r.headers) }));
-        const ports = servers.ports;
-        const unlocalize = (s: string): string =>
-          s
-            .replaceAll(`/c/${c.id}`, '')
-            .replace(/((?:app|api|other)\.test):(\d+)/gi, (m, host: string, port: string) =>
-              Object.values(ports).includes(Number(port)) ? host : m,
-            );
-        const runs = await runCase(c, local.request.url, pageFetch, events, seen, () =>
-          servers.clearLog(c.id),
-        );
-        let want = expectationFor(c, profile);
-        const limit = TRANSPORT_LIMITS[c.id];
-        if (limit?.profiles.includes(profile) && limit.transports.includes('loopback'))
-          want = { ...want, ...limit.patch };
-        judge(runs[0] as RunResult, want, unlocalize);
-        for (const [i, w] of (want.repeats ?? []).entries()) judge(runs[i + 1] as RunResult, w, unlocalize);
-      });
+for (const transport of ['loopback', 'loopback-fetch'] as const) {
+  describe(`cors-exchange tables, over loopback HTTP (harness servers, ${transport === 'loopback' ? 'default dispatcher transport' : "undici's fetch as the transport"})`, () => {
+    let servers: CaseServers;
+    let loop: LoopbackFetch;
+    beforeAll(async () => {
+      servers = await CaseServers.start();
+      loop = createLoopbackFetch();
     });
-  }
-});
+    afterAll(async () => {
+      await loop?.close();
+      await servers?.close();
+    });
+    for (const profile of PROFILES) {
+      describe(profile, () => {
+        it.each(cases.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
+          const local = servers.register(c);
+          const events: BrowserFetchEvent[] = [];
+          const pageFetch = createBrowserFetch({
+            origin: local.request.origin,
+            browser: profile,
+            ...(transport === 'loopback' ? { dispatcher: loop.dispatcher } : { fetch: loop.fetch }),
+            onEvent: (e) => events.push(e),
+          });
+          const seen = (): Seen[] =>
+            servers
+              .requests(c.id)
+              .map((r) => ({ method: r.method, preflight: r.preflight, headers: lowerHeaders(r.headers) }));
+          const ports = servers.ports;
+          const unlocalize = (s: string): string =>
+            s
+              .replaceAll(`/c/${c.id}`, '')
+              .replace(/((?:app|api|other)\.test):(\d+)/gi, (m, host: string, port: string) =>
+                Object.values(ports).includes(Number(port)) ? host : m,
+              );
+          const runs = await runCase(c, local.request.url, pageFetch, events, seen, () =>
+            servers.clearLog(c.id),
+          );
+          let want = expectationFor(c, profile);
+          const limit = TRANSPORT_LIMITS[c.id];
+          if (limit?.profiles.includes(profile) && limit.transports.includes(transport))
+            want = { ...want, ...limit.patch };
+          judge(runs[0] as RunResult, want, unlocalize);
+          for (const [i, w] of (want.repeats ?? []).entries()) judge(runs[i + 1] as RunResult, w, unlocalize);
+        });
+      });
+    }
+  });
+}

@@ -126,7 +126,7 @@ export async function runEngineCases(
       f = createBrowserFetch({
         origin,
         browser,
-        fetch: loop.fetch,
+        dispatcher: loop.dispatcher,
         cache,
         cookies: jar,
         onEvent: (e) => events.push(e),

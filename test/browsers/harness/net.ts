@@ -1,7 +1,8 @@
 /**
  * A fetch for Node that reaches the harness servers by the same names the browsers use: `*.test`
  * and `localhost` resolve to 127.0.0.1 (an undici Agent with its own `lookup`). Nothing else
- * resolves, so no request can leave the machine. Give it to `createBrowserFetch({ fetch })`.
+ * resolves, so no request can leave the machine. Give its `dispatcher` to
+ * `createBrowserFetch({ dispatcher })` (the default transport), or its `fetch` to `createBrowserFetch({ fetch })`.
  */
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -24,6 +25,8 @@ export function loopbackLookup(
 
 export interface LoopbackFetch {
   fetch: typeof globalThis.fetch;
+  /** The Agent itself, for `createBrowserFetch({ dispatcher })`. */
+  dispatcher: Agent;
   close(): Promise<void>;
 }
 
@@ -32,5 +35,5 @@ export function createLoopbackFetch(): LoopbackFetch {
   const agent = new Agent({ connect: { lookup: loopbackLookup as never }, keepAliveTimeout: 2000 });
   const f = ((input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
     undiciFetch(input, { ...(init ?? {}), dispatcher: agent })) as unknown as typeof globalThis.fetch;
-  return { fetch: f, close: () => agent.close() };
+  return { fetch: f, dispatcher: agent, close: () => agent.close() };
 }
