@@ -19,8 +19,8 @@ import { checkPreflightNormalized, preflightRequestNormalized } from './prefligh
 import { PreflightCache } from './preflight-cache.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
 import { redirectStep } from './redirect.js';
-import { dispatcherTransport } from './transport.js';
 import { normalizeRequest, requestOriginHeader, secFetchDest, secFetchSite } from './request.js';
+import { dispatcherTransport } from './transport.js';
 import type { BodyKind, BrowserName, Initiator, NormalizedRequest, ResponseTainting } from './types.js';
 
 /** One step of an exchange, for tools and tests that show it. Header lists are as sent or received. */
