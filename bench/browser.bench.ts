@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { classify, corsCheck, createBrowserFetch } from '../src/browser/index.js';
-import { dispatcherTransport } from '../src/browser/transport.js';
+import { exchange } from '../src/browser/transport.js';
 import { compare, machineLine, table } from './lib.js';
 
 const ORIGIN = 'https://app.example';
@@ -104,7 +104,7 @@ async function endToEnd(): Promise<EndToEnd> {
   // The engine over undici's fetch as its transport (the `fetch` option): the engine's own cost
   // on top of a fetch that does the Fetch Standard's work a second time.
   const pageOverFetch = createBrowserFetch({ origin: ORIGIN, fetch: plain });
-  const transport = dispatcherTransport(agent);
+  const target = new URL(url);
   // What the engine sends for this request (Origin and Sec-Fetch-*, redirect: 'manual'), by hand:
   // separates the cost of sending what a browser sends from the cost of the engine's own logic.
   const browserLike: RequestInit = {
@@ -122,7 +122,7 @@ async function endToEnd(): Promise<EndToEnd> {
     'fetch with the same request headers, redirect: manual': async () =>
       (await plain(url, browserLike)).text(),
     'the default transport alone, same request headers': async () =>
-      (await transport(url, browserLike)).text(),
+      (await exchange(agent, target, browserLike, false)).response.text(),
     'createBrowserFetch (chromium)': async () => (await page(url)).text(),
     'createBrowserFetch (chromium) over fetch as its transport': async () =>
       (await pageOverFetch(url)).text(),

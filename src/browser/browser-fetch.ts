@@ -20,7 +20,7 @@ import { PreflightCache } from './preflight-cache.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
 import { redirectStep } from './redirect.js';
 import { normalizeRequest, requestOriginHeader, secFetchDest, secFetchSite } from './request.js';
-import { dispatcherTransport } from './transport.js';
+import { exchange } from './transport.js';
 import type { BodyKind, BrowserName, Initiator, NormalizedRequest, ResponseTainting } from './types.js';
 
 /** One step of an exchange, for tools and tests that show it. Header lists are as sent or received. */
@@ -175,6 +175,12 @@ interface PresentedState {
   url: string;
   redirected: boolean;
   headers: Headers;
+}
+
+/** What the network answered: the transport's Response, and its header list when the transport gave it. */
+interface Answer {
+  res: Response;
+  headers: [string, string][] | null;
 }
 
 const PRESENTED: unique symbol = Symbol('crossorigin.presented');
@@ -333,8 +339,10 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
   const profile: BrowserProfile = getProfile(options.browser ?? 'chromium');
   if (options.fetch !== undefined && options.dispatcher !== undefined)
     throw new TypeError('createBrowserFetch: give a fetch or a dispatcher, not both');
-  const transport = options.fetch ?? dispatcherTransport(options.dispatcher);
-  if (typeof transport !== 'function') throw new TypeError('createBrowserFetch: fetch must be a function');
+  const transport = options.fetch;
+  if (transport !== undefined && typeof transport !== 'function')
+    throw new TypeError('createBrowserFetch: fetch must be a function');
+  const dispatcher = options.dispatcher;
   const cache = options.cache ?? new PreflightCache(profile);
   const jar = options.cookies;
   const thirdPartyCookies = options.thirdPartyCookies ?? profile.thirdPartyCookies;
@@ -355,30 +363,36 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
 
   /** chromium: 301 and 308 answers to GET kept as the HTTP cache keeps them (heuristically fresh). */
   const permanentRedirects = new Map<string, { status: number; headers: [string, string][] }>();
-  function rememberPermanentRedirect(req: NormalizedRequest, res: Response): void {
+  function rememberPermanentRedirect(req: NormalizedRequest, answer: Answer): void {
     if (!profile.cachesPermanentRedirects || req.method !== 'GET') return;
-    if (res.status !== 301 && res.status !== 308) return;
+    const status = answer.res.status;
+    if (status !== 301 && status !== 308) return;
+    const list = answer.headers ?? responseHeaderList(answer.res);
+    const has = (name: string) => list.some((h) => h[0] === name);
     // Only when nothing in the answer limits caching.
-    const h = res.headers;
-    if (h.has('cache-control') || h.has('expires') || h.has('pragma') || h.has('vary') || !h.has('location'))
-      return;
+    if (has('cache-control') || has('expires') || has('pragma') || has('vary') || !has('location')) return;
     if (permanentRedirects.size >= 256) permanentRedirects.clear();
-    permanentRedirects.set(req.url.href, { status: res.status, headers: responseHeaderList(res) });
+    permanentRedirects.set(req.url.href, { status, headers: list });
   }
 
-  /** Sends one request through the transport; `init` already has `redirect: 'manual'`. */
-  function send(url: string, init: RequestInit & { redirect: 'manual' }): Promise<Response> {
+  /**
+   * Sends one request; `init` already has `redirect: 'manual'`. Over the default transport the
+   * answer comes with its full header list (and a Response without headers); over a given fetch,
+   * only with the Response.
+   */
+  async function send(url: URL, init: RequestInit & { redirect: 'manual' }): Promise<Answer> {
     // A URL's user name and password are not sent as part of it (a fetch() transport refuses them);
     // a redirect may still lead to such a URL when it is same-origin or in no-cors mode.
-    if (url.includes('@')) {
-      const u = new URL(url);
-      if (u.username !== '' || u.password !== '') {
-        u.username = '';
-        u.password = '';
-        url = u.href;
-      }
+    if (url.username !== '' || url.password !== '') {
+      url = new URL(url.href);
+      url.username = '';
+      url.password = '';
     }
-    return transport(url, init);
+    if (transport === undefined) {
+      const x = await exchange(dispatcher, url, init, false);
+      return { res: x.response, headers: x.headers };
+    }
+    return { res: await transport(url.href, init), headers: null };
   }
 
   function transportFailure(req: NormalizedRequest, err: unknown): CorsError {
@@ -502,9 +516,9 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         } else {
           const pre = preflightRequestNormalized(req, profile);
           emit({ type: 'preflight-sent', url: pre.url, method: 'OPTIONS', headers: pre.headers });
-          let res: Response;
+          let answer: Answer;
           try {
-            res = await send(pre.url, {
+            answer = await send(new URL(pre.url), {
               method: 'OPTIONS',
               headers: pre.headers,
               signal: init.signal ?? null,
@@ -515,7 +529,8 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
             block(transportFailure(req, err));
             throw err;
           }
-          const headers = responseHeaderList(res);
+          const res = answer.res;
+          const headers = answer.headers ?? responseHeaderList(res);
           await discard(res);
           const check = checkPreflightNormalized(req, { status: res.status, headers }, profile);
           emit({
@@ -553,15 +568,18 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         req.method === 'GET' && permanentRedirects.size > 0
           ? permanentRedirects.get(req.url.href)
           : undefined;
-      let res: Response;
+      let answer: Answer | undefined;
       if (cachedRedirect) {
         emit({ type: 'http-cache-hit', url: req.url.href, status: cachedRedirect.status });
-        res = new Response(null, { status: cachedRedirect.status, headers: cachedRedirect.headers });
+        answer = {
+          res: new Response(null, { status: cachedRedirect.status, headers: cachedRedirect.headers }),
+          headers: cachedRedirect.headers,
+        };
       } else {
         if (onEvent) emit({ type: 'actual-sent', url: req.url.href, method: req.method, headers });
       }
       try {
-        res ??= await send(req.url.href, {
+        answer ??= await send(req.url, {
           method: req.method,
           headers,
           body: req.body === 'none' ? null : bodyBytes,
@@ -574,12 +592,15 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         block(transportFailure(req, err));
         throw err;
       }
-      // Every header only when someone will look at them (events, cookies) or may read them all.
+      const res = answer.res;
+      // Over a given fetch: every header only when someone will look at them (events, cookies) or
+      // may read them all.
       const resHeaders =
+        answer.headers ??
         (onEvent || (withCredentials && jar) ? null : compactHeaderList(res, req, c.tainting)) ??
         responseHeaderList(res);
       if (withCredentials && !cachedRedirect) await storeCookies(req, resHeaders);
-      if (!cachedRedirect) rememberPermanentRedirect(req, res);
+      if (!cachedRedirect) rememberPermanentRedirect(req, answer);
       const view = { status: res.status, headers: resHeaders };
       // HTTP fetch 4.3: the CORS check, on this response and on every redirect hop.
       if (c.tainting === 'cors') {

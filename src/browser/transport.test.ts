@@ -10,7 +10,7 @@ import zlib from 'node:zlib';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBrowserFetch } from './browser-fetch.js';
-import { dispatcherTransport } from './transport.js';
+import { dispatcherTransport, exchange } from './transport.js';
 
 interface Seen {
   method: string;
@@ -219,6 +219,37 @@ describe('what comes back', () => {
     expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
     expect(res.headers.get('x-dup')).toBe('1, 2');
   });
+
+  it.each(['/plain', '/cookies', '/latin1', '/204', '/gzip-br'])(
+    'hands the engine every header line, which a Headers object joins (%s)',
+    async (path) => {
+      const x = await exchange(agent, new URL(`${base}${path}`), { redirect: 'manual' }, false);
+      await x.response.body?.cancel();
+      expect([...x.response.headers]).toEqual([]);
+      const res = await send(path);
+      await res.body?.cancel();
+      const fromHeaders: [string, string][] = [];
+      for (const [n, v] of res.headers) if (n !== 'set-cookie') fromHeaders.push([n, v]);
+      for (const c of res.headers.getSetCookie()) fromHeaders.push(['set-cookie', c]);
+      // Joined as Headers joins repeated lines, the list is what Headers gives (Date may tick
+      // between the two exchanges).
+      const joined: [string, string][] = [];
+      for (const [n, v] of x.headers) {
+        const last = joined[joined.length - 1];
+        if (n !== 'set-cookie' && last?.[0] === n) last[1] = `${last[1]}, ${v}`;
+        else joined.push([n, v]);
+      }
+      const noDate = (l: [string, string][]) => l.filter(([n]) => n !== 'date');
+      expect(noDate(joined)).toEqual(noDate(fromHeaders));
+      if (path === '/cookies') {
+        expect(x.headers.filter(([n]) => n === 'x-dup')).toEqual([
+          ['x-dup', '1'],
+          ['x-dup', '2'],
+        ]);
+      }
+      expect(x.headers.length).toBeGreaterThanOrEqual(3);
+    },
+  );
 
   it('decodes header values as latin1, as fetch does', async () => {
     const res = await send('/latin1');

@@ -79,6 +79,26 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
+/**
+ * One web stream over a node stream, read on demand. (Response would wrap an async iterable in two
+ * streams, and node 20's `Readable.toWeb` can enqueue into a stream already closed.) Chunks are
+ * plain Uint8Array views, as fetch gives; an error in the node stream errors the web stream;
+ * cancelling destroys the node stream.
+ */
+function webStream(body: Readable): ReadableStream<Uint8Array> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await chunks.next();
+      if (done) controller.close();
+      else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    },
+    async cancel() {
+      await chunks.return?.();
+    },
+  });
+}
+
 /** The request's header list as undici takes it (flat), plus the defaults a browser adds. */
 function requestHeaders(init: TransportInit, https: boolean): string[] {
   const flat: string[] = [];
@@ -106,14 +126,25 @@ function requestHeaders(init: TransportInit, https: boolean): string[] {
   return flat;
 }
 
-/** The response's header list, names lower-cased and values latin1-decoded as fetch does. */
+/**
+ * The response's header list for the engine: names lower-cased and sorted, each line apart (as
+ * received, in order; a `Headers` object would join repeated lines with ", ", losing what Firefox
+ * reports as "Multiple CORS header"), `Set-Cookie` lines after the others; values latin1-decoded as
+ * fetch does.
+ */
 function responseHeaders(headers: Record<string, string | string[] | undefined>): [string, string][] {
   const out: [string, string][] = [];
-  for (const name of Object.keys(headers)) {
+  const names = Object.keys(headers).sort();
+  let cookies: string | string[] | undefined;
+  for (const name of names) {
     const v = headers[name];
-    if (typeof v === 'string') out.push([name, v]);
-    else if (Array.isArray(v)) for (const x of v) out.push([name, x]);
+    if (v === undefined) continue;
+    if (name === 'set-cookie') cookies = v;
+    else if (typeof v === 'string') out.push([name, v]);
+    else for (const line of v) out.push([name, line]);
   }
+  if (typeof cookies === 'string') out.push(['set-cookie', cookies]);
+  else if (cookies !== undefined) for (const c of cookies) out.push(['set-cookie', c]);
   return out;
 }
 
@@ -125,81 +156,99 @@ function requestBody(body: unknown): Dispatcher.DispatchOptions['body'] {
   throw new TypeError('crossorigin: the dispatcher transport takes bytes or a stream as a body');
 }
 
+/** One exchange: the response (its headers only with `withHeaders`) and its header list. */
+export interface Exchange {
+  response: Response;
+  headers: [string, string][];
+}
+
 /**
- * A fetch-shaped function over `dispatcher` (default: undici's global dispatcher, which Node's own
- * fetch shares) that sends exactly the header list it is given, follows no redirect and resolves
- * with the response as soon as its headers arrive. Failures reject as fetch's do
- * (`TypeError: fetch failed` with the cause; an abort with the signal's reason).
+ * One HTTP exchange over `dispatcher` (default: undici's global dispatcher, which Node's own fetch
+ * shares): sends exactly the header list it is given (plus the absent defaults), follows no
+ * redirect, and resolves as soon as the response's headers arrive. Failures reject as fetch's do
+ * (`TypeError: fetch failed` with the cause; an abort with the signal's reason). The Response
+ * carries the headers only when `withHeaders` is set: the engine reads the list and gives the page
+ * a Response with only the readable ones, so building the full Headers object would be wasted.
+ * `url` must be HTTP(S).
  */
+export async function exchange(
+  dispatcher: Dispatcher | undefined,
+  url: URL,
+  init: TransportInit,
+  withHeaders: boolean,
+): Promise<Exchange> {
+  const signal = init.signal ?? undefined;
+  if (signal?.aborted) throw abortReason(signal);
+  const method = init.method ?? 'GET';
+  let data: Dispatcher.ResponseData;
+  try {
+    data = await (dispatcher ?? getGlobalDispatcher()).request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: method as Dispatcher.HttpMethod,
+      headers: requestHeaders(init, url.protocol === 'https:'),
+      body: requestBody(init.body),
+      ...(signal ? { signal } : {}),
+    });
+  } catch (err) {
+    if (signal?.aborted) throw abortReason(signal);
+    throw failed(err);
+  }
+  // A body nobody reads may still fail (a reset connection): a reader sees the error through
+  // the iterator; without one it must not become an uncaught exception.
+  data.body.on('error', ignore);
+  const status = data.statusCode;
+  const headers = responseHeaders(data.headers);
+  let body: Readable | null = data.body;
+  if (NULL_BODY_STATUS.has(status)) {
+    data.body.dump().catch(ignore);
+    body = null;
+  } else if (method !== 'HEAD' && method !== 'CONNECT') {
+    const coding = data.headers['content-encoding'];
+    if (coding !== undefined) {
+      const chain = decoders(Array.isArray(coding) ? coding.join(', ') : coding);
+      if (chain === 'too-many') {
+        data.body.dump().catch(ignore);
+        throw failed(new Error('too many content-encodings in response'));
+      }
+      if (chain.length > 0) {
+        body = (pipeline as (...s: unknown[]) => Readable)(data.body, ...chain, () => {
+          // an error reaches the reader through the last stream
+        });
+      }
+    }
+  }
+  // A status outside 200-599 cannot be constructed.
+  const stream = body === null ? null : webStream(body);
+  const inRange = status >= 200 && status <= 599;
+  const responseInit: ResponseInit = { status: inRange ? status : 200 };
+  if (withHeaders) responseInit.headers = headers;
+  let response: Response;
+  try {
+    response = new Response(stream, { ...responseInit, statusText: data.statusText ?? '' });
+  } catch {
+    try {
+      // A reason phrase Response refuses: keep the exchange, drop the phrase.
+      response = new Response(stream, responseInit);
+    } catch (err) {
+      data.body.dump().catch(ignore);
+      throw failed(err);
+    }
+  }
+  if (!inRange) {
+    Object.defineProperty(response, 'status', { value: status, enumerable: true });
+    Object.defineProperty(response, 'ok', { value: false, enumerable: true });
+  }
+  return { response, headers };
+}
+
+/** {@link exchange} as a fetch-shaped function (the Response with every header). */
 export function dispatcherTransport(dispatcher?: Dispatcher): typeof globalThis.fetch {
   const transport = async (input: string | URL | Request, init: TransportInit = {}): Promise<Response> => {
     const url =
       typeof input === 'string' ? new URL(input) : input instanceof URL ? input : new URL(input.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return globalThis.fetch(input, init);
-    const signal = init.signal ?? undefined;
-    if (signal?.aborted) throw abortReason(signal);
-    const method = init.method ?? 'GET';
-    let data: Dispatcher.ResponseData;
-    try {
-      data = await (dispatcher ?? getGlobalDispatcher()).request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: method as Dispatcher.HttpMethod,
-        headers: requestHeaders(init, url.protocol === 'https:'),
-        body: requestBody(init.body),
-        ...(signal ? { signal } : {}),
-      });
-    } catch (err) {
-      if (signal?.aborted) throw abortReason(signal);
-      throw failed(err);
-    }
-    // A body nobody reads may still fail (a reset connection): a reader sees the error through
-    // the iterator; without one it must not become an uncaught exception.
-    data.body.on('error', ignore);
-    const status = data.statusCode;
-    const headers = responseHeaders(data.headers);
-    let body: AsyncIterable<Uint8Array> | null = data.body;
-    if (NULL_BODY_STATUS.has(status)) {
-      data.body.dump().catch(ignore);
-      body = null;
-    } else if (method !== 'HEAD' && method !== 'CONNECT') {
-      const coding = data.headers['content-encoding'];
-      if (coding !== undefined) {
-        const chain = decoders(Array.isArray(coding) ? coding.join(', ') : coding);
-        if (chain === 'too-many') {
-          data.body.dump().catch(ignore);
-          throw failed(new Error('too many content-encodings in response'));
-        }
-        if (chain.length > 0) {
-          body = (pipeline as (...s: unknown[]) => NodeJS.ReadableStream)(data.body, ...chain, () => {
-            // an error reaches the reader through the last stream
-          }) as unknown as AsyncIterable<Uint8Array>;
-        }
-      }
-    }
-    // Node's Response takes an async iterable as a body; status outside 200-599 cannot be constructed.
-    const inRange = status >= 200 && status <= 599;
-    let res: Response;
-    try {
-      res = new Response(body as BodyInit | null, {
-        status: inRange ? status : 200,
-        statusText: data.statusText ?? '',
-        headers,
-      });
-    } catch {
-      try {
-        // A reason phrase Response refuses: keep the exchange, drop the phrase.
-        res = new Response(body as BodyInit | null, { status: inRange ? status : 200, headers });
-      } catch (err) {
-        data.body.dump().catch(ignore);
-        throw failed(err);
-      }
-    }
-    if (!inRange) {
-      Object.defineProperty(res, 'status', { value: status, enumerable: true });
-      Object.defineProperty(res, 'ok', { value: false, enumerable: true });
-    }
-    return res;
+    return (await exchange(dispatcher, url, init, true)).response;
   };
   return transport as typeof globalThis.fetch;
 }
