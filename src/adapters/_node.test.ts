@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpCore } from '../_http/index.js';
 import { createCorsPolicy } from '../server/index.js';
-import { middlewareWith } from './_node.js';
+import { middlewareWith, NodeRequestView } from './_node.js';
 import { corsGlue } from './_shared.js';
 import { corsMiddleware } from './node.js';
 
@@ -179,5 +179,97 @@ describe('node glue: Vary stays merged', () => {
     await res.text();
     expect(res.headers.get('vary')).toBe(vary);
     expect(res.headers.get('access-control-allow-origin')).toBe(acao);
+  });
+});
+
+describe('NodeRequestView reads the header lines as req.headers combines them', () => {
+  // Raw request heads node:http parses; each line as sent (case, repeats, odd spacing).
+  const HEADS: string[][] = [
+    ['Origin: https://a.example'],
+    ['origin: https://a.example', 'ORIGIN: https://b.example'],
+    ['Origin:   https://a.example  '],
+    ['Access-Control-Request-Headers: x-a', 'access-control-request-headers: X-B, x-c'],
+    ['Access-Control-Request-Method: PUT', 'Origin: null'],
+    ['Referer: https://a.example/1', 'referer: https://b.example/2'],
+    ['Content-Type: text/plain', 'Content-Type: application/json'],
+    ['Cookie: a=1', 'cookie: b=2'],
+    ['Sec-Fetch-Site: cross-site', 'Sec-Fetch-Site: same-origin'],
+    ['User-Agent: a', 'user-agent: b', 'Authorization: x', 'authorization: y'],
+    ['X-Empty:', 'Origin:'],
+    [],
+  ];
+  const NAMES = [
+    'origin',
+    'access-control-request-method',
+    'access-control-request-headers',
+    'access-control-request-private-network',
+    'referer',
+    'content-type',
+    'cookie',
+    'sec-fetch-site',
+    'user-agent',
+    'authorization',
+    'x-empty',
+    'host',
+  ];
+  let server: Server;
+  let port: number;
+  const results: { head: string[]; name: string; view: string | null; node: string | null }[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const view = new NodeRequestView(req);
+      const head = JSON.parse(decodeURIComponent((req.url ?? '/').slice(1))) as string[];
+      // The view first, so it cannot lean on a headers object already built.
+      const fromView = NAMES.map((n) => view.header(n));
+      for (const [i, name] of NAMES.entries()) {
+        const v = req.headers[name];
+        results.push({
+          head,
+          name,
+          view: fromView[i] ?? null,
+          node: v === undefined ? null : Array.isArray(v) ? v.join(', ') : v,
+        });
+      }
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('for every name, on every head', async () => {
+    const { connect } = await import('node:net');
+    for (const head of HEADS) {
+      const path = `/${encodeURIComponent(JSON.stringify(head))}`;
+      const text = [
+        `GET ${path} HTTP/1.1`,
+        `Host: 127.0.0.1:${port}`,
+        ...head,
+        'Connection: close',
+        '',
+        '',
+      ].join('\r\n');
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(text));
+        socket.on('error', reject);
+        socket.on('close', () => resolve());
+        socket.resume();
+      });
+    }
+    expect(results.length).toBe(HEADS.length * NAMES.length);
+    for (const r of results) expect(r.view, `${r.name} in ${JSON.stringify(r.head)}`).toBe(r.node);
+    // The cases exercise joining and first-line-only names, not only absences.
+    expect(results.filter((r) => r.node?.includes(', ')).length).toBeGreaterThanOrEqual(3);
+    expect(results.some((r) => r.name === 'cookie' && r.node === 'a=1; b=2')).toBe(true);
+    expect(results.some((r) => r.name === 'referer' && r.node === 'https://a.example/1')).toBe(true);
+  });
+
+  it('falls back to headers for a request object without rawHeaders', () => {
+    const view = new NodeRequestView({
+      method: 'GET',
+      headers: { origin: 'https://a.example' },
+    } as unknown as IncomingMessage);
+    expect(view.header('origin')).toBe('https://a.example');
+    expect(view.header('referer')).toBeNull();
   });
 });

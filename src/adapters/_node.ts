@@ -25,7 +25,39 @@ export type NodeMiddleware = (
   next?: (error?: unknown) => void,
 ) => void;
 
-/** A `RequestView` over node's `IncomingMessage` (repeated header lines are already joined). */
+/**
+ * Header names whose repeated lines node's `IncomingMessage.headers` discards (it keeps the first):
+ * https://nodejs.org/api/http.html#messageheaders. Every other repeated line is joined with ", "
+ * (`cookie` with "; ").
+ */
+const FIRST_LINE_ONLY = new Set([
+  'age',
+  'authorization',
+  'content-length',
+  'content-type',
+  'etag',
+  'expires',
+  'from',
+  'host',
+  'if-modified-since',
+  'if-unmodified-since',
+  'last-modified',
+  'location',
+  'max-forwards',
+  'proxy-authorization',
+  'referer',
+  'retry-after',
+  'server',
+  'user-agent',
+]);
+
+/**
+ * A `RequestView` over node's `IncomingMessage`. It reads the header lines as received
+ * (`rawHeaders`) and combines them exactly as `req.headers` would, without making node build
+ * `req.headers` (node builds that object on first access, for every header of the request: a cost
+ * a handler that never reads it does not otherwise pay). A request object without `rawHeaders`
+ * (a test double) is read through `headers`.
+ */
 export class NodeRequestView implements RequestView {
   readonly method: string;
   readonly #req: IncomingMessage;
@@ -33,8 +65,24 @@ export class NodeRequestView implements RequestView {
     this.#req = req;
     this.method = req.method ?? 'GET';
   }
+  /** `name` is lower-case, as every caller passes it. */
   header(name: string): string | null {
-    return nodeHeader(this.#req.headers[name]);
+    const raw = this.#req.rawHeaders as string[] | undefined;
+    if (raw === undefined || raw === null) return nodeHeader(this.#req.headers?.[name]);
+    const length = name.length;
+    let found: string | null = null;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const n = raw[i]!;
+      if (n.length !== length || (n !== name && n.toLowerCase() !== name)) continue;
+      const v = raw[i + 1]!;
+      if (found === null) {
+        found = v;
+        if (FIRST_LINE_ONLY.has(name)) return found;
+      } else {
+        found = `${found}${name === 'cookie' ? '; ' : ', '}${v}`;
+      }
+    }
+    return found;
   }
   get url(): string {
     return this.#req.url ?? '/';
