@@ -19,6 +19,7 @@ import {
   createBrowserFetch,
   type PreflightReason,
 } from '../browser/index.js';
+import { dispatcherTransport } from '../browser/transport.js';
 import { parseOriginHeader } from '../origin/index.js';
 import {
   collect,
@@ -326,7 +327,8 @@ export async function runCheck(
   // Every answer the network gave, in order (the engine reports a blocked response only as an
   // error; the explanation shows its headers too).
   const answers: { status: number; headers: [string, string][] }[] = [];
-  const base = transport ?? globalThis.fetch;
+  // The engine's own transport by default: what goes on the wire is exactly what it sends.
+  const base = transport ?? dispatcherTransport();
   const recording: typeof globalThis.fetch = async (input, init) => {
     const res = await base(input, init);
     const headers: [string, string][] = [];
