@@ -14,13 +14,16 @@
  * `HTTP_BENCH_ROUNDS` (default 15), `HTTP_BENCH_CONNECTIONS` (default 8).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, IncomingMessage, type Server, ServerResponse } from 'node:http';
+import { type AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import cors from 'cors';
+import type { HttpDecision } from '../src/_http/index.js';
+import { NodeRequestView } from '../src/adapters/_node.js';
 import { corsMiddleware } from '../src/adapters/node.js';
-import { machineLine } from './lib.js';
+import { createCorsPolicy } from '../src/server/index.js';
+import { compare, machineLine, table } from './lib.js';
 
 const ORIGIN = 'https://app.example';
 const VARIANTS = ['bare', 'floor', 'crossorigin', 'cors'] as const;
@@ -126,10 +129,94 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/**
+ * The server's own work per request without sockets: node's IncomingMessage (header lines set as
+ * its parser sets them) and ServerResponse (no socket: the head and body are built and queued,
+ * not written), through each server's handler. Steadier than req/s on a shared machine, and it
+ * splits what the middleware adds over the floor into its parts.
+ */
+function withoutSockets(): string {
+  const socket = new Socket();
+  const raw = ['Host', '127.0.0.1:8080', 'Origin', ORIGIN, 'Connection', 'keep-alive'];
+  type Parsed = IncomingMessage & { _addHeaderLines(lines: string[], n: number): void };
+  const exchange = (): [IncomingMessage, ServerResponse] => {
+    const req = new IncomingMessage(socket) as Parsed;
+    req.method = 'GET';
+    req.url = '/';
+    req._addHeaderLines(raw, raw.length);
+    return [req, new ServerResponse(req)];
+  };
+  const ours = corsMiddleware({ origins: [ORIGIN] });
+  const theirs = cors({ origin: ORIGIN });
+  const policy = createCorsPolicy({ origins: [ORIGIN] });
+  const floor = (res: ServerResponse) => {
+    res.setHeader('access-control-allow-origin', ORIGIN);
+    res.setHeader('vary', 'Origin');
+  };
+  const results = compare([
+    {
+      name: 'bare handler',
+      fn: () => {
+        const [req, res] = exchange();
+        handler(req, res);
+        return res;
+      },
+    },
+    {
+      name: 'floor: the 2 headers set by the handler',
+      fn: () => {
+        const [req, res] = exchange();
+        floor(res);
+        handler(req, res);
+        return res;
+      },
+    },
+    {
+      name: "floor + reading Origin (the adapter's request view)",
+      fn: () => {
+        const [req, res] = exchange();
+        new NodeRequestView(req).header('origin');
+        floor(res);
+        handler(req, res);
+        return res;
+      },
+    },
+    {
+      name: "floor + the policy's decision (view, decide, no Vary keeping)",
+      fn: () => {
+        const [req, res] = exchange();
+        const d = policy.handle(new NodeRequestView(req)) as HttpDecision;
+        for (const [n, v] of d.headers) res.setHeader(n, v);
+        res.setHeader('vary', 'Origin');
+        handler(req, res);
+        return res;
+      },
+    },
+    {
+      name: '`crossorigin/node` corsMiddleware',
+      fn: () => {
+        const [req, res] = exchange();
+        ours(req, res, () => handler(req, res));
+        return res;
+      },
+    },
+    {
+      name: '`cors` package',
+      fn: () => {
+        const [req, res] = exchange();
+        theirs(req, res, () => handler(req, res));
+        return res;
+      },
+    },
+  ]);
+  return table(results, 'bare handler');
+}
+
 export default async function run(): Promise<string> {
   const seconds = Number(process.env.HTTP_BENCH_SECONDS ?? 2);
   const rounds = Number(process.env.HTTP_BENCH_ROUNDS ?? 15);
   const connections = Number(process.env.HTTP_BENCH_CONNECTIONS ?? 8);
+  const inProcess = withoutSockets();
   const { child, ports } = await startChild();
   try {
     const acao = {
@@ -192,6 +279,12 @@ export default async function run(): Promise<string> {
       `The floor row is what emitting \`Access-Control-Allow-Origin\` and \`Vary\` costs by itself, with no middleware and without reading the request: no CORS middleware can beat it. The floor itself is **${roundRatio('floor', 'bare').toFixed(3)}** x bare by req/s and **${cpuRatio('floor', 'bare').toFixed(3)}** by CPU. Ours / floor = **${roundRatio('crossorigin', 'floor').toFixed(3)}** req/s, **${cpuRatio('crossorigin', 'floor').toFixed(3)}** by CPU per request; ours adds **${cpuOver('crossorigin', 'floor').toFixed(2)} µs** of server CPU per request over the floor, \`cors\` **${cpuOver('cors', 'floor').toFixed(2)} µs**.`,
       '',
       `Ratios in this run: ours / bare = **${roundRatio('crossorigin', 'bare').toFixed(3)}** req/s (median of per-round ratios; target >= 0.97), **${cpuRatio('crossorigin', 'bare').toFixed(3)}** by CPU per request; ours / \`cors\` = **${roundRatio('crossorigin', 'cors').toFixed(3)}** req/s, **${cpuRatio('crossorigin', 'cors').toFixed(3)}** by CPU per request (target >= 1.0).`,
+      '',
+      '### The same handlers without sockets',
+      '',
+      "Node's own `IncomingMessage` (header lines given as its parser gives them: Host, Origin, Connection) and `ServerResponse` without a socket (the head and body are built and queued, not written), in interleaved rounds in this process: the server-side JavaScript each request costs, split into parts. Time ratio against the bare handler (higher is slower).",
+      '',
+      inProcess,
     ].join('\n');
   } finally {
     child.kill('SIGTERM');
