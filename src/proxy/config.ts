@@ -6,7 +6,7 @@
 import type { HttpCore } from '../_http/index.js';
 import { type CorsPolicyConfig, createCorsPolicy } from '../server/index.js';
 import type { OriginMode } from './headers.js';
-import { type InternalOptions, internal } from './internal.js';
+import { type InternalOptions, internal, type WithInternal } from './internal.js';
 import { parseRate, type RateLimitStore, type RateRule } from './limits.js';
 import type { Resolver } from './lookup.js';
 import { compileHostPatterns, type HostMatcher, normalizeHostname } from './target.js';
@@ -86,8 +86,6 @@ export interface ProxyOptions {
   readonly resolver?: Resolver;
   /** Trust X-Forwarded-* from the client (only behind your own reverse proxy). Default false. */
   readonly trustForwardedHeaders?: boolean;
-  /** @internal test seam, see internal.ts. */
-  readonly [internal]?: InternalOptions;
 }
 
 /** One problem found in the options. */
@@ -321,6 +319,6 @@ export function compileProxyOptions(options: ProxyOptions): CompiledConfig {
     limits,
     resolver: o.resolver ?? null,
     trustForwarded: o.trustForwardedHeaders === true,
-    internal: o[internal] ?? {},
+    internal: (o as WithInternal<ProxyOptions>)[internal] ?? {},
   };
 }

@@ -16,3 +16,6 @@ export interface InternalOptions {
   /** Extra CA certificates for upstream TLS (tests: a self-signed loopback upstream). */
   readonly ca?: string | Buffer;
 }
+
+/** Options carrying the seam: only tests build these; the public option types do not mention it. */
+export type WithInternal<T> = T & { readonly [internal]?: InternalOptions };

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProxyOptions } from '../../src/proxy/config.js';
-import { internal } from '../../src/proxy/internal.js';
+import { internal, type WithInternal } from '../../src/proxy/internal.js';
 import type { ResolvedAddress, Resolver } from '../../src/proxy/lookup.js';
 import { type ListeningProxy, listenProxy } from '../../src/proxy/server.js';
 import { createCorsPolicy } from '../../src/server/index.js';
@@ -79,7 +79,7 @@ export const toLoopback = (address: string): string =>
 export const PAGE_ORIGIN = 'http://app.test:5173';
 
 /** A proxy on loopback with the test seam; the CORS policy allows PAGE_ORIGIN by default. */
-export async function startProxy(options: Partial<ProxyOptions>): Promise<ListeningProxy> {
+export async function startProxy(options: WithInternal<Partial<ProxyOptions>>): Promise<ListeningProxy> {
   return listenProxy({
     cors: createCorsPolicy({
       origins: [PAGE_ORIGIN],
