@@ -1,24 +1,34 @@
 /**
- * Real Chromium against the adapters: policies from a table are served by every node-hosted
+ * Real browsers against the adapters: policies from a table are served by every node-hosted
  * adapter (Express, the fetch adapter over node:http, node, Koa, Fastify, Hono) and by the fetch
- * adapter inside real workerd, Deno and Bun, all on 127.0.0.1, and
- * pages on `http://app.test:{port}` (allowed) and `http://evil.test:{port}` (not allowed) run
- * `fetch()` requests against them. For each request, what the browser allowed must equal what the
- * policy promised, computed from the policy's own decisions for the preflight (when the browser
- * sends one) and the actual request. Uses the harness's Chromium flags and availability policy
- * (test/browsers/harness): without Chromium the suite fails under CI=true.
+ * adapter inside real workerd, Deno and Bun, all on 127.0.0.1, and pages on
+ * `http://app.test:{port}` (allowed) and `http://evil.test:{port}` (not allowed) run `fetch()`
+ * requests against them, in real Chromium (playwright-core over CDP) and in real Firefox ESR
+ * (puppeteer-core over WebDriver BiDi). For each request, what the browser allowed must equal what
+ * the policy promised, computed from the policy's own decisions for the preflight (when the browser
+ * sends one) and the actual request. The table, the servers and the promise are shared; one
+ * describe per browser. Uses the harness's runners (test/browsers/harness: Chromium's flags,
+ * Firefox's offline prefs with every name resolved to 127.0.0.1, the preflight-cache warm-up) and
+ * its availability policy: without a browser its suite fails under CI=true.
+ *
+ * The promise does not depend on the preflight cache: a preflight served from either browser's
+ * cache was answered by the same policy for the same origin, so the outcome is the same whether
+ * or not the browser preflights again (see test/browsers/README.md for Firefox's cache warm-up).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpDecision, RequestView } from '../../src/_http/index.js';
 import { type CorsPolicy, createCorsPolicy } from '../../src/server/index.js';
-import { browserPath, browserSuitePolicy, CHROMIUM_ARGS } from '../browsers/harness/index.js';
+import {
+  type BrowserName,
+  browserSuitePolicy,
+  ChromiumRunner,
+  FirefoxRunner,
+  type SuitePolicy,
+} from '../browsers/harness/index.js';
 import { type Launched, launch, RUNTIMES } from './runtime/launch.js';
 import { type Running, STARTERS } from './servers.js';
-
-const suite = browserSuitePolicy('chromium');
 
 /** A request as the page makes it, with what the browser sends for it (test data). */
 interface PageFetch {
@@ -138,43 +148,105 @@ interface Observed {
   error?: string;
 }
 
-async function runInPage(page: Page, url: string, f: PageFetch): Promise<Observed> {
-  return page.evaluate(
-    async ({ url, f }) => {
-      try {
-        const r = await fetch(url, {
-          method: f.method,
-          headers: f.headers,
-          body: f.body,
-          credentials: f.credentials ?? 'same-origin',
-          mode: 'cors',
-          cache: 'no-store',
-        });
-        return { ok: true, status: r.status, body: await r.text(), xApp: r.headers.get('x-app') };
-      } catch (e) {
-        return { ok: false, error: String(e) };
-      }
-    },
-    { url, f },
-  );
+/**
+ * Runs in the page (serialized by playwright and by puppeteer alike: self-contained). Bounded: the
+ * request is aborted after 10 s.
+ */
+async function pageFetch({ url, f }: { url: string; f: PageFetch }): Promise<Observed> {
+  try {
+    const r = await fetch(url, {
+      method: f.method,
+      headers: f.headers,
+      body: f.body,
+      credentials: f.credentials ?? 'same-origin',
+      mode: 'cors',
+      cache: 'no-store',
+      signal: AbortSignal.timeout(10_000),
+    });
+    return { ok: true, status: r.status, body: await r.text(), xApp: r.headers.get('x-app') };
+  } catch (e) {
+    return { ok: false, error: String(e) };
+  }
 }
 
-describe.runIf(suite.run || (!suite.run && suite.fail))('Chromium end to end against the adapters', () => {
-  let browser: Browser;
-  let page: Page;
-  let pageServer: Server;
+/** One launched browser with one page. */
+interface Driver {
+  version: string;
+  goto(url: string): Promise<void>;
+  run(url: string, f: PageFetch): Promise<Observed>;
+  close(): Promise<void>;
+}
+
+interface BrowserUnderTest {
+  name: BrowserName;
+  title: string;
+  /** How a blocked `fetch()` rejects (docs/browser-differences.md, row 24). */
+  rejection: string;
+  launch(): Promise<Driver>;
+}
+
+const BROWSERS: BrowserUnderTest[] = [
+  {
+    name: 'chromium',
+    title: 'Chromium',
+    rejection: 'TypeError: Failed to fetch',
+    async launch() {
+      const r = await ChromiumRunner.launch();
+      return {
+        version: r.version,
+        goto: async (url) => {
+          await r.page.goto(url, { waitUntil: 'load' });
+        },
+        run: (url, f) => r.page.evaluate(pageFetch, { url, f }),
+        close: () => r.close(),
+      };
+    },
+  },
+  {
+    name: 'firefox',
+    title: 'Firefox',
+    rejection: 'TypeError: NetworkError when attempting to fetch resource.',
+    async launch() {
+      const r = await FirefoxRunner.launch();
+      return {
+        version: r.version,
+        goto: async (url) => {
+          await r.page.goto(url, { waitUntil: 'load' });
+        },
+        run: (url, f) => r.page.evaluate(pageFetch, { url, f }),
+        close: () => r.close(),
+      };
+    },
+  },
+];
+
+const SUITES: { browser: BrowserUnderTest; policy: SuitePolicy }[] = BROWSERS.map((browser) => ({
+  browser,
+  policy: browserSuitePolicy(browser.name),
+}));
+const runs = (p: SuitePolicy) => p.run || p.fail;
+
+interface Api {
+  adapter: string;
+  policy: string;
+  port: number;
+  core: CorsPolicy;
+  query: string;
+}
+
+describe.runIf(SUITES.some((s) => runs(s.policy)))('real browsers end to end against the adapters', () => {
+  let pageServer: Server | undefined;
   let pagePort = 0;
   const running: Running[] = [];
   const launched: Launched[] = [];
-  const apis: { adapter: string; policy: string; port: number; core: CorsPolicy; query: string }[] = [];
+  const apis: Api[] = [];
 
   beforeAll(async () => {
-    if (!suite.run) throw new Error(`CI=true and Chromium is missing: ${suite.reason}`);
     pageServer = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.end('<!doctype html><title>page</title>');
     });
-    await new Promise<void>((r) => pageServer.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => pageServer?.listen(0, '127.0.0.1', r));
     pagePort = (pageServer.address() as AddressInfo).port;
     for (const adapter of ADAPTERS) {
       for (const p of POLICIES) {
@@ -206,16 +278,9 @@ describe.runIf(suite.run || (!suite.run && suite.fail))('Chromium end to end aga
         });
       });
     }
-    browser = await chromium.launch({
-      executablePath: browserPath('chromium'),
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
-    page = await (await browser.newContext()).newPage();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
     for (const r of running) await r.close();
     for (const l of launched) await l.close();
     await new Promise<void>((r) => (pageServer ? pageServer.close(() => r()) : r()));
@@ -228,49 +293,69 @@ describe.runIf(suite.run || (!suite.run && suite.fail))('Chromium end to end aga
     );
   });
 
-  for (const pageHost of ['app.test', 'evil.test']) {
-    it(`from http://${pageHost}: what Chromium allows equals what each policy promised`, async () => {
-      const origin = `http://${pageHost}:${pagePort}`;
-      await page.goto(`${origin}/`);
-      const mismatches: string[] = [];
-      let allowedCount = 0;
-      let total = 0;
-      for (const api of apis) {
-        for (const f of FETCHES) {
-          const url = `http://api.test:${api.port}/api?${api.query}case=${encodeURIComponent(`${api.adapter}-${api.policy}-${f.id}`)}`;
-          const seen = await runInPage(page, url, f);
-          const want = await promised(api.core, origin, f);
-          total++;
-          if (want.allowed) allowedCount++;
-          const label = `${api.adapter} / ${api.policy} / ${f.id}`;
-          if (seen.ok !== want.allowed) {
-            mismatches.push(
-              `${label}: browser ${seen.ok ? 'allowed' : `blocked (${seen.error})`}, policy promised ${want.allowed ? 'allowed' : 'blocked'}`,
-            );
-            continue;
+  for (const { browser, policy: suite } of SUITES) {
+    describe.runIf(runs(suite))(browser.title, () => {
+      let driver: Driver | undefined;
+
+      beforeAll(async () => {
+        if (!suite.run) throw new Error(`CI=true and ${browser.name} is missing: ${suite.reason}`);
+        driver = await browser.launch();
+      }, 120_000);
+
+      afterAll(async () => {
+        await driver?.close();
+      });
+
+      for (const pageHost of ['app.test', 'evil.test']) {
+        it(`from http://${pageHost}: what ${browser.title} allows equals what each policy promised`, async () => {
+          if (!driver) throw new Error(`${browser.name} not launched`);
+          const origin = `http://${pageHost}:${pagePort}`;
+          await driver.goto(`${origin}/`);
+          const mismatches: string[] = [];
+          let allowedCount = 0;
+          let total = 0;
+          for (const api of apis) {
+            for (const f of FETCHES) {
+              const url = `http://api.test:${api.port}/api?${api.query}case=${encodeURIComponent(`${browser.name}-${api.adapter}-${api.policy}-${f.id}`)}`;
+              const seen = await driver.run(url, f);
+              const want = await promised(api.core, origin, f);
+              total++;
+              if (want.allowed) allowedCount++;
+              const label = `${api.adapter} / ${api.policy} / ${f.id}`;
+              if (seen.ok !== want.allowed) {
+                mismatches.push(
+                  `${label}: ${browser.title} ${seen.ok ? 'allowed' : `blocked (${seen.error})`}, policy promised ${want.allowed ? 'allowed' : 'blocked'}`,
+                );
+                continue;
+              }
+              if (seen.ok) {
+                if (seen.status !== 200) mismatches.push(`${label}: status ${seen.status}`);
+                if (seen.body !== (f.method === 'HEAD' ? '' : `app:${f.method}`))
+                  mismatches.push(`${label}: body ${seen.body}`);
+                const exposed = seen.xApp === 'reached';
+                if (exposed !== want.exposed)
+                  mismatches.push(`${label}: x-app exposed ${exposed}, promised ${want.exposed}`);
+              } else if (seen.error !== browser.rejection) {
+                // A CORS refusal is a network error; anything else (a timeout, an exception thrown
+                // before sending) is not what the policy promised.
+                mismatches.push(`${label}: rejected with ${seen.error}, not ${browser.rejection}`);
+              }
+            }
           }
-          if (seen.ok) {
-            if (seen.status !== 200) mismatches.push(`${label}: status ${seen.status}`);
-            if (seen.body !== (f.method === 'HEAD' ? '' : `app:${f.method}`))
-              mismatches.push(`${label}: body ${seen.body}`);
-            const exposed = seen.xApp === 'reached';
-            if (exposed !== want.exposed)
-              mismatches.push(`${label}: x-app exposed ${exposed}, promised ${want.exposed}`);
+          console.log(
+            `${browser.title} ${driver.version} from ${origin}: ${total} fetches, ${allowedCount} allowed as promised, ${total - allowedCount} blocked as promised`,
+          );
+          expect(mismatches).toEqual([]);
+          // The table must exercise both outcomes from the allowed page, and only refusals from evil,
+          // except for the public policy.
+          if (pageHost === 'app.test') {
+            expect(allowedCount).toBeGreaterThan(0);
+            expect(allowedCount).toBeLessThan(total);
+          } else {
+            expect(allowedCount).toBeGreaterThan(0); // the public policy
           }
-        }
+        }, 120_000);
       }
-      console.log(
-        `Chromium from ${origin}: ${total} fetches, ${allowedCount} allowed as promised, ${total - allowedCount} blocked as promised`,
-      );
-      expect(mismatches).toEqual([]);
-      // The table must exercise both outcomes from the allowed page, and only refusals from evil,
-      // except for the public policy.
-      if (pageHost === 'app.test') {
-        expect(allowedCount).toBeGreaterThan(0);
-        expect(allowedCount).toBeLessThan(total);
-      } else {
-        expect(allowedCount).toBeGreaterThan(0); // the public policy
-      }
-    }, 120_000);
+    });
   }
 });
