@@ -181,7 +181,7 @@ describe('the API server (crossorigin/node, privateNetwork: true)', () => {
 interface ChromiumCase {
   name: string;
   /** Which launched browser (flag set). */
-  flags: 'default' | 'lna-disabled' | 'old-pna-features' | 'old-pna-features-lna-disabled';
+  flags: 'default' | 'lna-disabled' | 'lna-warn' | 'old-pna-features' | 'old-pna-features-lna-disabled';
   /** The page's host (secure.test and granted.test are treated as secure contexts). */
   host: 'insecure.test' | 'secure.test' | 'granted.test';
   /** The page's server: 'app' is the one made public; 'api' (a control) stays loopback. */
@@ -256,6 +256,17 @@ const CHROMIUM_CASES: ChromiumCase[] = [
     kind: 'x-test',
     expect: { outcome: OK, seen: CORS_PREFLIGHT_ONLY, console: null },
   },
+  // LocalNetworkAccessChecks in warning mode (its `LocalNetworkAccessChecksWarn` parameter): allowed,
+  // no PNA preflight, and no console line either.
+  ...(['simple', 'x-test'] as const).map(
+    (kind): ChromiumCase => ({
+      name: `--enable-features=LocalNetworkAccessChecks:LocalNetworkAccessChecksWarn/true, insecure public page, ${kind}: allowed, no PNA preflight`,
+      flags: 'lna-warn',
+      host: 'insecure.test',
+      kind,
+      expect: { outcome: OK, seen: kind === 'simple' ? PLAIN_GET : CORS_PREFLIGHT_ONLY, console: null },
+    }),
+  ),
   // The old PNA feature names change nothing (Chromium ignores unknown feature names).
   ...(['simple', 'x-test'] as const).map(
     (kind): ChromiumCase => ({
@@ -300,6 +311,10 @@ describe.runIf(chromiumPolicy.run || chromiumPolicy.fail)(
       const flagSets: Record<ChromiumCase['flags'], string[]> = {
         default: common,
         'lna-disabled': [...common, '--disable-features=LocalNetworkAccessChecks'],
+        'lna-warn': [
+          ...common,
+          '--enable-features=LocalNetworkAccessChecks:LocalNetworkAccessChecksWarn/true',
+        ],
         'old-pna-features': [...common, OLD_PNA_FEATURES],
         'old-pna-features-lna-disabled': [
           ...common,
