@@ -5,7 +5,7 @@
  * switches, per IP:port, so both servers stay on 127.0.0.1:
  *
  * - Chromium: `--ip-address-space-overrides=127.0.0.1:PORT=public` (format `<ip>:<port>=<space>`,
- *   comma-separated, spaces `public`/`private`/`local`: services/network/public/cpp/
+ *   comma-separated; `public` is what is used here: services/network/public/cpp/
  *   ip_address_space_util.cc). A secure context comes from
  *   `--unsafely-treat-insecure-origin-as-secure`, the permission from CDP `Browser.grantPermissions`
  *   with `loopbackNetwork`.
