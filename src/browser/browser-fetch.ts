@@ -20,7 +20,6 @@ import { PreflightCache } from './preflight-cache.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
 import { redirectStep } from './redirect.js';
 import { normalizeRequest, requestOriginHeader, secFetchDest, secFetchSite } from './request.js';
-import { exchange } from './transport.js';
 import type { BodyKind, BrowserName, Initiator, NormalizedRequest, ResponseTainting } from './types.js';
 
 /** One step of an exchange, for tools and tests that show it. Header lists are as sent or received. */
@@ -175,6 +174,17 @@ interface PresentedState {
   url: string;
   redirected: boolean;
   headers: Headers;
+}
+
+/**
+ * The default transport, loaded on first use: it needs Node (undici, node:stream, node:zlib), and a
+ * page bundle that always passes `fetch` (the lab) must not load it.
+ */
+let defaultExchange: typeof import('./transport.js').exchange | undefined;
+
+async function loadExchange(): Promise<typeof import('./transport.js').exchange> {
+  defaultExchange ??= (await import('./transport.js')).exchange;
+  return defaultExchange;
 }
 
 /** What the network answered: the transport's Response, and its header list when the transport gave it. */
@@ -389,7 +399,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
       url.password = '';
     }
     if (transport === undefined) {
-      const x = await exchange(dispatcher, url, init, false);
+      const x = await (defaultExchange ?? (await loadExchange()))(dispatcher, url, init, false);
       return { res: x.response, headers: x.headers };
     }
     return { res: await transport(url.href, init), headers: null };
