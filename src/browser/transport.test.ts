@@ -6,6 +6,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import zlib from 'node:zlib';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +28,7 @@ let base: string;
 let rawBase: string;
 let agent: Agent;
 const seen: Seen[] = [];
+let bigAbandoned = 0;
 const text = 'hello, transport';
 
 beforeAll(async () => {
@@ -77,6 +80,24 @@ beforeAll(async () => {
           res.write('first ');
           setTimeout(() => res.end('second'), 200);
           return;
+        case '/big': {
+          // More than the client buffers: unread, the response never finishes.
+          res.writeHead(200, { 'content-type': 'application/octet-stream' });
+          res.on('close', () => {
+            if (!res.writableFinished) bigAbandoned++;
+          });
+          const chunk = Buffer.alloc(64 * 1024, 120);
+          let sent = 0;
+          const pump = () => {
+            while (sent < 256) {
+              sent++;
+              if (!res.write(chunk)) return void res.once('drain', pump);
+            }
+            res.end();
+          };
+          pump();
+          return;
+        }
         case '/hang':
           return; // never answers
         default:
@@ -277,6 +298,40 @@ describe('what comes back', () => {
     const phrase = await dispatcherTransport()(`${rawBase}/phrase`, { redirect: 'manual' });
     expect(phrase.status).toBe(200);
     expect(await phrase.text()).toBe('ok');
+  });
+});
+
+describe('a response dropped unread', () => {
+  it('frees its connection once the Response is collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const before = bigAbandoned;
+    await (async () => {
+      const x = await exchange(agent, new URL(`${base}/big`), { redirect: 'manual' }, false);
+      expect(x.response.status).toBe(200);
+    })();
+    for (let i = 0; i < 40 && bigAbandoned === before; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(bigAbandoned).toBe(before + 1);
+  });
+
+  it('keeps a body that is being read', async () => {
+    const before = bigAbandoned;
+    const res = await send('/big');
+    const reader = res.body!.getReader();
+    const gc = runInNewContext('gc') as () => void;
+    gc();
+    await new Promise((r) => setTimeout(r, 100));
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+    }
+    expect(bytes).toBe(256 * 64 * 1024);
+    expect(bigAbandoned).toBe(before);
   });
 });
 
