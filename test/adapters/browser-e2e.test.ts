@@ -199,6 +199,27 @@ interface Driver {
   close(): Promise<void>;
 }
 
+/** What playwright's and puppeteer's runners have in common, as far as this suite uses them. */
+interface Runner {
+  version: string;
+  page: {
+    goto(url: string, options: { waitUntil: 'load' }): Promise<unknown>;
+    evaluate(fn: typeof pageFetches, list: { url: string; f: PageFetch }[]): Promise<Observed[]>;
+  };
+  close(): Promise<void>;
+}
+
+function driverOf(r: Runner): Driver {
+  return {
+    version: r.version,
+    goto: async (url) => {
+      await r.page.goto(url, { waitUntil: 'load' });
+    },
+    run: (list) => r.page.evaluate(pageFetches, list),
+    close: () => r.close(),
+  };
+}
+
 interface BrowserUnderTest {
   name: BrowserName;
   title: string;
@@ -212,33 +233,13 @@ const BROWSERS: BrowserUnderTest[] = [
     name: 'chromium',
     title: 'Chromium',
     rejection: 'TypeError: Failed to fetch',
-    async launch() {
-      const r = await ChromiumRunner.launch();
-      return {
-        version: r.version,
-        goto: async (url) => {
-          await r.page.goto(url, { waitUntil: 'load' });
-        },
-        run: (list) => r.page.evaluate(pageFetches, list),
-        close: () => r.close(),
-      };
-    },
+    launch: async () => driverOf(await ChromiumRunner.launch()),
   },
   {
     name: 'firefox',
     title: 'Firefox',
     rejection: 'TypeError: NetworkError when attempting to fetch resource.',
-    async launch() {
-      const r = await FirefoxRunner.launch();
-      return {
-        version: r.version,
-        goto: async (url) => {
-          await r.page.goto(url, { waitUntil: 'load' });
-        },
-        run: (list) => r.page.evaluate(pageFetches, list),
-        close: () => r.close(),
-      };
-    },
+    launch: async () => driverOf(await FirefoxRunner.launch()),
   },
 ];
 
