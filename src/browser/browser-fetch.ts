@@ -1,7 +1,8 @@
 /**
  * `createBrowserFetch()`: a fetch for Node that behaves as a page on `origin` in a chosen browser.
  * It is the Fetch Standard's main fetch / HTTP fetch / HTTP-redirect fetch loop, driving the pure
- * steps of this module, over an underlying fetch used only as a transport (`redirect: 'manual'`).
+ * steps of this module, over a transport that makes one exchange at a time and follows no redirect:
+ * its own (undici's `request()`, transport.ts) by default, or any fetch given as `fetch`.
  */
 import type { CookieJar } from 'tough-cookie';
 import type { Dispatcher } from 'undici';
