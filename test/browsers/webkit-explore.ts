@@ -3,7 +3,7 @@
  * (Debian's WebKitGTK: `WebKitWebDriver` + `MiniBrowser`, under Xvfb) and through
  * `createBrowserFetch({ browser: 'webkit' })`, compared with the harness's comparison code.
  *
- *   npx tsx test/browsers/webkit-explore.ts [--fixtures-only] [--only <id-substring>] [--out <file>]
+ *   npx tsx test/browsers/webkit-explore.ts [--fixtures-only] [--only <id-substring>] [--dump] [--out <file>]
  *
  * Prerequisites (Debian): `apt-get install --no-install-recommends webkit2gtk-driver xvfb`.
  * `WEBKIT_DRIVER` (default /usr/bin/WebKitWebDriver), `WEBKIT_BROWSER` (default MiniBrowser) override
@@ -14,17 +14,19 @@
  * is `app.test`, `api.test`, `other.test`, `localhost` or `127.0.0.1` AND its port is one of the
  * case servers'; it answers 502 to anything else and refuses CONNECT. So the pages keep the
  * harness's host names (`app.test` and `api.test` are different sites, as in Chromium and Firefox)
- * without an /etc/hosts entry, and no request can leave the machine (libsoup does not resolve the
- * target host of a proxied request). WebDriver classic over plain `fetch` to 127.0.0.1.
+ * without an /etc/hosts entry, and no request can leave the machine: with a proxy set, libsoup
+ * connects to the proxy and leaves the target host to it (the names are never looked up here: not
+ * verified by a packet capture). WebDriver classic over plain `fetch` to 127.0.0.1.
  *
- * Console: MiniBrowser's `--enable-write-console-messages-to-stdout=true` prints every console
- * message (CORS failures included) on the browser's stdout, which WebKitWebDriver passes on; the
- * lines naming a case's `/c/<id>/` path become the observation's `console` (reported, not judged,
- * as for Firefox).
+ * Console: MiniBrowser's `--enable-write-console-messages-to-stdout=true` prints console messages
+ * on stdout outside automation, but printed nothing for the web views automation creates (WebKitGTK
+ * 2.50.6), and WebDriver classic has no log. The driver's output is still collected (lines naming a
+ * case's `/c/<id>/` path would become its `console`), so WebKit's `console` is empty today: the
+ * engine's message is reported, not judged, as for Firefox.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,20 +81,27 @@ async function startXvfb(): Promise<{ display: string; proc: ChildProcess | null
 
 const OUR_HOSTS = new Set(['app.test', 'api.test', 'other.test', 'localhost', '127.0.0.1']);
 
+/** The case server an absolute-form request URL may go to, or null (not ours: refused). */
+function proxyTarget(url: string, ports: number[]): { port: number; path: string } | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  const port = Number(u.port || '80');
+  if (u.protocol !== 'http:' || !OUR_HOSTS.has(u.hostname) || !ports.includes(port)) return null;
+  return { port, path: `${u.pathname}${u.search}` };
+}
+
 /** The loopback-only forward proxy (see the file comment). `refused` lists what it did not forward. */
 async function startProxy(ports: number[]): Promise<{ server: Server; port: number; refused: string[] }> {
   const refused: string[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     // The answer is the case server's, byte for byte in its header lines: no Date of our own.
     res.sendDate = false;
-    let target: URL | null = null;
-    try {
-      target = new URL(req.url ?? '');
-    } catch {
-      target = null;
-    }
-    const port = target ? Number(target.port || '80') : 0;
-    if (!target || target.protocol !== 'http:' || !OUR_HOSTS.has(target.hostname) || !ports.includes(port)) {
+    const target = proxyTarget(req.url ?? '', ports);
+    if (!target) {
       refused.push(`${req.method} ${req.url}`);
       res.writeHead(502, ['Content-Type', 'text/plain']).end('explore proxy: loopback case servers only');
       return;
@@ -107,9 +116,9 @@ async function startProxy(ports: number[]): Promise<{ server: Server; port: numb
     const up = httpRequest(
       {
         host: '127.0.0.1',
-        port,
+        port: target.port,
         method: req.method,
-        path: `${target.pathname}${target.search}`,
+        path: target.path,
         headers: flat,
         setHost: false,
         agent: false,
@@ -258,9 +267,13 @@ async function runWebKit(servers: CaseServers, cases: HarnessCase[]): Promise<We
     await wd.cmd('POST', '/timeouts', { script: 60_000, pageLoad: 30_000 });
     // Cookies: a first-party navigation to each host's /__cookie (Set-Cookie: ...; SameSite=None).
     for (const { host, pair } of DEFAULT_COOKIES) {
-      await wd.cmd('POST', '/url', { url: `http://${host}:${servers.ports.api}/__cookie?${encodeURIComponent(pair)}` });
+      await wd.cmd('POST', '/url', {
+        url: `http://${host}:${servers.ports.api}/__cookie?${encodeURIComponent(pair)}`,
+      });
     }
-    const userAgent = String(await wd.cmd('POST', '/execute/sync', { script: 'return navigator.userAgent', args: [] }));
+    const userAgent = String(
+      await wd.cmd('POST', '/execute/sync', { script: 'return navigator.userAgent', args: [] }),
+    );
     const driver: PageDriver = {
       console: log,
       pageOrigin: '',
@@ -283,6 +296,70 @@ async function runWebKit(servers: CaseServers, cases: HarnessCase[]): Promise<We
     await close();
     throw e;
   }
+}
+
+/** Request headers the comparison leaves out: set by the transport or the browser shell, not by CORS. */
+const TRANSPORT_HEADERS = new Set([
+  'host',
+  'connection',
+  'user-agent',
+  'accept',
+  'accept-language',
+  'accept-encoding',
+  'referer',
+  'content-length',
+  'transfer-encoding',
+  'cookie',
+]);
+
+type Logged = { role: string; method: string; path: string; preflight: boolean; headers: [string, string][] };
+
+/**
+ * Reported only (the harness does not judge request headers beyond ACRM/ACRH): for each pair of
+ * requests both sides sent in the same order to the same place, the header names only one side sent
+ * and a different `Origin`, as signatures counted over all cases (`page` = the page's origin).
+ */
+function headerSignatures(page: string, w: { requests: Logged[] }[], e: { requests: Logged[] }[]): string[] {
+  const out: string[] = [];
+  for (let r = 0; r < Math.min(w.length, e.length); r++) {
+    const a = w[r]?.requests ?? [];
+    const b = e[r]?.requests ?? [];
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const x = a[i] as Logged;
+      const y = b[i] as Logged;
+      if (x.method !== y.method || x.role !== y.role || x.path !== y.path) break;
+      const kind = x.preflight ? 'preflight' : 'request';
+      const names = (q: Logged) =>
+        new Set(q.headers.map(([n]) => n.toLowerCase()).filter((n) => !TRANSPORT_HEADERS.has(n)));
+      const nx = names(x);
+      const ny = names(y);
+      const onlyW = [...nx].filter((n) => !ny.has(n)).sort();
+      const onlyE = [...ny].filter((n) => !nx.has(n)).sort();
+      if (onlyW.length || onlyE.length)
+        out.push(`${kind}: webkit only [${onlyW.join(', ')}], engine only [${onlyE.join(', ')}]`);
+      const origin = (q: Logged) => {
+        const v = q.headers.find(([n]) => n.toLowerCase() === 'origin')?.[1];
+        return v === undefined ? '(none)' : v === page ? 'page' : v;
+      };
+      if (origin(x) !== origin(y)) out.push(`${kind}: Origin webkit ${origin(x)}, engine ${origin(y)}`);
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** Every request of every run, headers in order (transport headers left out but Referer). */
+function formatRequests(runs: { requests: Logged[] }[]): string {
+  return runs
+    .map(
+      (r, k) =>
+        `    run ${k + 1}: ${r.requests
+          .map(
+            (q) =>
+              `${q.method} ${q.role}${q.path} ${JSON.stringify(q.headers.filter(([n]) => n.toLowerCase() === 'referer' || !TRANSPORT_HEADERS.has(n.toLowerCase())))}`,
+          )
+          .join('\n           ')}`,
+    )
+    .join('\n');
 }
 
 async function main(): Promise<void> {
@@ -323,13 +400,9 @@ async function main(): Promise<void> {
       const local = servers.register(cases[i] as HarnessCase);
       const o = observed[i] as Observation;
       const e = engine[i] as EngineObservation;
-      const reqs = (runs: { requests: { role: string; method: string; path: string; headers: [string, string][] }[] }[]) =>
-        runs
-          .map((r, k) => `    run ${k + 1}: ${r.requests.map((q) => `${q.method} ${q.role}${q.path} ${JSON.stringify(q.headers.filter(([n]) => !/^(user-agent|accept-language|accept-encoding|host|connection|accept)$/i.test(n)))}`).join('\n           ')}`)
-          .join('\n');
       disagreements.push(
         `${formatDisagreement(local, cmp, e)}\n  webkit console: ${JSON.stringify(o.console)}\n  webkit error: ${JSON.stringify(o.error)}` +
-          `\n  webkit requests:\n${reqs([o, ...o.repeats])}\n  engine requests:\n${reqs([e, ...e.repeats])}`,
+          `\n  webkit requests:\n${formatRequests([o, ...o.repeats])}\n  engine requests:\n${formatRequests([e, ...e.repeats])}`,
       );
     });
     const countOf = (pick: (id: string) => boolean) => {
@@ -342,6 +415,19 @@ async function main(): Promise<void> {
         (c) =>
           `~ ${c.id}\n${c.notes.map((n) => `  run ${n.run} ${n.field}:\n    - webkit: ${JSON.stringify(n.browser)}\n    + engine: ${JSON.stringify(n.engine)}`).join('\n')}`,
       );
+    const signatures = new Map<string, { count: number; example: string }>();
+    observed.forEach((o, i) => {
+      const e = engine[i] as EngineObservation;
+      const page = servers.register(cases[i] as HarnessCase).request.origin;
+      for (const sig of headerSignatures(page, [o, ...o.repeats], [e, ...e.repeats])) {
+        const s = signatures.get(sig) ?? { count: 0, example: o.id };
+        s.count++;
+        signatures.set(sig, s);
+      }
+    });
+    const headerLines = [...signatures]
+      .sort((a, b) => b[1].count - a[1].count)
+      .map(([sig, { count, example }]) => `${String(count).padStart(5)}  ${sig}  (e.g. ${example})`);
     const summary =
       `[webkit-explore] WebKitGTK (${wk.version}) (${wk.userAgent}): ${countOf(() => true)} cases agree ` +
       `(fixtures ${countOf((id) => isFixture.has(id))}, generated ${countOf((id) => !isFixture.has(id))}; seed ${seed}); ` +
@@ -350,9 +436,20 @@ async function main(): Promise<void> {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(
       out,
-      `${summary}\n\n# Disagreements\n\n${disagreements.join('\n\n')}\n\n# Reported-only differences\n\n${notes.join('\n')}\n`,
+      `${summary}\n\n# Disagreements\n\n${disagreements.join('\n\n')}\n\n# Request header differences (reported only; cases per signature)\n\n${headerLines.join('\n')}\n\n# Reported-only differences\n\n${notes.join('\n')}\n`,
     );
     for (const d of disagreements) process.stdout.write(`${d}\n\n`);
+    if (argv.includes('--dump'))
+      observed.forEach((o, i) => {
+        const e = engine[i] as EngineObservation;
+        process.stdout.write(
+          `${o.id}: webkit ${o.outcome} ${o.status} ${JSON.stringify(o.error)}\n${formatRequests([o, ...o.repeats])}\n` +
+            `  engine ${e.outcome} ${e.status} ${JSON.stringify(e.error)}\n${formatRequests([e, ...e.repeats])}\n`,
+        );
+      });
+    process.stdout.write(
+      `request header differences (reported only):\n${headerLines.slice(0, 15).join('\n')}\n`,
+    );
     process.stdout.write(`${summary}\n(written to ${out})\n`);
   } finally {
     await servers.close();
