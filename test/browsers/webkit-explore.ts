@@ -3,7 +3,11 @@
  * (Debian's WebKitGTK: `WebKitWebDriver` + `MiniBrowser`, under Xvfb) and through
  * `createBrowserFetch({ browser: 'webkit' })`, compared with the harness's comparison code.
  *
- *   npx tsx test/browsers/webkit-explore.ts [--fixtures-only] [--only <id-substring>] [--dump] [--out <file>]
+ *   npx tsx test/browsers/webkit-explore.ts [--fixtures-only | --cases <cases.json>] [--only <id-substring>]
+ *     [--profile '<json>'] [--dump] [--out <file>]
+ *
+ * `--cases` runs a JSON array of harness cases (the shape `generate.ts` prints) instead; `--profile`
+ * compares with the webkit profile with some switches changed, e.g. `'{"wildcardCoversAuthorization":true}'`.
  *
  * Prerequisites (Debian): `apt-get install --no-install-recommends webkit2gtk-driver xvfb`.
  * `WEBKIT_DRIVER` (default /usr/bin/WebKitWebDriver), `WEBKIT_BROWSER` (default MiniBrowser) override
@@ -25,11 +29,12 @@
  * engine's message is reported, not judged, as for Firefox.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type BrowserProfile, PROFILES } from '../../src/browser/profiles.js';
 import { loadTables } from '../fixtures/schema.js';
 import { DEFAULT_COUNT, DEFAULT_SEED, generateCases } from './generate.js';
 import { type CaseComparison, compareCase, formatDisagreement } from './harness/compare.js';
@@ -376,7 +381,12 @@ async function main(): Promise<void> {
   const isFixture = new Set(fixtureCases.map((c) => c.id));
   const seed = Number(process.env.CROSSORIGIN_SEED ?? DEFAULT_SEED);
   const count = Number(process.env.CROSSORIGIN_COUNT ?? DEFAULT_COUNT);
-  let cases = fixturesOnly ? fixtureCases : [...fixtureCases, ...generateCases(seed, count)];
+  const casesFile = argv.includes('--cases') ? argv[argv.indexOf('--cases') + 1] : undefined;
+  let cases: HarnessCase[] = casesFile
+    ? (JSON.parse(readFileSync(casesFile, 'utf8')) as HarnessCase[])
+    : fixturesOnly
+      ? fixtureCases
+      : [...fixtureCases, ...generateCases(seed, count)];
   if (only) cases = cases.filter((c) => c.id.includes(only));
 
   const servers = await CaseServers.start();
@@ -390,7 +400,13 @@ async function main(): Promise<void> {
       await wk.close();
     }
     const tBrowser = Date.now() - t0;
-    const engine: EngineObservation[] = await runEngineCases(WEBKIT, servers, cases);
+    // --profile '<json>': the webkit profile with some switches changed (a candidate to try; the
+    // engine takes a profile object wherever it takes a name).
+    const patch = argv.includes('--profile')
+      ? (JSON.parse(argv[argv.indexOf('--profile') + 1] ?? '{}') as Partial<BrowserProfile>)
+      : null;
+    const engineBrowser = patch ? ({ ...PROFILES.webkit, ...patch } as unknown as BrowserName) : WEBKIT;
+    const engine: EngineObservation[] = await runEngineCases(engineBrowser, servers, cases);
     const comparisons: CaseComparison[] = observed.map((o, i) =>
       compareCase(o, engine[i] as EngineObservation, cases[i]?.request.initiator === 'XMLHttpRequest'),
     );
@@ -429,7 +445,7 @@ async function main(): Promise<void> {
       .sort((a, b) => b[1].count - a[1].count)
       .map(([sig, { count, example }]) => `${String(count).padStart(5)}  ${sig}  (e.g. ${example})`);
     const summary =
-      `[webkit-explore] WebKitGTK (${wk.version}) (${wk.userAgent}): ${countOf(() => true)} cases agree ` +
+      `[webkit-explore] WebKitGTK (${wk.version}) (${wk.userAgent}) vs the webkit profile${patch ? ` with ${JSON.stringify(patch)}` : ''}: ${countOf(() => true)} cases agree ` +
       `(fixtures ${countOf((id) => isFixture.has(id))}, generated ${countOf((id) => !isFixture.has(id))}; seed ${seed}); ` +
       `${notes.length} cases with reported-only differences; browser run ${(tBrowser / 1000).toFixed(1)} s; ` +
       `proxy refused ${wk.refused.length} request(s)${wk.refused.length ? `: ${wk.refused.slice(0, 5).join(', ')}` : ''}`;
