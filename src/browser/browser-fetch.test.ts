@@ -127,7 +127,98 @@ describe('createBrowserFetch', () => {
     expect(res.type).toBe('basic');
     expect(log[0]?.url).toBe('http://app.test/local');
     expect(header(log[0], 'origin')).toBeUndefined();
-    expect(header(log[0], 'sec-fetch-site')).toBe('same-origin');
+    // http://app.test is not potentially trustworthy: no Fetch metadata (as observed in both browsers).
+    expect(header(log[0], 'sec-fetch-site')).toBeUndefined();
+  });
+
+  describe('Fetch metadata only to a potentially trustworthy URL (observed in Chromium 156 and Firefox ESR 153)', () => {
+    const ALLOW: HeaderList = [
+      ['Access-Control-Allow-Origin', '*'],
+      ['Access-Control-Allow-Methods', 'PUT'],
+    ];
+    // [page, url, browser, actual Sec-Fetch-* expected, preflight Sec-Fetch-* expected]
+    const CASES: [string, string, 'chromium' | 'firefox' | 'spec', string[], string[]][] = [
+      ['http://app.test', 'http://api.test/x', 'chromium', [], ['sec-fetch-mode=cors']],
+      ['http://app.test', 'http://api.test/x', 'firefox', [], []],
+      ['http://app.test', 'http://api.test/x', 'spec', [], []],
+      ...(['chromium', 'firefox', 'spec'] as const).flatMap(
+        (b) =>
+          [
+            [
+              'http://app.test',
+              'http://127.0.0.1:8080/x',
+              b,
+              ['sec-fetch-dest=empty', 'sec-fetch-mode=cors', 'sec-fetch-site=cross-site'],
+              ['sec-fetch-dest=empty', 'sec-fetch-mode=cors', 'sec-fetch-site=cross-site'],
+            ],
+            [
+              'http://localhost:3000',
+              'http://localhost:3000/x',
+              b,
+              ['sec-fetch-dest=empty', 'sec-fetch-mode=cors', 'sec-fetch-site=same-origin'],
+              [],
+            ],
+            [
+              'https://app.example.com',
+              'https://api.example.com/x',
+              b,
+              ['sec-fetch-dest=empty', 'sec-fetch-mode=cors', 'sec-fetch-site=same-site'],
+              ['sec-fetch-dest=empty', 'sec-fetch-mode=cors', 'sec-fetch-site=same-site'],
+            ],
+          ] as [string, string, 'chromium' | 'firefox' | 'spec', string[], string[]][],
+      ),
+    ];
+    it.each(CASES)('%s -> %s (%s)', async (page, url, browser, actual, preflight) => {
+      const log: ScriptedRequest[] = [];
+      const f = createBrowserFetch({
+        origin: page,
+        browser,
+        fetch: createScriptedFetch(
+          { preflight: { status: 204, headers: ALLOW }, actual: { status: 200, headers: ALLOW } },
+          log,
+        ),
+      });
+      await f(url);
+      await f(url, { method: 'PUT' });
+      const metadata = (q: ScriptedRequest | undefined) =>
+        (q?.headers ?? [])
+          .filter(([n]) => n.toLowerCase().startsWith('sec-fetch-'))
+          .map(([n, v]) => `${n.toLowerCase()}=${v}`)
+          .sort();
+      expect(metadata(log[0]), 'GET').toEqual(actual);
+      const sentPreflight = log.find((q) => q.method === 'OPTIONS');
+      if (sentPreflight) expect(metadata(sentPreflight), 'preflight').toEqual(preflight);
+      else expect(preflight, 'a same-origin PUT needs no preflight').toEqual([]);
+    });
+  });
+
+  describe("no-cors: the body's own Content-Type replaces one the guard dropped (observed in both browsers)", () => {
+    it.each([
+      ['application/json', 'x', 'text/plain;charset=UTF-8'],
+      ['application/xml', new URLSearchParams('a=1'), 'application/x-www-form-urlencoded;charset=UTF-8'],
+      ['text/plain', 'x', 'text/plain'],
+    ] as const)('page Content-Type %s', async (given, body, sent) => {
+      const { f, log, header } = scripted({ actual: { status: 200, headers: [] } });
+      const res = await f(API, { method: 'POST', mode: 'no-cors', headers: { 'content-type': given }, body });
+      expect(res.type).toBe('opaque');
+      expect(header(log[0], 'content-type')).toBe(sent);
+    });
+
+    it('a multipart body keeps a boundary that matches its bytes', async () => {
+      const { f, log, header } = scripted({ actual: { status: 200, headers: [] } });
+      const form = new FormData();
+      form.append('a', '1');
+      await f(API, {
+        method: 'POST',
+        mode: 'no-cors',
+        headers: { 'content-type': 'application/json' },
+        body: form,
+      });
+      const type = header(log[0], 'content-type') ?? '';
+      expect(type).toMatch(/^multipart\/form-data; boundary=/);
+      const boundary = type.split('boundary=')[1] ?? '';
+      expect(new TextDecoder().decode(log[0]?.body as Uint8Array)).toContain(`--${boundary}`);
+    });
   });
 
   it('accepts a Request object', async () => {

@@ -20,7 +20,13 @@ import { checkPreflightNormalized, preflightRequestNormalized } from './prefligh
 import { PreflightCache } from './preflight-cache.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
 import { redirectStep } from './redirect.js';
-import { normalizeRequest, requestOriginHeader, secFetchDest, secFetchSite } from './request.js';
+import {
+  normalizeRequest,
+  requestOriginHeader,
+  secFetchDest,
+  secFetchSite,
+  sendsFetchMetadata,
+} from './request.js';
 import type { BodyKind, BrowserName, Initiator, NormalizedRequest, ResponseTainting } from './types.js';
 
 /** One step of an exchange, for tools and tests that show it. Header lists are as sent or received. */
@@ -493,10 +499,28 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         }
       }
       // The headers the page's Request object would have (it adds Content-Type for string, form and Blob bodies).
+      // new Request() step 32-36: in no-cors mode the guard drops what is not no-CORS-safelisted
+      // first; then the body's own type is added when no Content-Type is left (Chromium 156 and
+      // Firefox ESR 153 send text/plain;charset=UTF-8 for a string body given application/json).
+      let pageHeaders: HeadersInit | undefined = init.headers ?? source?.headers;
+      if (mode === 'no-cors') {
+        const kept = describeRequest(
+          url,
+          origin,
+          method,
+          mode,
+          init,
+          source,
+          headerInitEntries(pageHeaders),
+          'none',
+          profile,
+        );
+        if (kept.ok) pageHeaders = kept.request.headers.map(([n, v]): [string, string] => [n, v]);
+      }
       const resolved = URL.parse(url, baseUrl) ?? baseUrl;
       const probe = new Request(resolved, {
         method,
-        headers: init.headers ?? source?.headers,
+        headers: pageHeaders,
         body: rawBody as BodyInit,
         ...(bodyKind === 'stream' ? { duplex: 'half' } : {}),
       } as RequestInit);
@@ -563,12 +587,21 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
       const headers: [string, string][] = req.headers.map(([k, v]) => [k, v]);
       const originHeader = requestOriginHeader(req);
       if (originHeader !== null) headers.push(['origin', originHeader]);
-      headers.push(['sec-fetch-site', site]);
-      headers.push(['sec-fetch-mode', req.mode]);
-      headers.push(['sec-fetch-dest', secFetchDest(req.initiator)]);
+      // Fetch metadata, only to a potentially trustworthy URL.
+      const metadata = sendsFetchMetadata(req.url);
+      if (metadata) {
+        headers.push(['sec-fetch-site', site]);
+        headers.push(['sec-fetch-mode', req.mode]);
+        headers.push(['sec-fetch-dest', secFetchDest(req.initiator)]);
+      }
       const withCredentials = includesCredentials(req, c.tainting);
       if (withCredentials) {
-        if (profile.sendsStorageAccess && req.credentials === 'include' && site === 'cross-site') {
+        if (
+          metadata &&
+          profile.sendsStorageAccess &&
+          req.credentials === 'include' &&
+          site === 'cross-site'
+        ) {
           headers.push(['sec-fetch-storage-access', 'none']);
         }
         const cookie = await cookieHeader(req);

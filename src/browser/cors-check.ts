@@ -85,7 +85,10 @@ export function corsCheckNormalized(
     return fail(req, 'wildcard-origin-not-allowed', preflight, profile, { status, hint: '*' });
   }
   // 4. If the result of byte-serializing a request origin with request is not origin, then return failure.
-  if (serializeRequestOrigin(req) !== origin) {
+  // firefox: a preflight is checked against the Origin it sent (the page's, even after a taint).
+  const expected =
+    preflight && profile.preflightCheckOrigin === 'sent' ? req.originSerialized : serializeRequestOrigin(req);
+  if (expected !== origin) {
     const kind = allowOriginFailure(origin, lines.length, profile);
     return fail(req, kind, preflight, profile, { status, hint: origin, allowOriginLines: lines.length });
   }

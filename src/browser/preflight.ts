@@ -14,7 +14,13 @@ import { errorDetails } from './classify.js';
 import { corsCheckNormalized, getHeader, headerLines, invalidRequestError } from './cors-check.js';
 import { type CorsError, type CorsErrorKind, makeCorsError } from './errors/index.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
-import { hasRedirectTaintedOrigin, normalizeRequest, secFetchDest, secFetchSite } from './request.js';
+import {
+  hasRedirectTaintedOrigin,
+  normalizeRequest,
+  secFetchDest,
+  secFetchSite,
+  sendsFetchMetadata,
+} from './request.js';
 import type { BrowserName, BrowserRequest, HeaderList, NormalizedRequest, ResponseView } from './types.js';
 
 /** The OPTIONS request, header for header (User-Agent, Accept-Language... are the transport's). */
@@ -65,16 +71,22 @@ export function preflightRequestNormalized(
       ? 'null'
       : req.originSerialized;
   headers.push(['Origin', origin]);
-  headers.push(['Sec-Fetch-Mode', 'cors']);
-  headers.push(['Sec-Fetch-Site', secFetchSite(req, profile, [req.url])]);
-  headers.push(['Sec-Fetch-Dest', secFetchDest(req.initiator)]);
-  // firefox: Sec-Fetch-Storage-Access on the preflight of a credentialed cross-site request.
-  if (
-    profile.storageAccessOnPreflight &&
-    req.credentials === 'include' &&
-    secFetchSite(req, profile) === 'cross-site'
-  ) {
-    headers.push(['Sec-Fetch-Storage-Access', 'none']);
+  // Fetch metadata, only to a potentially trustworthy URL.
+  if (sendsFetchMetadata(req.url)) {
+    headers.push(['Sec-Fetch-Mode', 'cors']);
+    headers.push(['Sec-Fetch-Site', secFetchSite(req, profile, [req.url])]);
+    headers.push(['Sec-Fetch-Dest', secFetchDest(req.initiator)]);
+    // firefox: Sec-Fetch-Storage-Access on the preflight of a credentialed cross-site request.
+    if (
+      profile.storageAccessOnPreflight &&
+      req.credentials === 'include' &&
+      secFetchSite(req, profile) === 'cross-site'
+    ) {
+      headers.push(['Sec-Fetch-Storage-Access', 'none']);
+    }
+  } else if (profile.secFetchModeOnEveryPreflight) {
+    // chromium: Sec-Fetch-Mode on every preflight.
+    headers.push(['Sec-Fetch-Mode', 'cors']);
   }
   return { method: 'OPTIONS', url: req.url.href, headers };
 }

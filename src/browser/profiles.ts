@@ -44,8 +44,20 @@ export interface BrowserProfile {
   readonly cacheCapacity: number;
   /** `Origin` of a preflight sent after a tainting redirect: `null` (Chromium) or the page's origin (spec, Firefox). */
   readonly preflightOriginAfterTaint: 'null' | 'origin';
+  /**
+   * What a preflight's CORS check compares `Access-Control-Allow-Origin` with after a tainting
+   * redirect: the request's serialized origin, `null` (spec, Chromium), or the `Origin` the
+   * preflight itself carried (Firefox: the page's origin, so that preflight can pass and the request
+   * then goes out with `Origin: null`, observed in ESR 153).
+   */
+  readonly preflightCheckOrigin: 'request' | 'sent';
   /** `Sec-Fetch-Site` of a redirected request: from the whole URL chain (spec, Firefox) or the current URL only (Chromium). */
   readonly secFetchSiteFrom: 'url-list' | 'current-url';
+  /**
+   * Whether a preflight to a URL that is not potentially trustworthy still carries
+   * `Sec-Fetch-Mode: cors` (Chromium; the spec and Firefox send no Fetch metadata there at all).
+   */
+  readonly secFetchModeOnEveryPreflight: boolean;
   /** Whether a preflight of a credentialed cross-site request carries `Sec-Fetch-Storage-Access` (Firefox). */
   readonly storageAccessOnPreflight: boolean;
   /** Whether credentialed cross-site requests carry `Sec-Fetch-Storage-Access: none`. */
@@ -88,7 +100,9 @@ const BASE: Omit<BrowserProfile, 'name'> = {
   cacheKeyedByCredentials: false,
   cacheCapacity: 1024,
   preflightOriginAfterTaint: 'origin',
+  preflightCheckOrigin: 'request',
   secFetchSiteFrom: 'url-list',
+  secFetchModeOnEveryPreflight: false,
   storageAccessOnPreflight: false,
   sendsStorageAccess: false,
   cookieDefaultSameSite: 'none',
@@ -115,6 +129,7 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     cacheModel: 'per-url', // chromium: PreflightCache keyed by origin + URL, entry replaced whole
     preflightOriginAfterTaint: 'null', // chromium: the preflight after a tainting redirect sends Origin: null
     secFetchSiteFrom: 'current-url', // chromium: Sec-Fetch-Site from the current URL only (observed)
+    secFetchModeOnEveryPreflight: true, // chromium: Sec-Fetch-Mode: cors on a preflight to http://api.test too (observed in 156)
     sendsStorageAccess: true,
     cookieDefaultSameSite: 'lax', // chromium: SameSite=Lax by default
     thirdPartyCookies: false, // chromium: third-party cookies blocked (observed in 156)
@@ -138,6 +153,7 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     sendsStorageAccess: true,
     storageAccessOnPreflight: true, // firefox: Sec-Fetch-Storage-Access on the preflight too (observed)
     cachesTaintedPreflights: false, // firefox: the preflight after a tainting redirect is never served from the cache (observed)
+    preflightCheckOrigin: 'sent', // firefox: that preflight passes with ACAO = the page's origin; the request then sends Origin: null (observed)
     preflightsRedirectsOfPreflightedRequests: true, // firefox: the first request's unsafe headers keep forcing preflights (observed)
     cacheHonoursWildcards: false, // firefox: a cached `*` matches nothing, so a wildcard answer is preflighted again (observed)
   }),

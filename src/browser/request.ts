@@ -17,7 +17,14 @@ import {
   normalizeHeaderValue,
   normalizeMethod,
 } from '../_fetch/index.js';
-import { isSameOrigin, isSameSite, type Origin, parseOrigin, serializeOrigin } from '../origin/index.js';
+import {
+  isPotentiallyTrustworthyOrigin,
+  isSameOrigin,
+  isSameSite,
+  type Origin,
+  parseOrigin,
+  serializeOrigin,
+} from '../origin/index.js';
 import type { BrowserProfile } from './profiles.js';
 import type {
   BodyKind,
@@ -276,6 +283,16 @@ function sameSiteMemo(o: Origin, req: NormalizedRequest): boolean {
     SAME_SITE.set(key, v);
   }
   return v;
+}
+
+/**
+ * Whether a request to `url` carries the Fetch metadata headers (`Sec-Fetch-*`). Chromium 156 and
+ * Firefox ESR 153 send none to `http://api.test` and all of them to `http://127.0.0.1` (observed).
+ * https://w3c.github.io/webappsec-fetch-metadata/#abstract-opdef-append-the-fetch-metadata-headers-for-a-request
+ */
+export function sendsFetchMetadata(url: URL): boolean {
+  // 1. If r's url is not an potentially trustworthy URL, return.
+  return url.protocol === 'https:' || isPotentiallyTrustworthyOrigin(parseOrigin(url));
 }
 
 /** `Sec-Fetch-Dest` for the initiator. https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-dest-header */

@@ -27,6 +27,8 @@ export interface ScriptedRequest {
   preflight: boolean;
   /** As sent, names as given. */
   headers: [string, string][];
+  /** The body when it was sent as bytes (the engine's form for every body but a stream). */
+  body?: Uint8Array;
 }
 
 const NO_CORS_PREFLIGHT: ScriptedAnswer = { status: 404, headers: [['Content-Type', 'text/plain']] };
@@ -42,7 +44,13 @@ export function createScriptedFetch(
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     const headers = new Headers(init?.headers);
     const preflight = method === 'OPTIONS' && headers.has('access-control-request-method');
-    log.push({ method, url: url.href, preflight, headers: [...headers] });
+    log.push({
+      method,
+      url: url.href,
+      preflight,
+      headers: [...headers],
+      ...(init?.body instanceof Uint8Array ? { body: init.body } : {}),
+    });
     const hops = server.hops ?? {};
     const answer = preflight
       ? (server.preflight ?? NO_CORS_PREFLIGHT)

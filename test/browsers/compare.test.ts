@@ -104,9 +104,39 @@ describe('compareCase', () => {
   it('compares every run of a repeated case', () => {
     const run2 = { ...browserObs(), requests: [actualReq] };
     const c = compareCase(browserObs({ repeats: [run2] }), engineObs({ repeats: [engineObs()] }));
-    expect(c.diffs).toEqual([
-      { run: 2, field: 'preflights [ACRM, ACRH]', browser: [], engine: [['PUT', 'x-foo']] },
+    expect(c.diffs.map((d) => [d.run, d.field])).toEqual([
+      [2, 'preflights [ACRM, ACRH]'],
+      [2, 'request headers sent'],
     ]);
+    expect(c.diffs[0]).toEqual({
+      run: 2,
+      field: 'preflights [ACRM, ACRH]',
+      browser: [],
+      engine: [['PUT', 'x-foo']],
+    });
+  });
+
+  it('judges the Origin and Sec-Fetch-* of every request; Content-Type too, but only noted for Firefox', () => {
+    const withHeaders = (headers: [string, string][]) => ({ ...actualReq, headers });
+    const origin = compareCase(
+      browserObs({ requests: [preflightReq('PUT', 'x-foo'), withHeaders([['Origin', 'null']])] }),
+      engineObs(),
+    );
+    expect(origin.agree).toBe(false);
+    expect(origin.diffs.map((d) => d.field)).toEqual(['request headers sent']);
+    const mode = compareCase(
+      browserObs({ requests: [preflightReq('PUT', 'x-foo'), withHeaders([['Sec-Fetch-Mode', 'cors']])] }),
+      engineObs(),
+    );
+    expect(mode.agree).toBe(false);
+    const type = [preflightReq('PUT', 'x-foo'), withHeaders([['Content-Type', 'text/plain']])];
+    expect(compareCase(browserObs({ requests: type }), engineObs()).agree).toBe(false);
+    const ff = compareCase(
+      browserObs({ browser: 'firefox', requests: type }),
+      engineObs({ browser: 'firefox' }),
+    );
+    expect(ff.agree).toBe(true);
+    expect(ff.notes.map((n) => n.field)).toEqual(['content-type sent']);
   });
 
   it('reports rejection text and cookies without judging them; skips XHR errors', () => {

@@ -4,7 +4,8 @@
  *
  * Compared (a difference in any is a disagreement): the preflights that reached the server (their
  * Access-Control-Request-Method and -Headers, in order: so whether one was sent, and how many),
- * whether the actual request reached the server, the outcome (allowed / blocked / opaque), the
+ * the Origin, Sec-Fetch-* and Content-Type of every request that reached the server (Content-Type
+ * reported only for Firefox, see SENT_HEADERS), whether the actual request reached the server, the outcome (allowed / blocked / opaque), the
  * status and readable header names of an allowed response, and, for Chromium, the console lines
  * (every line but Chromium's companion "Failed to load resource: ..." equals the engine's
  * CorsError message when the engine says Chromium logs it, and there is none otherwise). Every run
@@ -47,6 +48,22 @@ function preflightList(o: RunObservation | EngineRunObservation): [string | null
     });
 }
 
+/**
+ * The request headers judged on every request that reached the server (preflights, redirect hops,
+ * the actual request), in order. Firefox's `Content-Type` is reported, not judged: after a POST is
+ * redirected to GET (303) and redirected again, Firefox ESR 153 sends the POST's Content-Type on
+ * the second GET (g284), which the engine does not model.
+ */
+const SENT_HEADERS = ['origin', 'sec-fetch-mode', 'sec-fetch-site', 'sec-fetch-dest'] as const;
+
+function sentList(o: RunObservation | EngineRunObservation, names: readonly string[]): string[] {
+  return o.requests.map((r) => {
+    const h = (n: string) => r.headers.find(([k]) => k.toLowerCase() === n)?.[1] ?? null;
+    const shown = names.map((n) => `${n}=${h(n) ?? '-'}`).join(' ');
+    return `${r.preflight ? 'preflight' : r.method} ${shown}`;
+  });
+}
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function compareRun(
@@ -63,6 +80,10 @@ function compareRun(
   };
   check(diffs, 'preflights [ACRM, ACRH]', preflightList(b), preflightList(e));
   check(diffs, 'actualSent', b.actualSent, e.actualSent);
+  const judged = browser === 'firefox' ? SENT_HEADERS : [...SENT_HEADERS, 'content-type'];
+  check(diffs, 'request headers sent', sentList(b, judged), sentList(e, judged));
+  if (browser === 'firefox')
+    check(notes, 'content-type sent', sentList(b, ['content-type']), sentList(e, ['content-type']));
   check(diffs, 'outcome', b.outcome, e.outcome);
   if (b.outcome === 'allowed' && e.outcome === 'allowed') {
     check(diffs, 'status', b.status, e.status);
