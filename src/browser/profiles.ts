@@ -164,6 +164,13 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     negativeMaxAge: 'no-cache',
     cacheModel: 'per-url',
     thirdPartyCookies: false, // webkit: Intelligent Tracking Prevention blocks them (unverified)
+    // Seen in WebKitGTK 2.50.6 (test/browsers/webkit-explore.ts; WebCore and NetworkProcess are
+    // shared with Safari, its network stack is not):
+    wildcardCoversAuthorization: true, // webkit: `*` covers every header without credentials (CrossOriginPreflightResultCache.cpp)
+    clearsCacheOnCorsFailure: false, // webkit: a failed CORS check leaves the preflight cache as it was
+    preflightOriginAfterTaint: 'null', // webkit: the preflight after a tainting redirect sends Origin: null (NetworkLoadChecker.cpp)
+    cachesTaintedPreflights: false, // webkit: that preflight is never served from the cache
+    preflightsRedirectsOfPreflightedRequests: true, // webkit: a preflighted request's later hops are preflighted again
   }),
 });
 
