@@ -11,6 +11,7 @@ import {
   CORS_SAFELISTED_RESPONSE_HEADER_NAMES,
   extractHeaderListValues,
 } from '../_fetch/index.js';
+import { BoundedMap } from '../_util/index.js';
 import { isSameSite, parseOrigin } from '../origin/index.js';
 import { fetchDecision, requestRefusal } from './classify.js';
 import { corsCheckNormalized } from './cors-check.js';
@@ -379,7 +380,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
   };
 
   /** chromium: 301 and 308 answers to GET kept as the HTTP cache keeps them (heuristically fresh). */
-  const permanentRedirects = new Map<string, { status: number; headers: [string, string][] }>();
+  const permanentRedirects = new BoundedMap<string, { status: number; headers: [string, string][] }>(256);
   function rememberPermanentRedirect(req: NormalizedRequest, answer: Answer): void {
     if (!profile.cachesPermanentRedirects || req.method !== 'GET') return;
     const status = answer.res.status;
@@ -388,7 +389,6 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     const has = (name: string) => list.some((h) => h[0] === name);
     // Only when nothing in the answer limits caching.
     if (has('cache-control') || has('expires') || has('pragma') || has('vary') || !has('location')) return;
-    if (permanentRedirects.size >= 256) permanentRedirects.clear();
     permanentRedirects.set(req.url.href, { status, headers: list });
   }
 

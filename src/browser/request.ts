@@ -17,6 +17,7 @@ import {
   normalizeHeaderValue,
   normalizeMethod,
 } from '../_fetch/index.js';
+import { BoundedMap } from '../_util/index.js';
 import {
   isPotentiallyTrustworthyOrigin,
   isSameOrigin,
@@ -68,7 +69,7 @@ interface PageOrigin {
 }
 
 /** Parsed page origins, by the string given (a page makes many requests from one origin). */
-const PAGE_ORIGINS = new Map<string, PageOrigin | null>();
+const PAGE_ORIGINS = new BoundedMap<string, PageOrigin | null>(256);
 
 function pageOrigin(value: string): PageOrigin | null {
   const hit = PAGE_ORIGINS.get(value);
@@ -81,7 +82,6 @@ function pageOrigin(value: string): PageOrigin | null {
     if (origin.type === 'opaque') return { base, origin, serialized: 'null' };
     page = { base, origin, serialized: serializeOrigin(origin) };
   }
-  if (PAGE_ORIGINS.size >= 256) PAGE_ORIGINS.clear();
   PAGE_ORIGINS.set(value, page);
   return page;
 }
@@ -271,7 +271,7 @@ export function secFetchSite(req: NormalizedRequest, profile: BrowserProfile, ur
 }
 
 /** Same-site answers by (page origin, URL origin): the Public Suffix List lookup is the costly part. */
-const SAME_SITE = new Map<string, boolean>();
+const SAME_SITE = new BoundedMap<string, boolean>(1024);
 
 function sameSiteMemo(o: Origin, req: NormalizedRequest): boolean {
   if (o.type === 'opaque' || req.origin.type === 'opaque') return isSameSite(o, req.origin);
@@ -279,7 +279,6 @@ function sameSiteMemo(o: Origin, req: NormalizedRequest): boolean {
   let v = SAME_SITE.get(key);
   if (v === undefined) {
     v = isSameSite(o, req.origin);
-    if (SAME_SITE.size >= 1024) SAME_SITE.clear();
     SAME_SITE.set(key, v);
   }
   return v;

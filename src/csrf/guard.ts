@@ -9,6 +9,7 @@
  *   (the Referer fallback); where this guard differs from each is written in docs/csrf.md.
  */
 import type { RequestView } from '../_http/index.js';
+import { BoundedMap } from '../_util/index.js';
 import { isSameSite, parseOrigin, parseOriginHeader } from '../origin/index.js';
 import {
   firstListMember,
@@ -256,7 +257,7 @@ export function requestOwnOrigin(c: CompiledCsrfOptions, request: RequestView): 
 
 /** Most recent own origins by `scheme://host` (a handful of names in practice; bounded under attack). */
 const OWN_ORIGIN_CACHE_SIZE = 64;
-const ownOriginCaches = new WeakMap<CompiledCsrfOptions, Map<string, OwnOrigin | undefined>>();
+const ownOriginCaches = new WeakMap<CompiledCsrfOptions, BoundedMap<string, OwnOrigin | undefined>>();
 
 /** {@link ownOrigin} through a small per-guard cache: URL parsing is the cost of the legacy path. */
 function cachedOwnOrigin(
@@ -266,14 +267,13 @@ function cachedOwnOrigin(
 ): OwnOrigin | undefined {
   let cache = ownOriginCaches.get(c);
   if (cache === undefined) {
-    cache = new Map();
+    cache = new BoundedMap(OWN_ORIGIN_CACHE_SIZE);
     ownOriginCaches.set(c, cache);
   }
   const key = `${scheme}://${host}`;
   if (cache.has(key)) return cache.get(key);
   const own = ownOrigin(scheme, host);
   // Bounded: when full, start over (random Host values cannot grow memory).
-  if (cache.size >= OWN_ORIGIN_CACHE_SIZE) cache.clear();
   cache.set(key, own);
   return own;
 }

@@ -12,6 +12,7 @@ import {
   isCorsSafelistedMethod,
   isMethod,
 } from '../_fetch/index.js';
+import { BoundedMap } from '../_util/index.js';
 import type { CompiledPolicy, OriginEntry } from './config.js';
 import type { CorsDecisionReason } from './errors.js';
 import type { CorsDecision, CorsRequestKind, RequestView } from './types.js';
@@ -48,15 +49,15 @@ const NO_REFLECT: HeadersVerdict = Object.freeze({ reflect: null });
 /** Mutable per-compiled-policy caches (bounded). Kept apart from the frozen configuration. */
 export interface PolicyCaches {
   /** Pattern-matched origins → entries (cleared when full). */
-  readonly dynamic: Map<string, OriginEntry>;
+  readonly dynamic: BoundedMap<string, OriginEntry>;
   /** ACRH value → verdict (short values only; cleared when full). */
-  readonly acrh: Map<string, HeadersVerdict>;
+  readonly acrh: BoundedMap<string, HeadersVerdict>;
   /** The `null` origin's entry (with dangerouslyAllowNullOrigin). */
   readonly nullEntry: OriginEntry;
   /** origins '*': the one allowed preflight, with and without Private Network Access. */
   readonly any: { preflight?: CorsDecision; preflightPrivateNetwork?: CorsDecision };
   /** Refused origins (list policies) → their refusal (cleared when full). */
-  readonly refused: Map<string, Refusal>;
+  readonly refused: BoundedMap<string, Refusal>;
   /** Refusals without detail, by request kind then reason, reused when nobody reads the detail. */
   readonly refusals: Record<CorsRequestKind, Map<CorsDecisionReason, CorsDecision>>;
 }
@@ -64,11 +65,12 @@ export interface PolicyCaches {
 export const DYNAMIC_CACHE_MAX = 1024;
 export const ACRH_CACHE_MAX = 256;
 export const ACRH_CACHE_MAX_LENGTH = 512;
+export const REFUSED_CACHE_MAX = 1024;
 
 export function createCaches(): PolicyCaches {
   return {
-    dynamic: new Map(),
-    acrh: new Map(),
+    dynamic: new BoundedMap(DYNAMIC_CACHE_MAX),
+    acrh: new BoundedMap(ACRH_CACHE_MAX),
     nullEntry: { origin: 'null' },
     any: {},
     refusals: {
@@ -77,7 +79,7 @@ export function createCaches(): PolicyCaches {
       'options-passthrough': new Map(),
       'not-cors': new Map(),
     },
-    refused: new Map(),
+    refused: new BoundedMap(REFUSED_CACHE_MAX),
   };
 }
 
@@ -220,7 +222,6 @@ export function checkRequestHeaders(s: CompiledPolicy, caches: PolicyCaches, acr
   }
   const verdict = checkRequestHeadersUncached(s, acrh);
   if (memo) {
-    if (caches.acrh.size >= ACRH_CACHE_MAX) caches.acrh.clear();
     caches.acrh.set(acrh, verdict);
   }
   return verdict;
@@ -341,7 +342,6 @@ export function decideAllowed(
 export function dynamicEntry(caches: PolicyCaches, origin: string): OriginEntry {
   let e = caches.dynamic.get(origin);
   if (e === undefined) {
-    if (caches.dynamic.size >= DYNAMIC_CACHE_MAX) caches.dynamic.clear();
     e = { origin };
     caches.dynamic.set(origin, e);
   }

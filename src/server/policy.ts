@@ -91,12 +91,10 @@ function checkOrigin(state: State, origin: string): OriginEntry | Refusal | Prom
   const known = caches.refused.get(origin);
   if (known !== undefined) return known;
   const refusal = refuseOrigin(s, origin);
-  if (caches.refused.size >= REFUSED_CACHE_MAX) caches.refused.clear();
   caches.refused.set(origin, refusal);
   return refusal;
 }
 
-const REFUSED_CACHE_MAX = 1024;
 /** Filled by the scanner and never read (one per module: decisions are synchronous here). */
 const scratchParts: OriginParts = { scheme: '', host: '', port: null };
 const CACHED_ORIGIN_MAX_LENGTH = 256;
