@@ -12,7 +12,7 @@ export default defineConfig({
       name: 'crossorigin-no-node-transport',
       enforce: 'pre',
       resolveId(source, importer) {
-        if (source === './transport.js' && importer?.replaceAll('\\', '/').includes('/src/browser/'))
+        if (source.endsWith('/transport.js') && importer?.replaceAll('\\', '/').includes('/src/browser/'))
           return fileURLToPath(new URL('./src/no-transport.ts', import.meta.url));
         return null;
       },

@@ -12,7 +12,12 @@ import {
 } from '../_fetch/index.js';
 import { type CorsError, type CorsErrorDetails, type CorsErrorKind, makeCorsError } from './errors/index.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
-import { normalizeRequest, responseTainting, sameOriginAsPage, serializeRequestOrigin } from './request.js';
+import {
+  responseTainting,
+  sameOriginAsPage,
+  serializeRequestOrigin,
+  toNormalizedRequest,
+} from './request.js';
 import type { BrowserName, BrowserRequest, NormalizedRequest, ResponseTainting } from './types.js';
 
 /** Why a preflight is needed: one entry per cause. */
@@ -74,30 +79,43 @@ export function errorDetails(
 }
 
 /**
- * The refusals main fetch makes before any network traffic.
- * https://fetch.spec.whatwg.org/#main-fetch (steps 12, "scheme fetch") and new Request() (steps 25, 32)
+ * The refusals `new Request()` makes: a TypeError in a page, before anything else happens.
+ * https://fetch.spec.whatwg.org/#dom-request (steps 25, 32)
  */
-export function requestRefusal(req: NormalizedRequest, profile: BrowserProfile): CorsError | null {
-  // new Request(): if method is a forbidden method, throw a TypeError.
+export function requestConstructorRefusal(req: NormalizedRequest, profile: BrowserProfile): CorsError | null {
+  // 25.4. If method is a forbidden method, then throw a TypeError.
   if (isForbiddenMethod(req.method))
     return makeCorsError(errorDetails(req, 'forbidden-method'), profile.name);
-  // new Request(): if mode is "no-cors" and method is not a CORS-safelisted method, throw a TypeError.
+  // 32.1. If mode is "no-cors" and method is not a CORS-safelisted method, then throw a TypeError.
   if (req.mode === 'no-cors' && !isCorsSafelistedMethod(req.method)) {
     return makeCorsError(errorDetails(req, 'method-unsupported-in-no-cors'), profile.name);
   }
+  return null;
+}
+
+/**
+ * The refusals main fetch makes before any network traffic, on every hop.
+ * https://fetch.spec.whatwg.org/#main-fetch (step 12)
+ */
+export function mainFetchRefusal(req: NormalizedRequest, profile: BrowserProfile): CorsError | null {
   // Only HTTP(S) fetches are modelled; anything else fails as Chromium's "URL scheme ... is not supported".
   if (req.url.protocol !== 'http:' && req.url.protocol !== 'https:') {
     return makeCorsError(errorDetails(req, 'unsupported-scheme'), profile.name);
   }
-  // main fetch 12: request's mode is "no-cors" and its redirect mode is not "follow" -> network error.
+  // 12. request's mode is "no-cors" and its redirect mode is not "follow" -> network error.
   if (req.mode === 'no-cors' && req.redirect !== 'follow') {
     return makeCorsError(errorDetails(req, 'no-cors-redirect-mode'), profile.name);
   }
-  // main fetch 12: request's mode is "same-origin" and the current URL is not same origin -> network error.
+  // 12. request's mode is "same-origin" and the current URL is not same origin -> network error.
   if (req.mode === 'same-origin' && responseTainting(req) !== 'basic') {
     return makeCorsError(errorDetails(req, 'disallowed-by-mode'), profile.name);
   }
   return null;
+}
+
+/** Every refusal made before anything is sent: `new Request()`'s, then main fetch's. */
+export function requestRefusal(req: NormalizedRequest, profile: BrowserProfile): CorsError | null {
+  return requestConstructorRefusal(req, profile) ?? mainFetchRefusal(req, profile);
 }
 
 /**
@@ -135,22 +153,7 @@ export function preflightReasons(
   return { reasons, unsafeHeaders };
 }
 
-/** The classification of a request that is already normalized. */
-/**
- * The part of the classification main fetch needs on every hop: tainting, refusal, and whether a
- * preflight is needed (createBrowserFetch's path; `classify` adds the explanations).
- */
-export function fetchDecision(
-  req: NormalizedRequest,
-  profile: BrowserProfile,
-): { tainting: ResponseTainting; refusal: CorsError | null; preflightNeeded: boolean } {
-  const tainting = responseTainting(req);
-  const refusal = requestRefusal(req, profile);
-  if (refusal !== null || tainting !== 'cors') return { tainting, refusal, preflightNeeded: false };
-  return { tainting, refusal, preflightNeeded: preflightReasons(req, profile).reasons.length > 0 };
-}
-
-export function classifyNormalized(req: NormalizedRequest, profile: BrowserProfile): Classification {
+function classification(req: NormalizedRequest, profile: BrowserProfile): Classification {
   const sameOrigin = sameOriginAsPage(req, req.url);
   const tainting = responseTainting(req);
   const refusal = requestRefusal(req, profile);
@@ -196,11 +199,11 @@ export function classifyNormalized(req: NormalizedRequest, profile: BrowserProfi
  * // { ok: true, tainting: 'cors', preflight: { needed: true, reasons: [{ kind: 'method', method: 'PUT' }] }, ... }
  */
 export function classify(
-  request: BrowserRequest,
+  request: BrowserRequest | NormalizedRequest,
   browser: BrowserName | BrowserProfile = 'chromium',
 ): ClassifyResult {
   const profile = getProfile(browser);
-  const n = normalizeRequest(request, profile);
+  const n = toNormalizedRequest(request, profile);
   if (!n.ok) return n;
-  return classifyNormalized(n.request, profile);
+  return classification(n.request, profile);
 }

@@ -6,7 +6,7 @@ import { byteLowercase, normalizeHeaderValue } from '../_fetch/index.js';
 import { errorDetails } from './classify.js';
 import { type CorsError, type CorsErrorKind, makeCorsError, PREFLIGHT_TWIN } from './errors/index.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
-import { normalizeRequest, serializeRequestOrigin } from './request.js';
+import { serializeRequestOrigin, toNormalizedRequest } from './request.js';
 import type { BrowserName, BrowserRequest, HeaderList, NormalizedRequest, ResponseView } from './types.js';
 
 /**
@@ -55,15 +55,50 @@ function allowOriginFailure(value: string, lines: number, profile: BrowserProfil
 }
 
 /**
- * The CORS check of a normalized request against a response; `preflight` picks the preflight kinds.
- * Returns null on success.
+ * The error for a request the page could not even construct (an invalid URL, method or header):
+ * `new Request()` would throw, which the browser reports as a network error.
  */
-export function corsCheckNormalized(
-  req: NormalizedRequest,
-  response: ResponseView,
+export function invalidRequestError(
+  request: BrowserRequest,
+  problem: string,
   profile: BrowserProfile,
+): CorsError {
+  return makeCorsError(
+    {
+      kind: 'network-error',
+      url: String(request?.url),
+      initialUrl: String(request?.url),
+      origin: String(request?.origin),
+      requestOrigin: String(request?.origin),
+      initiator: 'fetch',
+      method: String(request?.method ?? 'GET'),
+      credentials: 'same-origin',
+      hint: problem,
+    },
+    profile.name,
+  );
+}
+
+/**
+ * The CORS check: does this response let the page read it? `null` means success; a failure is a
+ * `CorsError` value. Never throws (an invalid request fails as a value too: see `classify`).
+ * `preflight` reports a failure as the preflight's kind (the check of a preflight's answer).
+ * https://fetch.spec.whatwg.org/#concept-cors-check
+ *
+ * @example
+ * corsCheck({ origin: 'https://app.example', url: 'https://api.example/x' },
+ *           { status: 200, headers: [['Access-Control-Allow-Origin', '*']] }) // null
+ */
+export function corsCheck(
+  request: BrowserRequest | NormalizedRequest,
+  response: ResponseView,
+  browser: BrowserName | BrowserProfile = 'chromium',
   preflight = false,
 ): CorsError | null {
+  const profile = getProfile(browser);
+  const n = toNormalizedRequest(request, profile);
+  if (!n.ok) return invalidRequestError(request as BrowserRequest, n.problem, profile);
+  const req = n.request;
   const status = response.status;
   // 1. Let origin be the result of getting `Access-Control-Allow-Origin` from response's header list.
   const lines = headerLines(response.headers, 'access-control-allow-origin');
@@ -100,51 +135,4 @@ export function corsCheckNormalized(
   if (credentials === 'true') return null;
   // 8. Return failure.
   return fail(req, 'invalid-allow-credentials', preflight, profile, { status, hint: credentials ?? '' });
-}
-
-/**
- * The error for a request the page could not even construct (an invalid URL, method or header):
- * `new Request()` would throw, which the browser reports as a network error.
- */
-export function invalidRequestError(
-  request: BrowserRequest,
-  problem: string,
-  profile: BrowserProfile,
-): CorsError {
-  return makeCorsError(
-    {
-      kind: 'network-error',
-      url: String(request?.url),
-      initialUrl: String(request?.url),
-      origin: String(request?.origin),
-      requestOrigin: String(request?.origin),
-      initiator: 'fetch',
-      method: String(request?.method ?? 'GET'),
-      credentials: 'same-origin',
-      hint: problem,
-    },
-    profile.name,
-  );
-}
-
-/**
- * The CORS check: does this response let the page read it? `null` means success; a failure is a
- * `CorsError` value. Never throws (an invalid request fails as a value too: see `classify`).
- * https://fetch.spec.whatwg.org/#concept-cors-check
- *
- * @example
- * corsCheck({ origin: 'https://app.example', url: 'https://api.example/x' },
- *           { status: 200, headers: [['Access-Control-Allow-Origin', '*']] }) // null
- */
-export function corsCheck(
-  request: BrowserRequest,
-  response: ResponseView,
-  browser: BrowserName | BrowserProfile = 'chromium',
-): CorsError | null {
-  const profile = getProfile(browser);
-  const n = normalizeRequest(request, profile);
-  if (!n.ok) {
-    return invalidRequestError(request, n.problem, profile);
-  }
-  return corsCheckNormalized(n.request, response, profile, false);
 }

@@ -9,11 +9,24 @@ import {
   isForbiddenResponseHeaderName,
 } from '../_fetch/index.js';
 import { headerLines } from './cors-check.js';
-import { normalizeRequest, responseTainting } from './request.js';
-import type { BrowserRequest, HeaderList, NormalizedRequest, ResponseView } from './types.js';
+import { responseTainting, toNormalizedRequest } from './request.js';
+import type { BrowserRequest, NormalizedRequest, ResponseView } from './types.js';
 
-/** The names (lower-case, sorted, unique) of the response's headers that script can read. */
-export function exposedHeaderNamesNormalized(req: NormalizedRequest, headers: HeaderList): string[] {
+/**
+ * The names (lower-case, sorted, unique) of the response's headers that script can read for this
+ * request: every header for a same-origin response (except `Set-Cookie`), none for an opaque one,
+ * and for a CORS response the CORS-safelisted response headers plus `Access-Control-Expose-Headers`
+ * (where `*` means all, but only without credentials). An invalid request reads nothing.
+ * https://fetch.spec.whatwg.org/#main-fetch (step 14)
+ */
+export function exposedHeaderNames(
+  request: BrowserRequest | NormalizedRequest,
+  response: ResponseView,
+): string[] {
+  const n = toNormalizedRequest(request);
+  if (!n.ok) return [];
+  const req = n.request;
+  const headers = response.headers;
   const tainting = responseTainting(req);
   const present = new Set<string>();
   for (const [n] of headers) present.add(byteLowercase(n));
@@ -39,16 +52,4 @@ export function exposedHeaderNamesNormalized(req: NormalizedRequest, headers: He
     }
   }
   return readable.sort();
-}
-
-/**
- * The names of the response's headers that script can read for this request: every header for a
- * same-origin response (except `Set-Cookie`), none for an opaque one, and for a CORS response the
- * CORS-safelisted response headers plus `Access-Control-Expose-Headers` (where `*` means all, but
- * only without credentials). An invalid request reads nothing.
- */
-export function exposedHeaderNames(request: BrowserRequest, response: ResponseView): string[] {
-  const n = normalizeRequest(request);
-  if (!n.ok) return [];
-  return exposedHeaderNamesNormalized(n.request, response.headers);
 }

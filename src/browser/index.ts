@@ -9,6 +9,7 @@ export {
   type BrowserFetch,
   type BrowserFetchEvent,
   type BrowserFetchOptions,
+  type BrowserFetchResponseEvent,
   type BrowserRequestInit,
   createBrowserFetch,
   expectCorsAllowed,
@@ -36,7 +37,7 @@ export {
 export { PreflightCache, type PreflightCacheOptions } from './preflight-cache.js';
 export { type BrowserProfile, getProfile, PROFILES } from './profiles.js';
 export { isRedirectStatus, type RedirectStep, redirectStep } from './redirect.js';
-export { type NormalizeResult, normalizeRequest } from './request.js';
+export { isNormalizedRequest, type NormalizeResult, normalizeRequest } from './request.js';
 export {
   createScriptedFetch,
   type ScriptedAnswer,

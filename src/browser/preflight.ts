@@ -11,15 +11,15 @@ import {
   isToken,
 } from '../_fetch/index.js';
 import { errorDetails } from './classify.js';
-import { corsCheckNormalized, getHeader, headerLines, invalidRequestError } from './cors-check.js';
+import { corsCheck, getHeader, headerLines, invalidRequestError } from './cors-check.js';
 import { type CorsError, type CorsErrorKind, makeCorsError } from './errors/index.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
 import {
   hasRedirectTaintedOrigin,
-  normalizeRequest,
   secFetchDest,
   secFetchSite,
   sendsFetchMetadata,
+  toNormalizedRequest,
 } from './request.js';
 import type { BrowserName, BrowserRequest, HeaderList, NormalizedRequest, ResponseView } from './types.js';
 
@@ -45,13 +45,28 @@ export interface PreflightCacheEntry {
 export type PreflightCheckResult = { ok: true; entry: PreflightCacheEntry } | { ok: false; error: CorsError };
 
 /**
- * The preflight's request headers for a normalized request.
+ * The OPTIONS request a browser sends before `request`: `Accept: *\/*`,
+ * `Access-Control-Request-Method`, `Access-Control-Request-Headers` (lower-case, sorted, joined by
+ * "," without spaces), `Origin`, `Sec-Fetch-Mode: cors`, `Sec-Fetch-Site`, `Sec-Fetch-Dest`; never
+ * cookies. Returns null for a request no browser could make.
  * https://fetch.spec.whatwg.org/#cors-preflight-fetch (steps 1-5)
  */
-export function preflightRequestNormalized(
-  req: NormalizedRequest,
-  profile: BrowserProfile,
-): PreflightRequest {
+export function preflightRequest(
+  request: NormalizedRequest,
+  browser?: BrowserName | BrowserProfile,
+): PreflightRequest;
+export function preflightRequest(
+  request: BrowserRequest | NormalizedRequest,
+  browser?: BrowserName | BrowserProfile,
+): PreflightRequest | null;
+export function preflightRequest(
+  request: BrowserRequest | NormalizedRequest,
+  browser: BrowserName | BrowserProfile = 'chromium',
+): PreflightRequest | null {
+  const profile = getProfile(browser);
+  const n = toNormalizedRequest(request, profile);
+  if (!n.ok) return null;
+  const req = n.request;
   // 1. Let preflight be a new request whose method is `OPTIONS`, URL list is a clone of request's
   //    current URL, ..., mode is "cors", credentials mode is "omit" (no cookies are sent).
   const headers: [string, string][] = [];
@@ -89,21 +104,6 @@ export function preflightRequestNormalized(
     headers.push(['Sec-Fetch-Mode', 'cors']);
   }
   return { method: 'OPTIONS', url: req.url.href, headers };
-}
-
-/**
- * The OPTIONS request a browser sends before `request`: `Accept: *\/*`,
- * `Access-Control-Request-Method`, `Access-Control-Request-Headers` (lower-case, sorted, joined by
- * "," without spaces), `Origin`, `Sec-Fetch-Mode: cors`, `Sec-Fetch-Site`, `Sec-Fetch-Dest`; never
- * cookies. Returns null for a request no browser could make.
- */
-export function preflightRequest(
-  request: BrowserRequest,
-  browser: BrowserName | BrowserProfile = 'chromium',
-): PreflightRequest | null {
-  const profile = getProfile(browser);
-  const n = normalizeRequest(request, profile);
-  return n.ok ? preflightRequestNormalized(n.request, profile) : null;
 }
 
 /**
@@ -178,14 +178,21 @@ export function firstHeaderNotAllowed(
 }
 
 /**
- * Checks a preflight response for a normalized request, in the profile's order.
+ * Checks a preflight's response for `request` as the profile does: a redirect (Chromium), the
+ * CORS check, a redirect (Firefox), an ok status, then `Access-Control-Allow-Methods` and
+ * `-Headers` (parse failures are their own errors), the method, each header; and reads
+ * `Access-Control-Max-Age`. Returns the cache entry or a `CorsError`. Never throws.
  * https://fetch.spec.whatwg.org/#cors-preflight-fetch (step 7)
  */
-export function checkPreflightNormalized(
-  req: NormalizedRequest,
+export function checkPreflightResponse(
+  request: BrowserRequest | NormalizedRequest,
   response: ResponseView,
-  profile: BrowserProfile,
+  browser: BrowserName | BrowserProfile = 'chromium',
 ): PreflightCheckResult {
+  const profile = getProfile(browser);
+  const n = toNormalizedRequest(request, profile);
+  if (!n.ok) return { ok: false, error: invalidRequestError(request as BrowserRequest, n.problem, profile) };
+  const req = n.request;
   const status = response.status;
   const err = (kind: CorsErrorKind, hint?: string): PreflightCheckResult => ({
     ok: false,
@@ -200,7 +207,7 @@ export function checkPreflightNormalized(
   if (profile.preflightRedirect === 'before-cors-check' && isRedirect)
     return err('preflight-disallowed-redirect');
   // 7. If a CORS check for request and response returns success and response's status is an ok status:
-  const cors = corsCheckNormalized(req, response, profile, true);
+  const cors = corsCheck(req, response, profile, true);
   if (cors !== null) return { ok: false, error: cors };
   // firefox: a redirect answer fails as such, after the CORS check.
   if (profile.preflightRedirect === 'after-cors-check' && isRedirect)
@@ -238,28 +245,6 @@ export function checkPreflightNormalized(
     ok: true,
     entry: { methods, headers: headerNames.map(byteLowercase), credentials, maxAge },
   };
-}
-
-/**
- * Checks a preflight's response for `request` as the profile does: a redirect (Chromium), the
- * CORS check, a redirect (Firefox), an ok status, then `Access-Control-Allow-Methods` and
- * `-Headers` (parse failures are their own errors), the method, each header; and reads
- * `Access-Control-Max-Age`. Returns the cache entry or a `CorsError`. Never throws.
- */
-export function checkPreflightResponse(
-  request: BrowserRequest,
-  response: ResponseView,
-  browser: BrowserName | BrowserProfile = 'chromium',
-): PreflightCheckResult {
-  const profile = getProfile(browser);
-  const n = normalizeRequest(request, profile);
-  if (!n.ok) {
-    return {
-      ok: false,
-      error: invalidRequestError(request, n.problem, profile),
-    };
-  }
-  return checkPreflightNormalized(n.request, response, profile);
 }
 
 export type { HeaderList };

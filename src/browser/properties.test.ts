@@ -3,7 +3,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyNormalized, fetchDecision } from './classify.js';
+import { preflightReasons, requestRefusal } from './classify.js';
 import {
   type BrowserName,
   type BrowserRequest,
@@ -16,6 +16,7 @@ import {
   normalizeRequest,
   preflightRequest,
 } from './index.js';
+import { responseTainting } from './request.js';
 
 const browsers = fc.constantFrom<BrowserName>('chromium', 'firefox', 'webkit', 'spec');
 const tokenChar = fc.constantFrom(...'abcxyzABCXYZ019-_!#$%&*+.^`|~'.split(''));
@@ -156,9 +157,13 @@ describe('properties', () => {
         const profile = getProfile(b);
         const n = normalizeRequest(req, profile);
         if (!n.ok) return;
-        const full = classifyNormalized(n.request, profile);
-        const lite = fetchDecision(n.request, profile);
-        expect([lite.tainting, lite.refusal?.kind, lite.preflightNeeded]).toEqual([
+        const full = classify(n.request, profile);
+        if (!full.ok) throw new Error('a normalized request classifies');
+        const tainting = responseTainting(n.request);
+        const refusal = requestRefusal(n.request, profile);
+        const needed =
+          refusal === null && tainting === 'cors' && preflightReasons(n.request, profile).reasons.length > 0;
+        expect([tainting, refusal?.kind, needed]).toEqual([
           full.tainting,
           full.refusal?.kind,
           full.preflight.needed,

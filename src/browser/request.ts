@@ -162,6 +162,18 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
     }
     combined.set(name, next);
   }
+  // new Request() step 36: if the body has a type and the headers (after the guard) have no
+  // `Content-Type`, append (`Content-Type`, type), through the guard again.
+  const bodyType = input.bodyType;
+  if (bodyType !== undefined && (typeof bodyType !== 'string' || !isHeaderValue(bodyType)))
+    return { ok: false, problem: `invalid body type ${JSON.stringify(bodyType)}` };
+  if (bodyType !== undefined && !combined.has('content-type')) {
+    if (mode === 'no-cors' && !isNoCorsSafelistedRequestHeader('content-type', bodyType, safelist)) {
+      dropped.push('content-type');
+    } else {
+      combined.set('content-type', bodyType);
+    }
+  }
   return {
     ok: true,
     request: {
@@ -181,6 +193,29 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
       initiator,
     },
   };
+}
+
+/**
+ * Whether `request` is already normalized (by {@link normalizeRequest}, or a redirect step): the
+ * public algorithms take either form and normalize a `BrowserRequest` once.
+ */
+export function isNormalizedRequest(
+  request: BrowserRequest | NormalizedRequest,
+): request is NormalizedRequest {
+  return (
+    request !== null &&
+    typeof request === 'object' &&
+    request.url instanceof URL &&
+    typeof (request as NormalizedRequest).originSerialized === 'string'
+  );
+}
+
+/** The request normalized: as it is when it already is, else through {@link normalizeRequest}. */
+export function toNormalizedRequest(
+  request: BrowserRequest | NormalizedRequest,
+  profile?: BrowserProfile,
+): NormalizeResult {
+  return isNormalizedRequest(request) ? { ok: true, request } : normalizeRequest(request, profile);
 }
 
 /** Whether the page origin is the same origin as a URL's. */

@@ -48,6 +48,12 @@ export interface BrowserRequest {
   redirect?: RedirectMode;
   /** Default `none`. */
   body?: BodyKind;
+  /**
+   * The body's own type (`text/plain;charset=UTF-8` for a string, `multipart/form-data; boundary=...`
+   * for FormData, a Blob's type...): added as `Content-Type` when the headers have none, as
+   * `new Request()` adds it. Default: none.
+   */
+  bodyType?: string;
   /** Default `fetch`. */
   initiator?: Initiator;
   /**
