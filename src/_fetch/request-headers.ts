@@ -45,7 +45,7 @@ export type SafelistFailure =
 /**
  * Whose rules to apply (safelist, forbidden headers). `spec` is the Fetch Standard. `chromium` and
  * `firefox` are what Chromium 156 and Firefox ESR 153 were observed to do
- * (src/_fetch/browser-oracle.test.ts checks them against the real browsers); `webkit` is not
+ * (test/browsers/fetch-oracle.test.ts checks them against the real browsers); `webkit` is not
  * observed here and follows the spec. docs/internal-fetch.md lists every difference.
  */
 export type FetchProfile = 'spec' | 'chromium' | 'firefox' | 'webkit';

@@ -8,7 +8,8 @@
  * `Sec-Fetch-Mode` with `cors` even for a `no-cors` request. This transport sends the engine's
  * header list as it is and adds only what a browser's network layer adds when absent, as undici's
  * fetch does (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch steps 8.12-8.19):
- * `Accept: *\/*`, `Accept-Language`, `User-Agent`, `Accept-Encoding` (`identity` with `Range`).
+ * `Accept: *\/*`, `Accept-Language`, `User-Agent`, `Accept-Encoding` (`identity` with `Range`), and
+ * `Connection: keep-alive` on every request, as both browsers send it.
  * It never follows redirects, and decodes content codings as fetch does (gzip, x-gzip, deflate,
  * br, zstd where the runtime has it; at most 5; an unknown coding leaves the body as it is).
  */
@@ -200,6 +201,9 @@ export async function exchange(
       method: method as Dispatcher.HttpMethod,
       headers: requestHeaders(init, url.protocol === 'https:'),
       body: requestBody(init.body),
+      // Chromium 156 and Firefox ESR 153 send `Connection: keep-alive` on every request, HEAD too
+      // (observed); undici closes after a HEAD unless told not to.
+      reset: false,
       ...(signal ? { signal } : {}),
     });
   } catch (err) {

@@ -1,5 +1,6 @@
 /**
- * vitest glue for the availability policy: `describeBrowser('chromium', (get) => { ... })` runs the
+ * vitest glue for the availability policy: `describeWithBrowser(browser, title, body)` around any
+ * suite that needs a browser, and `describeBrowser('chromium', (get) => { ... })`, which runs the
  * body with one launched runner (launched in beforeAll, closed in afterAll); with the browser
  * missing it fails under CI=true and is skipped, with the reason printed, elsewhere.
  */
@@ -10,17 +11,29 @@ import { FirefoxRunner } from './firefox.js';
 import type { CaseServers } from './servers.js';
 import type { BrowserName, BrowserRunner, RunnerOptions } from './types.js';
 
+/**
+ * The availability policy around a suite that drives `browser` itself (its own page, servers or
+ * launch options): with the browser present the body runs; missing, the suite fails under CI=true
+ * (its beforeAll throws) and is skipped, with the reason printed, elsewhere.
+ */
+export function describeWithBrowser(browser: BrowserName, title: string, body: () => void): void {
+  const policy = browserSuitePolicy(browser);
+  describe.runIf(policy.run || policy.fail)(policy.run ? title : `${title} (${policy.reason})`, () => {
+    beforeAll(() => {
+      if (!policy.run) throw new Error(`CI=true and ${policy.reason}`);
+    });
+    body();
+  });
+}
+
 export function describeBrowser(
   browser: BrowserName,
   body: (runner: () => BrowserRunner) => void,
   options: RunnerOptions & { servers?: () => CaseServers } = {},
 ): void {
-  const policy = browserSuitePolicy(browser);
-  const title = policy.run ? `real ${browser}` : `real ${browser} (${policy.reason})`;
-  describe.runIf(policy.run || policy.fail)(title, () => {
+  describeWithBrowser(browser, `real ${browser}`, () => {
     let runner: BrowserRunner | undefined;
     beforeAll(async () => {
-      if (!policy.run) throw new Error(`CI=true and ${policy.reason}`);
       const { servers, ...rest } = options;
       const opts = { ...rest, ...(servers ? { servers: servers() } : {}) };
       runner = browser === 'chromium' ? await ChromiumRunner.launch(opts) : await FirefoxRunner.launch(opts);

@@ -7,8 +7,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CookieJar } from 'tough-cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserFetchEvent, createBrowserFetch, expectCorsAllowed, type HeaderList } from './index.js';
-import { createScriptedFetch, type ScriptedRequest, type ScriptedServer } from './scripted-fetch.js';
+import {
+  type BrowserFetchEvent,
+  createBrowserFetch,
+  expectCorsAllowed,
+  type HeaderList,
+} from '../../src/browser/index.js';
+import {
+  createScriptedFetch,
+  type ScriptedRequest,
+  type ScriptedServer,
+} from '../../src/browser/scripted-fetch.js';
 
 const APP = 'http://app.test';
 const API = 'http://api.test/data';

@@ -16,12 +16,10 @@
  * Availability policy as in test/browsers: a missing browser fails under CI=true, and elsewhere the
  * suite is skipped with the reason printed.
  */
-import { accessSync, constants } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expandFetchValue, loadTable } from '../../test/fixtures/schema.js';
 import {
   corsUnsafeRequestHeaderNames,
   extractHeaderListValues,
@@ -38,7 +36,10 @@ import {
   normalizeHeaderValue,
   normalizeMethod,
   type SafelistProfile,
-} from './index.js';
+} from '../../src/_fetch/index.js';
+import { expandFetchValue, loadTable } from '../fixtures/schema.js';
+import { browserPath } from './harness/available.js';
+import { describeWithBrowser } from './harness/vitest.js';
 
 type BrowserName = 'chromium' | 'firefox';
 type Headers = [string, string][];
@@ -53,18 +54,9 @@ interface OracleCase {
 }
 
 const PATHS: Record<BrowserName, string> = {
-  chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  firefox: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+  chromium: browserPath('chromium'),
+  firefox: browserPath('firefox'),
 };
-
-function available(browser: BrowserName): boolean {
-  try {
-    accessSync(PATHS[browser], constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function sendable(headers: Headers): boolean {
   return headers.every(([n, v]) => isHeaderName(n) && isHeaderValue(v) && !isForbiddenRequestHeader(n, v));
@@ -243,14 +235,7 @@ const listById = new Map<string, ListCase>(
 
 /** The suite for one browser: launch it, send every case from one page, compare. */
 function browserSuite(browserName: BrowserName): void {
-  const here = available(browserName);
-  if (!here) {
-    const reason = `${browserName} not found at ${PATHS[browserName]}`;
-    if (process.env.CI !== 'true')
-      process.stderr.write(`[_fetch browser oracle] SKIPPING ${browserName}: ${reason}\n`);
-    else it(`${browserName} is installed`, () => expect.fail(reason));
-  }
-  describe.runIf(here)(`real ${browserName}`, () => {
+  describeWithBrowser(browserName, `real ${browserName}`, () => {
     let browser: Browser | undefined;
     let page: Page;
     const results = new Map<string, Seen | 'not-sent'>();

@@ -21,11 +21,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserPath, browserSuitePolicy } from '../../test/browsers/harness/available.js';
-import { CHROMIUM_ARGS } from '../../test/browsers/harness/chromium.js';
-import { FIREFOX_PREFS } from '../../test/browsers/harness/firefox.js';
-import { loadTables } from '../../test/fixtures/schema.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   createOriginMatcher,
   isSameOrigin,
@@ -33,7 +29,12 @@ import {
   parseOrigin,
   parseOriginHeader,
   serializeOrigin,
-} from './index.js';
+} from '../../src/origin/index.js';
+import { loadTables } from '../fixtures/schema.js';
+import { browserPath } from './harness/available.js';
+import { CHROMIUM_ARGS } from './harness/chromium.js';
+import { FIREFOX_PREFS } from './harness/firefox.js';
+import { describeWithBrowser } from './harness/vitest.js';
 
 type BrowserName = 'chromium' | 'firefox';
 
@@ -94,9 +95,7 @@ interface SiteBrowserCase {
 }
 
 const siteCases = (
-  JSON.parse(
-    readFileSync(new URL('../../test/fixtures/origin-site-browser.json', import.meta.url), 'utf8'),
-  ) as {
+  JSON.parse(readFileSync(new URL('../fixtures/origin-site-browser.json', import.meta.url), 'utf8')) as {
     cases: SiteBrowserCase[];
   }
 ).cases;
@@ -147,7 +146,7 @@ interface DifferenceCase {
 
 const differences = (
   JSON.parse(
-    readFileSync(new URL('../../test/fixtures/origin-browser-differences.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../fixtures/origin-browser-differences.json', import.meta.url), 'utf8'),
   ) as { kind: string; cases: DifferenceCase[] }
 ).cases;
 
@@ -249,8 +248,7 @@ const pageHandler = (req: IncomingMessage, res: ServerResponse) => {
 };
 
 for (const browser of ['chromium', 'firefox'] as const) {
-  const policy = browserSuitePolicy(browser);
-  describe.runIf(policy.run || (!policy.run && policy.fail))(`real ${browser}: origins`, () => {
+  describeWithBrowser(browser, `real ${browser}: origins`, () => {
     let driver: Driver | undefined;
     let pageServers: Server[] = [];
     let sink: Sink | undefined;
@@ -260,7 +258,6 @@ for (const browser of ['chromium', 'firefox'] as const) {
     let ps = 0;
 
     beforeAll(async () => {
-      if (!policy.run) throw new Error(`CI=true and ${policy.reason}`);
       const dual = await listenDual(() => createServer(pageHandler));
       pageServers = dual.servers;
       p4 = dual.port;

@@ -11,8 +11,8 @@ import { runInNewContext } from 'node:vm';
 import zlib from 'node:zlib';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBrowserFetch } from './browser-fetch.js';
-import { dispatcherTransport, exchange } from './transport.js';
+import { createBrowserFetch } from '../../src/browser/browser-fetch.js';
+import { dispatcherTransport, exchange } from '../../src/browser/transport.js';
 
 interface Seen {
   method: string;
@@ -189,6 +189,14 @@ describe('what goes on the wire', () => {
     await (await send('/plain', { method: 'PUT', body: stream, duplex: 'half' } as RequestInit)).text();
     expect(seen[1]!.body).toBe('stream');
     expect(seen[1]!.headers['transfer-encoding']).toBe('chunked');
+  });
+
+  it('sends Connection: keep-alive on every method, HEAD too, as Chromium 156 and Firefox ESR 153 do', async () => {
+    seen.length = 0;
+    for (const method of ['GET', 'HEAD', 'OPTIONS', 'POST', 'DELETE']) await (await send('/plain', { method })).text();
+    expect(seen.map((s) => [s.method, s.headers.connection])).toEqual(
+      ['GET', 'HEAD', 'OPTIONS', 'POST', 'DELETE'].map((m) => [m, 'keep-alive']),
+    );
   });
 
   it('sends Content-Length: 0 for a POST without a body, as browsers do', async () => {

@@ -8,10 +8,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserPath, browserSuitePolicy } from '../../test/browsers/harness/available.js';
-import { CHROMIUM_ARGS } from '../../test/browsers/harness/chromium.js';
-import { corsCheck, sopAccess } from './index.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { corsCheck, sopAccess } from '../../src/browser/index.js';
+import { browserPath } from './harness/available.js';
+import { CHROMIUM_ARGS } from './harness/chromium.js';
+import { describeWithBrowser } from './harness/vitest.js';
 
 // A 1x1 transparent PNG.
 const PNG = Buffer.from(
@@ -19,9 +20,7 @@ const PNG = Buffer.from(
   'base64',
 );
 
-const policy = browserSuitePolicy('chromium');
-
-describe.runIf(policy.run || policy.fail)('sopAccess in real Chromium', () => {
+describeWithBrowser('chromium', 'sopAccess in real Chromium', () => {
   let server: Server;
   let browser: Browser;
   let page: Page;
@@ -30,7 +29,6 @@ describe.runIf(policy.run || policy.fail)('sopAccess in real Chromium', () => {
   const consoleLines: string[] = [];
 
   beforeAll(async () => {
-    if (!policy.run) return;
     server = createServer((req, res) => {
       const u = new URL(req.url ?? '/', 'http://x');
       const acao = u.searchParams.get('acao');
@@ -73,10 +71,6 @@ describe.runIf(policy.run || policy.fail)('sopAccess in real Chromium', () => {
     }
   });
 
-  const need = () => {
-    if (!policy.run) throw new Error(`CI=true and ${policy.reason}`);
-  };
-
   async function corsLine(since: number, start: string): Promise<string | undefined> {
     for (let i = 0; i < 40; i++) {
       const hit = consoleLines.slice(since).find((l) => l.startsWith(start));
@@ -87,7 +81,6 @@ describe.runIf(policy.run || policy.fail)('sopAccess in real Chromium', () => {
   }
 
   it('iframe DOM: same-origin readable, cross-origin not', async () => {
-    need();
     const got = await page.evaluate(
       async ([same, other]) => {
         const load = (src: string) =>
@@ -119,7 +112,6 @@ describe.runIf(policy.run || policy.fail)('sopAccess in real Chromium', () => {
   });
 
   it('postMessage from a cross-origin frame is delivered with its origin', async () => {
-    need();
     const origin = await page.evaluate(
       (src) =>
         new Promise<string>((resolve) => {
@@ -139,7 +131,6 @@ describe.runIf(policy.run || policy.fail)('sopAccess in real Chromium', () => {
     ['crossorigin and CORS', true, true],
     ['crossorigin without CORS', true, false],
   ])('canvas with a cross-origin image: %s', async (_n, withAttr, withCors) => {
-    need();
     const since = consoleLines.length;
     const src = `${OTHER}/img.png?${withCors ? `acao=${encodeURIComponent(APP)}&` : ''}n=${Math.random()}`;
     const got = await page.evaluate(
@@ -190,7 +181,6 @@ describe.runIf(policy.run || policy.fail)('sopAccess in real Chromium', () => {
   ] as const)(
     "a %s with crossorigin but no CORS: blocked, with the engine's console line",
     async (initiator, kind, html, path) => {
-      need();
       const since = consoleLines.length;
       const src = `${OTHER}${path}?n=${Math.random()}`;
       await page.evaluate(
@@ -221,7 +211,6 @@ describe.runIf(policy.run || policy.fail)('sopAccess in real Chromium', () => {
   );
 
   it("a cross-origin font without CORS is refused (fonts always use CORS), with the engine's console line", async () => {
-    need();
     const since = consoleLines.length;
     const src = `${OTHER}/font.woff2?n=${Math.random()}`;
     const status = await page.evaluate(async (s) => {
