@@ -172,10 +172,14 @@ export interface CsrfGuard extends HttpCore {
   handle(request: RequestView): CsrfAllowed | CsrfRefused;
 }
 
-/** One problem found in the options. */
+/**
+ * One problem found in the options: `path` says where (`origin`, `trustedOrigins[2]`,
+ * `bypass.prefixes[0]`), `reason` why, `message` what to write instead. The same shape as
+ * `CorsConfigProblem` and `ProxyConfigProblem`.
+ */
 export interface CsrfOptionProblem {
   /** The option, e.g. `origin`, `trustedOrigins[2]`, `bypass.prefixes[0]`. */
-  readonly option: string;
+  readonly path: string;
   readonly reason:
     | 'not-an-object'
     | 'unknown-option'
@@ -189,4 +193,5 @@ export interface CsrfOptionProblem {
     | 'invalid-path';
   /** What is wrong and what to write instead. */
   readonly message: string;
+  readonly value?: unknown;
 }
