@@ -6,8 +6,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProxyOptions } from '../../src/proxy/config.js';
 import { internal, type WithInternal } from '../../src/proxy/internal.js';
+import { type ListeningProxy, listenProxy } from '../../src/proxy/listen.js';
 import type { ResolvedAddress, Resolver } from '../../src/proxy/lookup.js';
-import { type ListeningProxy, listenProxy } from '../../src/proxy/server.js';
 import { createCorsPolicy } from '../../src/server/index.js';
 
 /** A public-looking address the fake resolver hands out; the seam maps it to loopback. */
