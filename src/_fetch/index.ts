@@ -18,6 +18,7 @@ export {
   isTchar,
   isToken,
 } from './bytes.js';
+export { type RequestHeaderRules, SPEC_REQUEST_HEADER_RULES } from './header-rules.js';
 export {
   type CollectedQuotedString,
   collectAnHttpQuotedString,
@@ -56,7 +57,6 @@ export {
   corsSafelistedRequestHeaderFailure,
   corsUnsafeRequestHeaderNames,
   corsUnsafeRequestHeaderNamesDetailed,
-  type FetchProfile,
   FORBIDDEN_REQUEST_HEADER_NAMES,
   isCorsNonWildcardRequestHeaderName,
   isCorsSafelistedRequestHeader,
@@ -69,7 +69,6 @@ export {
   METHOD_OVERRIDE_HEADER_NAMES,
   NO_CORS_SAFELISTED_REQUEST_HEADER_NAMES,
   type SafelistFailure,
-  type SafelistProfile,
 } from './request-headers.js';
 export {
   CORS_SAFELISTED_RESPONSE_HEADER_NAMES,

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PROFILES } from '../browser/index.js';
 import * as f from './index.js';
 
 const RUNS = { numRuns: 400 };
@@ -72,7 +73,12 @@ const FAILURES = new Set([
   'range-overflow',
   'client-hint-value',
 ]);
-const PROFILES = ['spec', 'chromium', 'firefox', 'webkit'] as const;
+const PROFILE_NAMES = ['spec', 'chromium', 'firefox', 'webkit'] as const;
+/** Each browser profile's request-header rules (the profiles hand them to _fetch). */
+const RULES = Object.fromEntries(PROFILE_NAMES.map((n) => [n, PROFILES[n].requestHeaders])) as Record<
+  (typeof PROFILE_NAMES)[number],
+  f.RequestHeaderRules
+>;
 
 describe('never throws, always typed', () => {
   it('one-string predicates return a boolean', () => {
@@ -484,16 +490,16 @@ describe('profiles', () => {
     fc.assert(
       fc.property(headerName, headerValue, (name, value) => {
         const spec = f.corsSafelistedRequestHeaderFailure(name, value);
-        for (const profile of PROFILES) {
-          const failure = f.corsSafelistedRequestHeaderFailure(name, value, profile);
+        for (const profile of PROFILE_NAMES) {
+          const failure = f.corsSafelistedRequestHeaderFailure(name, value, RULES[profile]);
           expect(failure === null || FAILURES.has(failure)).toBe(true);
           if (profile !== 'chromium') expect(failure).not.toBe('client-hint-value');
           if (profile === 'spec' || profile === 'webkit') expect(failure).not.toBe('range-overflow');
         }
-        expect(f.corsSafelistedRequestHeaderFailure(name, value, 'webkit')).toBe(spec);
+        expect(f.corsSafelistedRequestHeaderFailure(name, value, RULES.webkit)).toBe(spec);
         // Firefox only ever refuses more than the spec.
         if (spec !== null)
-          expect(f.corsSafelistedRequestHeaderFailure(name, value, 'firefox')).not.toBeNull();
+          expect(f.corsSafelistedRequestHeaderFailure(name, value, RULES.firefox)).not.toBeNull();
       }),
       RUNS,
     );
@@ -502,13 +508,13 @@ describe('profiles', () => {
   it('names: chromium unique and sorted; firefox sorted with one entry per unsafe header', () => {
     fc.assert(
       fc.property(headerList, (headers) => {
-        const chromium = f.corsUnsafeRequestHeaderNames(headers, 'chromium');
+        const chromium = f.corsUnsafeRequestHeaderNames(headers, RULES.chromium);
         expect([...new Set(chromium)].sort()).toEqual(chromium);
-        const firefox = f.corsUnsafeRequestHeaderNames(headers, 'firefox');
+        const firefox = f.corsUnsafeRequestHeaderNames(headers, RULES.firefox);
         expect([...firefox].sort()).toEqual(firefox);
-        const unsafe = headers.filter(([n, v]) => !f.isCorsSafelistedRequestHeader(n, v, 'firefox'));
+        const unsafe = headers.filter(([n, v]) => !f.isCorsSafelistedRequestHeader(n, v, RULES.firefox));
         expect(firefox).toEqual(unsafe.map(([n]) => f.byteLowercase(n)).sort());
-        expect(f.corsUnsafeRequestHeaderNames(headers, 'webkit')).toEqual(
+        expect(f.corsUnsafeRequestHeaderNames(headers, RULES.webkit)).toEqual(
           f.corsUnsafeRequestHeaderNames(headers),
         );
       }),
@@ -523,14 +529,14 @@ describe('profiles', () => {
     fc.assert(
       fc.property(decimal, fc.nat(), anyString, (dec, int, junk) => {
         for (const n of ['dpr', 'device-memory', 'downlink']) {
-          expect(f.isCorsSafelistedRequestHeader(n, dec, 'chromium')).toBe(true);
-          expect(f.isCorsSafelistedRequestHeader(n, dec, 'spec')).toBe(false);
+          expect(f.isCorsSafelistedRequestHeader(n, dec, RULES.chromium)).toBe(true);
+          expect(f.isCorsSafelistedRequestHeader(n, dec, RULES.spec)).toBe(false);
         }
         for (const n of ['width', 'viewport-width', 'rtt']) {
-          expect(f.isCorsSafelistedRequestHeader(n, `${int}`, 'chromium')).toBe(true);
+          expect(f.isCorsSafelistedRequestHeader(n, `${int}`, RULES.chromium)).toBe(true);
         }
         const ok = /^[0-9]+$/.test(junk) && junk.length <= 128;
-        expect(f.isCorsSafelistedRequestHeader('rtt', junk, 'chromium')).toBe(ok);
+        expect(f.isCorsSafelistedRequestHeader('rtt', junk, RULES.chromium)).toBe(ok);
       }),
       RUNS,
     );

@@ -7,6 +7,7 @@
  * list, i.e. already normalized; nothing here trims them.
  */
 import { byteLowercase, isByteCaseInsensitiveMatch } from './bytes.js';
+import { type RequestHeaderRules, SPEC_REQUEST_HEADER_RULES } from './header-rules.js';
 import { getDecodeAndSplit } from './headers.js';
 import { isForbiddenMethod } from './methods.js';
 import { parseMimeType } from './mime.js';
@@ -25,9 +26,9 @@ import { compareDecimal, parseSingleRangeHeaderValueDetailed } from './range.js'
  * - `range-order`: `range` start is greater than its end (`bytes=5-1`);
  * - `range-suffix`: `range` has no start (`bytes=-500`), which browsers never send and the spec
  *   does not safelist;
- * - `range-overflow` (chromium, firefox profiles): a range number past the browser's integer type;
- * - `client-hint-value` (chromium profile): a client-hint header Chromium safelists, with a value
- *   outside the form Chromium accepts.
+ * - `range-overflow` (with `rules.rangeMax`): a range number past the browser's integer type;
+ * - `client-hint-value` (with `rules.extraSafelisted`): a header a browser still safelists, with a
+ *   value outside the form it accepts.
  */
 export type SafelistFailure =
   | 'name'
@@ -41,45 +42,6 @@ export type SafelistFailure =
   | 'range-suffix'
   | 'range-overflow'
   | 'client-hint-value';
-
-/**
- * Whose rules to apply (safelist, forbidden headers). `spec` is the Fetch Standard. `chromium` and
- * `firefox` are what Chromium 156 and Firefox ESR 153 were observed to do
- * (test/browsers/fetch-oracle.test.ts checks them against the real browsers); `webkit` is not
- * observed here and follows the spec. docs/internal-fetch.md lists every difference.
- */
-export type FetchProfile = 'spec' | 'chromium' | 'firefox' | 'webkit';
-/** The profile type under the name the safelist functions were first published with. */
-export type SafelistProfile = FetchProfile;
-
-/**
- * Client-hint and network-information headers Chromium still safelists (the spec dropped them),
- * with the value form Chromium accepts.
- */
-const CHROMIUM_CLIENT_HINTS: ReadonlyMap<string, (value: string) => boolean> = new Map([
-  ['device-memory', isChromiumDecimal],
-  ['dpr', isChromiumDecimal],
-  ['downlink', isChromiumDecimal],
-  ['width', isDigits],
-  ['viewport-width', isDigits],
-  ['rtt', isDigits],
-  ['save-data', (v: string) => isByteCaseInsensitiveMatch(v, 'on')],
-  ['ect', (v: string) => v === 'slow-2g' || v === '2g' || v === '3g' || v === '4g'],
-]);
-
-function isDigits(value: string): boolean {
-  return /^[0-9]+$/.test(value);
-}
-
-function isChromiumDecimal(value: string): boolean {
-  return /^[0-9]+(?:\.[0-9]+)?$/.test(value);
-}
-
-/** The largest range number each browser accepts (Chromium: int64 minus one; Firefox: uint64). */
-const RANGE_MAX: Partial<Record<SafelistProfile, string>> = {
-  chromium: '9223372036854775806',
-  firefox: '18446744073709551615',
-};
 
 /** CORS-unsafe request-header bytes, by byte value (0-255). */
 const UNSAFE_BYTE = new Uint8Array(256);
@@ -133,21 +95,18 @@ export const CORS_SAFELISTED_TOTAL_MAX_LENGTH = 1024;
  * Departure (reason only): the name is checked before step 1's length rule so that an unknown
  * name reports `name` rather than `value-too-long`; the yes/no answer is the spec's.
  *
- * Profiles: `chromium` also safelists `dpr`, `device-memory`, `downlink` (decimal `1` or `1.5`),
- * `width`, `viewport-width`, `rtt` (digits), `save-data` (`on`, any case) and `ect` (`slow-2g`,
- * `2g`, `3g`, `4g`), and refuses range numbers above 2^63-2; `firefox` counts bytes 0x80-0xFF in
- * `accept` and `content-type` as unsafe and refuses range numbers above 2^64-1.
+ * `rules` carries a browser's departures (see {@link RequestHeaderRules}); the default is the spec.
  * https://fetch.spec.whatwg.org/#cors-safelisted-request-header
  */
 export function corsSafelistedRequestHeaderFailure(
   name: string,
   value: string,
-  profile: SafelistProfile = 'spec',
+  rules: RequestHeaderRules = SPEC_REQUEST_HEADER_RULES,
 ): SafelistFailure | null {
   // 2. Byte-lowercase name and switch on the result (name part first; see above).
   const lower = byteLowercase(name);
-  // chromium: client hints and Save-Data are still safelisted, each with its own value form.
-  const clientHint = profile === 'chromium' ? CHROMIUM_CLIENT_HINTS.get(lower) : undefined;
+  // rules.extraSafelisted: headers a browser still safelists, each with its value form.
+  const clientHint = rules.extraSafelisted.size === 0 ? undefined : rules.extraSafelisted.get(lower);
   if (clientHint !== undefined) {
     if (value.length > CORS_SAFELISTED_VALUE_MAX_LENGTH) return 'value-too-long';
     return clientHint(value) ? null : 'client-hint-value';
@@ -168,8 +127,8 @@ export function corsSafelistedRequestHeaderFailure(
     case 'accept':
       // `accept`: if value contains a CORS-unsafe request-header byte, then return false.
       if (hasCorsUnsafeRequestHeaderByte(value)) return 'value-unsafe-byte';
-      // firefox: bytes 0x80-0xFF count as unsafe too.
-      if (profile === 'firefox' && hasHighByte(value)) return 'value-unsafe-byte';
+      // rules.highBytesUnsafe: bytes 0x80-0xFF count as unsafe too.
+      if (rules.highBytesUnsafe && hasHighByte(value)) return 'value-unsafe-byte';
       break;
     case 'accept-language':
     case 'content-language':
@@ -183,8 +142,8 @@ export function corsSafelistedRequestHeaderFailure(
     case 'content-type': {
       // `content-type` 1. If value contains a CORS-unsafe request-header byte, then return false.
       if (hasCorsUnsafeRequestHeaderByte(value)) return 'value-unsafe-byte';
-      // firefox: bytes 0x80-0xFF count as unsafe too.
-      if (profile === 'firefox' && hasHighByte(value)) return 'value-unsafe-byte';
+      // rules.highBytesUnsafe: bytes 0x80-0xFF count as unsafe too.
+      if (rules.highBytesUnsafe && hasHighByte(value)) return 'value-unsafe-byte';
       // 2. Let mimeType be the result of parsing the result of isomorphic decoding value.
       const mimeType = parseMimeType(value);
       // 3. If mimeType is failure, then return false.
@@ -202,9 +161,9 @@ export function corsSafelistedRequestHeaderFailure(
       if (rangeValue === 'order') return 'range-order';
       // 3. If rangeValue[0] is null, then return false.
       if (rangeValue.start === null) return 'range-suffix';
-      // chromium, firefox: the numbers must fit the browser's integer type.
-      const max = RANGE_MAX[profile];
-      if (max !== undefined) {
+      // rules.rangeMax: the numbers must fit the browser's integer type.
+      const max = rules.rangeMax;
+      if (max !== null) {
         const digits = value.slice(6).split('-');
         if (digits.some((d) => d !== '' && compareDecimal(d, max) > 0)) return 'range-overflow';
       }
@@ -221,9 +180,9 @@ export function corsSafelistedRequestHeaderFailure(
 export function isCorsSafelistedRequestHeader(
   name: string,
   value: string,
-  profile: SafelistProfile = 'spec',
+  rules: RequestHeaderRules = SPEC_REQUEST_HEADER_RULES,
 ): boolean {
-  return corsSafelistedRequestHeaderFailure(name, value, profile) === null;
+  return corsSafelistedRequestHeaderFailure(name, value, rules) === null;
 }
 
 /**
@@ -248,8 +207,8 @@ export interface CorsUnsafeRequestHeaderNames {
 }
 
 /**
- * chromium: a header list in which the headers of one name are combined into one (values joined by
- * `, `, in order, the first name's casing kept), as Chromium's `Headers` stores them.
+ * rules.combineSameName: a header list in which the headers of one name are combined into one
+ * (values joined by `, `, in order, the first name's casing kept).
  */
 function combineByName(headers: Iterable<readonly [string, string]>): [string, string][] {
   const out: [string, string][] = [];
@@ -274,18 +233,16 @@ function combineByName(headers: Iterable<readonly [string, string]>): [string, s
  * own but the safelisted values of the request add up to more than 1024 bytes. `reasons` has no
  * prototype (a header may be named `__proto__`).
  *
- * Profiles: `chromium` combines the headers of one name first (so eight `accept` headers of 128
- * bytes are one 1038-byte value, not safelisted) and safelists client hints; `firefox` applies no
- * 1024-byte total and lists a name once per header (duplicates kept, still lower-cased and sorted),
- * as its `Access-Control-Request-Headers` does.
+ * `rules`: a browser may combine the headers of one name first (`combineSameName`), drop the
+ * 1024-byte total (`safelistTotalLimit`) or keep one name per header (`unsafeNamesKeepDuplicates`).
  * https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
  */
 export function corsUnsafeRequestHeaderNamesDetailed(
   headers: Iterable<readonly [string, string]>,
-  profile: SafelistProfile = 'spec',
+  rules: RequestHeaderRules = SPEC_REQUEST_HEADER_RULES,
 ): CorsUnsafeRequestHeaderNames {
   const reasons: Record<string, SafelistFailure | 'total-length'> = Object.create(null);
-  const list = profile === 'chromium' ? combineByName(headers) : headers;
+  const list = rules.combineSameName ? combineByName(headers) : headers;
   // 1. Let unsafeNames be a new list.
   const unsafeNames: string[] = [];
   // 2. Let potentiallyUnsafeNames be a new list.
@@ -294,7 +251,7 @@ export function corsUnsafeRequestHeaderNamesDetailed(
   let safelistValueSize = 0;
   // 4. For each header of headers:
   for (const [name, value] of list) {
-    const failure = corsSafelistedRequestHeaderFailure(name, value, profile);
+    const failure = corsSafelistedRequestHeaderFailure(name, value, rules);
     if (failure !== null) {
       // 4.1. If header is not a CORS-safelisted request-header, append header's name to unsafeNames.
       unsafeNames.push(name);
@@ -308,8 +265,8 @@ export function corsUnsafeRequestHeaderNamesDetailed(
     }
   }
   // 5. If safelistValueSize is greater than 1024, then for each name of potentiallyUnsafeNames,
-  //    append name to unsafeNames. (firefox: no such total.)
-  if (safelistValueSize > CORS_SAFELISTED_TOTAL_MAX_LENGTH && profile !== 'firefox') {
+  //    append name to unsafeNames (unless rules.safelistTotalLimit is off).
+  if (safelistValueSize > CORS_SAFELISTED_TOTAL_MAX_LENGTH && rules.safelistTotalLimit) {
     for (const name of potentiallyUnsafeNames) {
       unsafeNames.push(name);
       const lower = byteLowercase(name);
@@ -317,11 +274,10 @@ export function corsUnsafeRequestHeaderNamesDetailed(
     }
   }
   // 6. Return the result of convert header names to a sorted-lowercase set with unsafeNames.
-  //    (firefox: lower-cased and sorted, duplicates kept.)
-  const names =
-    profile === 'firefox'
-      ? unsafeNames.map(byteLowercase).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-      : convertHeaderNamesToSortedLowercaseSet(unsafeNames);
+  //    (rules.unsafeNamesKeepDuplicates: lower-cased and sorted, duplicates kept.)
+  const names = rules.unsafeNamesKeepDuplicates
+    ? unsafeNames.map(byteLowercase).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    : convertHeaderNamesToSortedLowercaseSet(unsafeNames);
   return { names, reasons };
 }
 
@@ -329,14 +285,14 @@ export function corsUnsafeRequestHeaderNamesDetailed(
  * The CORS-unsafe request-header names of a header list: every header that is not a
  * CORS-safelisted request-header, plus every safelisted one when their values total more than 1024
  * bytes; lower-cased, unique, sorted. A preflight lists them, joined by `,`, in
- * `Access-Control-Request-Headers`. See {@link corsUnsafeRequestHeaderNamesDetailed} for profiles.
+ * `Access-Control-Request-Headers`. See {@link corsUnsafeRequestHeaderNamesDetailed} for `rules`.
  * https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
  */
 export function corsUnsafeRequestHeaderNames(
   headers: Iterable<readonly [string, string]>,
-  profile: SafelistProfile = 'spec',
+  rules: RequestHeaderRules = SPEC_REQUEST_HEADER_RULES,
 ): string[] {
-  return corsUnsafeRequestHeaderNamesDetailed(headers, profile).names;
+  return corsUnsafeRequestHeaderNamesDetailed(headers, rules).names;
 }
 
 /**
@@ -380,12 +336,12 @@ export function isNoCorsSafelistedRequestHeaderName(name: string): boolean {
 export function isNoCorsSafelistedRequestHeader(
   name: string,
   value: string,
-  profile: SafelistProfile = 'spec',
+  rules: RequestHeaderRules = SPEC_REQUEST_HEADER_RULES,
 ): boolean {
   // 1. If name is not a no-CORS-safelisted request-header name, then return false.
   if (!isNoCorsSafelistedRequestHeaderName(name)) return false;
   // 2. Return whether (name, value) is a CORS-safelisted request-header.
-  return isCorsSafelistedRequestHeader(name, value, profile);
+  return isCorsSafelistedRequestHeader(name, value, rules);
 }
 
 /** The names that make a request header forbidden whatever its value, lower-case. */
@@ -423,19 +379,19 @@ export const METHOD_OVERRIDE_HEADER_NAMES: ReadonlySet<string> = new Set([
 /**
  * Whether (name, value) is a forbidden request-header: one the user agent keeps control of and
  * script may not set (a `Request` drops it silently). To ask about a name alone, pass an empty
- * value. Profile `chromium` also forbids `User-Agent`, as Chromium 156 does.
+ * value. `rules.extraForbiddenNames` adds the names a browser still forbids.
  * https://fetch.spec.whatwg.org/#forbidden-request-header
  */
 export function isForbiddenRequestHeader(
   name: string,
   value: string,
-  profile: FetchProfile = 'spec',
+  rules: RequestHeaderRules = SPEC_REQUEST_HEADER_RULES,
 ): boolean {
   const lower = byteLowercase(name);
   // 1. If name is a byte-case-insensitive match for one of the listed names, then return true.
   if (FORBIDDEN_REQUEST_HEADER_NAMES.has(lower)) return true;
-  // chromium: `User-Agent` is still forbidden (the spec allows script to set it).
-  if (profile === 'chromium' && lower === 'user-agent') return true;
+  // rules.extraForbiddenNames: names a browser still forbids.
+  if (rules.extraForbiddenNames.size > 0 && rules.extraForbiddenNames.has(lower)) return true;
   // 2. If name when byte-lowercased starts with `proxy-` or `sec-`, then return true.
   if (lower.startsWith('proxy-') || lower.startsWith('sec-')) return true;
   // 3. If name is a byte-case-insensitive match for `X-HTTP-Method`, `X-HTTP-Method-Override`, or

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expandFetchValue, type FetchPrimitiveCase, loadTables } from '../../test/fixtures/schema.js';
+import { type BrowserName, PROFILES } from '../browser/index.js';
 import * as fetch from './index.js';
 
 const api = fetch as unknown as Record<string, unknown>;
@@ -19,10 +20,30 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+/** Where each function takes its `RequestHeaderRules`: a table names a browser profile there. */
+const RULES_ARG: Readonly<Record<string, number>> = {
+  corsSafelistedRequestHeaderFailure: 2,
+  isCorsSafelistedRequestHeader: 2,
+  isNoCorsSafelistedRequestHeader: 2,
+  isForbiddenRequestHeader: 2,
+  corsUnsafeRequestHeaderNames: 1,
+  corsUnsafeRequestHeaderNamesDetailed: 1,
+};
+
+/** The case's arguments, a profile name replaced by that profile's request-header rules. */
+function argsOf(c: FetchPrimitiveCase): unknown[] {
+  const args = expandFetchValue(c.args) as unknown[];
+  const at = RULES_ARG[c.fn];
+  if (at !== undefined && typeof args[at] === 'string') {
+    args[at] = PROFILES[args[at] as BrowserName].requestHeaders;
+  }
+  return args;
+}
+
 function call(c: FetchPrimitiveCase): unknown {
   const fn = api[c.fn];
   if (typeof fn !== 'function') throw new Error(`${c.id}: src/_fetch exports no function ${c.fn}`);
-  return (fn as (...args: unknown[]) => unknown)(...(expandFetchValue(c.args) as unknown[]));
+  return (fn as (...args: unknown[]) => unknown)(...argsOf(c));
 }
 
 describe.each(tables.map((t) => [t.table, t] as const))('%s', (_name, table) => {
@@ -46,7 +67,7 @@ describe('tables', () => {
     for (const t of tables) {
       for (const c of t.cases) {
         if (c.fn !== 'corsSafelistedRequestHeaderFailure') continue;
-        const [name, value, profile] = expandFetchValue(c.args) as [string, string, fetch.SafelistProfile?];
+        const [name, value, profile] = argsOf(c) as [string, string, fetch.RequestHeaderRules?];
         expect(fetch.isCorsSafelistedRequestHeader(name, value, profile), c.id).toBe(
           c.expect.result === null,
         );
@@ -60,7 +81,7 @@ describe('tables', () => {
     for (const t of tables) {
       for (const c of t.cases) {
         if (c.fn !== 'corsUnsafeRequestHeaderNamesDetailed') continue;
-        const [headers, profile] = expandFetchValue(c.args) as [[string, string][], fetch.SafelistProfile?];
+        const [headers, profile] = argsOf(c) as [[string, string][], fetch.RequestHeaderRules?];
         expect(fetch.corsUnsafeRequestHeaderNames(headers, profile), c.id).toEqual(
           fetch.corsUnsafeRequestHeaderNamesDetailed(headers, profile).names,
         );

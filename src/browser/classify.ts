@@ -135,7 +135,7 @@ export function preflightReasons(
   // The use-CORS-preflight flag: a ReadableStream body.
   if (req.body === 'stream') reasons.push({ kind: 'stream-body' });
   // At least one CORS-unsafe request-header name.
-  const detailed = corsUnsafeRequestHeaderNamesDetailed(req.headers, req.safelist);
+  const detailed = corsUnsafeRequestHeaderNamesDetailed(req.headers, req.headerRules);
   const unsafeHeaders = detailed.names.map((name) => ({
     name,
     reason: detailed.reasons[name] ?? ('name' as const),
@@ -161,7 +161,7 @@ function classification(req: NormalizedRequest, profile: BrowserProfile): Classi
   const needed = refusal === null && tainting === 'cors' && reasons.length > 0;
   const methodOk = isCorsSafelistedMethod(req.method);
   const noCorsDropped = req.headers
-    .filter(([n, v]) => !isNoCorsSafelistedRequestHeader(n, v, req.safelist))
+    .filter(([n, v]) => !isNoCorsSafelistedRequestHeader(n, v, req.headerRules))
     .map(([n]) => n);
   return {
     ok: true,

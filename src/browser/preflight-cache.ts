@@ -115,7 +115,7 @@ export class PreflightCache {
       if (!live(m) && !(live(star) && !include)) return false;
     }
     // A header-name cache entry match for every CORS-unsafe request-header name.
-    for (const name of corsUnsafeRequestHeaderNames(req.headers, req.safelist)) {
+    for (const name of corsUnsafeRequestHeaderNames(req.headers, req.headerRules)) {
       const h = bucket.headers.get(name);
       if (live(h)) continue;
       const star = this.profile.cacheHonoursWildcards ? bucket.headers.get('*') : undefined;

@@ -75,7 +75,7 @@ export function preflightRequest(
   // 3. Append (`Access-Control-Request-Method`, request's method).
   headers.push(['Access-Control-Request-Method', req.method]);
   // 4. Let headers be the CORS-unsafe request-header names with request's header list.
-  const unsafe = corsUnsafeRequestHeaderNames(req.headers, req.safelist);
+  const unsafe = corsUnsafeRequestHeaderNames(req.headers, req.headerRules);
   // 5. If headers is not empty, append (`Access-Control-Request-Headers`, headers joined by ",").
   if (unsafe.length > 0) headers.push(['Access-Control-Request-Headers', unsafe.join(',')]);
   // HTTP-network-or-cache fetch appends the Origin header for the preflight's own URL list (one URL),
@@ -122,7 +122,7 @@ export function parseMaxAge(lines: readonly string[], profile: BrowserProfile): 
   } else if (/^-\d+$/.test(value)) {
     if (profile.negativeMaxAge === 'no-cache') return 0;
     return profile.defaultMaxAge;
-  } else if (/^\+\d+$/.test(value) && profile.name === 'chromium') {
+  } else if (/^\+\d+$/.test(value) && profile.maxAgeLeadingPlus) {
     seconds = Number(value.slice(1)); // chromium: base::StringToInt64 accepts a leading '+'
   } else {
     return profile.invalidMaxAge === 'no-cache' ? 0 : profile.defaultMaxAge;
@@ -171,7 +171,7 @@ export function firstHeaderNotAllowed(
   // 7.7. For each unsafeName in the CORS-unsafe request-header names with request's header list: if
   //      unsafeName is not a byte-case-insensitive match for an item in headerNames and request's
   //      credentials mode is "include" or headerNames does not contain `*`, return a network error.
-  for (const name of corsUnsafeRequestHeaderNames(req.headers, req.safelist)) {
+  for (const name of corsUnsafeRequestHeaderNames(req.headers, req.headerRules)) {
     if (!lower.includes(name) && !wildcard) return name;
   }
   return null;

@@ -4,10 +4,19 @@
  * redirect step); each switch is read at the one step it changes. Every departure is listed with
  * the case that shows it in docs/browser-differences.md.
  */
+import {
+  isByteCaseInsensitiveMatch,
+  type RequestHeaderRules,
+  SPEC_REQUEST_HEADER_RULES,
+} from '../_fetch/index.js';
 import type { BrowserName } from './types.js';
 
 export interface BrowserProfile {
   readonly name: BrowserName;
+  /** The request-header classes (safelist, forbidden names) where the browser departs from the spec: data for `_fetch`. */
+  readonly requestHeaders: RequestHeaderRules;
+  /** Whether `Access-Control-Max-Age: +60` reads as 60 (Chromium's base::StringToInt64) rather than as invalid. */
+  readonly maxAgeLeadingPlus: boolean;
   /** Longest preflight cache lifetime, seconds (the `Access-Control-Max-Age` cap). */
   readonly maxAgeCap: number;
   /** Lifetime when `Access-Control-Max-Age` is absent, seconds. */
@@ -87,7 +96,47 @@ export interface BrowserProfile {
   readonly cookieDefaultSameSite: 'lax' | 'none';
 }
 
+const isDigits = (value: string): boolean => /^[0-9]+$/.test(value);
+const isDecimal = (value: string): boolean => /^[0-9]+(?:\.[0-9]+)?$/.test(value);
+
+/**
+ * chromium: the request-header rules of Chromium 156 (observed by test/browsers/fetch-oracle.test.ts):
+ * client-hint and network-information headers still safelisted in Chromium's value forms, `User-Agent`
+ * still forbidden, same-name headers combined first, range numbers within int64 minus one.
+ */
+const CHROMIUM_REQUEST_HEADERS: RequestHeaderRules = Object.freeze({
+  ...SPEC_REQUEST_HEADER_RULES,
+  extraForbiddenNames: new Set(['user-agent']),
+  extraSafelisted: new Map<string, (value: string) => boolean>([
+    ['device-memory', isDecimal],
+    ['dpr', isDecimal],
+    ['downlink', isDecimal],
+    ['width', isDigits],
+    ['viewport-width', isDigits],
+    ['rtt', isDigits],
+    ['save-data', (v: string) => isByteCaseInsensitiveMatch(v, 'on')],
+    ['ect', (v: string) => v === 'slow-2g' || v === '2g' || v === '3g' || v === '4g'],
+  ]),
+  rangeMax: '9223372036854775806',
+  combineSameName: true,
+});
+
+/**
+ * firefox: the request-header rules of Firefox ESR 153 (observed): bytes 0x80-0xFF unsafe in
+ * `accept` and `content-type`, range numbers within uint64, no 1024-byte total, one unsafe name per
+ * header (duplicates kept in Access-Control-Request-Headers).
+ */
+const FIREFOX_REQUEST_HEADERS: RequestHeaderRules = Object.freeze({
+  ...SPEC_REQUEST_HEADER_RULES,
+  highBytesUnsafe: true,
+  rangeMax: '18446744073709551615',
+  safelistTotalLimit: false,
+  unsafeNamesKeepDuplicates: true,
+});
+
 const BASE: Omit<BrowserProfile, 'name'> = {
+  requestHeaders: SPEC_REQUEST_HEADER_RULES,
+  maxAgeLeadingPlus: false,
   maxAgeCap: 7200,
   defaultMaxAge: 5,
   invalidMaxAge: 'default',
@@ -122,6 +171,8 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
   chromium: Object.freeze({
     ...BASE,
     name: 'chromium',
+    requestHeaders: CHROMIUM_REQUEST_HEADERS,
+    maxAgeLeadingPlus: true, // chromium: base::StringToInt64 accepts a leading '+'
     maxAgeCap: 7200,
     negativeMaxAge: 'no-cache', // chromium: a negative max-age means "do not cache"
     wildcardCoversAuthorization: true, // chromium: `*` covers Authorization (observed in 156)
@@ -142,6 +193,7 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
   firefox: Object.freeze({
     ...BASE,
     name: 'firefox',
+    requestHeaders: FIREFOX_REQUEST_HEADERS,
     maxAgeCap: 86400,
     invalidMaxAge: 'no-cache', // firefox: a max-age with a non-digit is not cached (observed)
     negativeMaxAge: 'no-cache', // firefox: `-1` has a non-digit

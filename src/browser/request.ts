@@ -6,7 +6,6 @@
 import {
   byteLowercase,
   corsUnsafeRequestHeaderNames,
-  type FetchProfile,
   isCorsSafelistedMethod,
   isForbiddenMethod,
   isForbiddenRequestHeader,
@@ -26,7 +25,7 @@ import {
   parseOrigin,
   serializeOrigin,
 } from '../origin/index.js';
-import type { BrowserProfile } from './profiles.js';
+import { type BrowserProfile, PROFILES } from './profiles.js';
 import type {
   BodyKind,
   BrowserRequest,
@@ -136,8 +135,8 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
   if (!INITIATORS.has(initiator))
     return { ok: false, problem: `invalid initiator ${JSON.stringify(initiator)}` };
 
-  // The browser's header rules (safelist, forbidden names), as _fetch profiles them.
-  const safelist: FetchProfile = profile?.name ?? 'spec';
+  // The browser's header rules (safelist, forbidden names), as its profile hands them to _fetch.
+  const rules = (profile ?? PROFILES.spec).requestHeaders;
   // The Headers object: validate, drop what the guard forbids, combine repeated names.
   const combined = new Map<string, string>();
   const dropped: string[] = [];
@@ -148,15 +147,15 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
     if (!isHeaderValue(value)) return { ok: false, problem: `invalid value for header ${rawName}` };
     const name = byteLowercase(rawName);
     // Guard "request": a forbidden request-header is ignored silently.
-    // (chromium: User-Agent is forbidden too; the _fetch profile knows it.)
-    if (isForbiddenRequestHeader(name, value, safelist)) {
+    // (chromium: User-Agent is forbidden too; its profile's rules say so.)
+    if (isForbiddenRequestHeader(name, value, rules)) {
       dropped.push(name);
       continue;
     }
     const prev = combined.get(name);
     const next = prev === undefined ? value : `${prev}, ${value}`;
     // Guard "request-no-cors": only no-CORS-safelisted request-headers are kept.
-    if (mode === 'no-cors' && !isNoCorsSafelistedRequestHeader(name, next, safelist)) {
+    if (mode === 'no-cors' && !isNoCorsSafelistedRequestHeader(name, next, rules)) {
       dropped.push(name);
       continue;
     }
@@ -168,7 +167,7 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
   if (bodyType !== undefined && (typeof bodyType !== 'string' || !isHeaderValue(bodyType)))
     return { ok: false, problem: `invalid body type ${JSON.stringify(bodyType)}` };
   if (bodyType !== undefined && !combined.has('content-type')) {
-    if (mode === 'no-cors' && !isNoCorsSafelistedRequestHeader('content-type', bodyType, safelist)) {
+    if (mode === 'no-cors' && !isNoCorsSafelistedRequestHeader('content-type', bodyType, rules)) {
       dropped.push('content-type');
     } else {
       combined.set('content-type', bodyType);
@@ -183,8 +182,8 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
       originSerialized: serialized,
       method,
       headers: [...combined],
-      initialUnsafeHeaders: combined.size === 0 ? [] : corsUnsafeRequestHeaderNames(combined, safelist),
-      safelist,
+      initialUnsafeHeaders: combined.size === 0 ? [] : corsUnsafeRequestHeaderNames(combined, rules),
+      headerRules: rules,
       droppedHeaders: dropped,
       mode,
       credentials,

@@ -84,8 +84,8 @@ export interface NormalizedRequest {
   readonly method: string;
   /** Header list after the Headers object's rules: lower-case names, combined values, no forbidden names. */
   readonly headers: readonly (readonly [string, string])[];
-  /** Whose header rules apply (safelisted values, forbidden names): the profile's name. */
-  readonly safelist: import('../_fetch/index.js').FetchProfile;
+  /** The request-header rules that apply (safelisted values, forbidden names): the profile's. */
+  readonly headerRules: import('../_fetch/index.js').RequestHeaderRules;
   /** The CORS-unsafe request-header names of the first request of the chain (before any redirect). */
   readonly initialUnsafeHeaders: readonly string[];
   /** Names the Headers object dropped silently (forbidden request headers; in no-cors, not safelisted). */

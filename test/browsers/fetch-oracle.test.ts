@@ -35,8 +35,8 @@ import {
   isNoCorsSafelistedRequestHeader,
   normalizeHeaderValue,
   normalizeMethod,
-  type SafelistProfile,
 } from '../../src/_fetch/index.js';
+import { PROFILES } from '../../src/browser/index.js';
 import { expandFetchValue, loadTable } from '../fixtures/schema.js';
 import { browserPath } from './harness/available.js';
 import { describeWithBrowser } from './harness/vitest.js';
@@ -82,7 +82,8 @@ function oracleCases(): OracleCase[] {
 }
 
 /** What a browser with this profile sends for these headers. */
-function expected(headers: Headers, profile: SafelistProfile): Seen {
+function expected(headers: Headers, browser: BrowserName | 'spec'): Seen {
+  const profile = PROFILES[browser].requestHeaders;
   const names = corsUnsafeRequestHeaderNames(headers, profile);
   return names.length ? { preflight: true, acrh: names.join(',') } : { preflight: false, acrh: null };
 }
@@ -138,7 +139,8 @@ function apiProbes(): ApiProbe[] {
 }
 
 /** What the Fetch API in a browser with this profile does for the probe, by our primitives. */
-function apiExpected(p: ApiProbe, profile: SafelistProfile): ApiResult {
+function apiExpected(p: ApiProbe, browser: BrowserName | 'spec'): ApiResult {
+  const profile = PROFILES[browser].requestHeaders;
   if (p.kind === 'method') {
     // new Request(): not a method, or a forbidden method, throws; else the method is normalized.
     return isMethod(p.method) && !isForbiddenMethod(p.method) ? normalizeMethod(p.method) : null;
