@@ -52,11 +52,7 @@ export {
 export {
   CORS_SAFELISTED_TOTAL_MAX_LENGTH,
   CORS_SAFELISTED_VALUE_MAX_LENGTH,
-  type CorsUnsafeRequestHeaderNames,
-  convertHeaderNamesToSortedLowercaseSet,
   corsSafelistedRequestHeaderFailure,
-  corsUnsafeRequestHeaderNames,
-  corsUnsafeRequestHeaderNamesDetailed,
   FORBIDDEN_REQUEST_HEADER_NAMES,
   isCorsNonWildcardRequestHeaderName,
   isCorsSafelistedRequestHeader,
@@ -74,3 +70,9 @@ export {
   CORS_SAFELISTED_RESPONSE_HEADER_NAMES,
   isCorsSafelistedResponseHeaderName,
 } from './response-headers.js';
+export {
+  type CorsUnsafeRequestHeaderNames,
+  convertHeaderNamesToSortedLowercaseSet,
+  corsUnsafeRequestHeaderNames,
+  corsUnsafeRequestHeaderNamesDetailed,
+} from './unsafe-names.js';

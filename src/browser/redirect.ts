@@ -87,28 +87,12 @@ export function redirectStep(
   }
   // 10. If status is not 303, request's body is non-null and its source is null, network error.
   if (response.status !== 303 && req.body === 'stream') return fail('redirect-with-stream-body');
-  // 12. If status is 301 or 302 and method is `POST`, or status is 303 and method is not GET or
-  //     HEAD: method becomes `GET`, body null, request-body-header names removed.
-  let method = req.method;
-  let headers = req.headers;
-  let body = req.body;
-  let methodChanged = false;
-  if (
-    ((response.status === 301 || response.status === 302) && req.method === 'POST') ||
-    (response.status === 303 && req.method !== 'GET' && req.method !== 'HEAD')
-  ) {
-    method = 'GET';
-    body = 'none';
-    headers = headers.filter(([n]) => !REQUEST_BODY_HEADERS.has(n));
-    methodChanged = true;
-  }
-  // 13. If request's current URL's origin is not same origin with locationURL's origin, remove
-  //     `Authorization` (and the other credential headers the transport adds).
-  let authorizationDropped = false;
-  if (req.url.origin !== location.origin && headers.some(([n]) => n === 'authorization')) {
-    headers = headers.filter(([n]) => n !== 'authorization');
-    authorizationDropped = true;
-  }
+  // 12-13. The method, body and headers of the next request.
+  const { method, headers, body, methodChanged, authorizationDropped } = nextRequestParts(
+    req,
+    response.status,
+    location,
+  );
   // 16. Append locationURL to request's URL list.
   const next: NormalizedRequest = {
     ...req,
@@ -127,6 +111,37 @@ export function redirectStep(
     authorizationDropped,
     tainted: !before && hasRedirectTaintedOrigin(next),
   };
+}
+
+/**
+ * HTTP-redirect fetch steps 12-13: a 301 or 302 to a POST, or a 303 to anything but GET or HEAD,
+ * becomes a GET without body or request-body headers; a cross-origin hop drops `Authorization`.
+ * https://fetch.spec.whatwg.org/#http-redirect-fetch
+ */
+function nextRequestParts(req: NormalizedRequest, status: number, location: URL) {
+  // 12. If status is 301 or 302 and method is `POST`, or status is 303 and method is not GET or
+  //     HEAD: method becomes `GET`, body null, request-body-header names removed.
+  let method = req.method;
+  let headers = req.headers;
+  let body = req.body;
+  let methodChanged = false;
+  if (
+    ((status === 301 || status === 302) && req.method === 'POST') ||
+    (status === 303 && req.method !== 'GET' && req.method !== 'HEAD')
+  ) {
+    method = 'GET';
+    body = 'none';
+    headers = headers.filter(([n]) => !REQUEST_BODY_HEADERS.has(n));
+    methodChanged = true;
+  }
+  // 13. If request's current URL's origin is not same origin with locationURL's origin, remove
+  //     `Authorization` (and the other credential headers the transport adds).
+  let authorizationDropped = false;
+  if (req.url.origin !== location.origin && headers.some(([n]) => n === 'authorization')) {
+    headers = headers.filter(([n]) => n !== 'authorization');
+    authorizationDropped = true;
+  }
+  return { method, headers, body, methodChanged, authorizationDropped };
 }
 
 /**

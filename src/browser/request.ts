@@ -15,6 +15,7 @@ import {
   isNoCorsSafelistedRequestHeader,
   normalizeHeaderValue,
   normalizeMethod,
+  type RequestHeaderRules,
 } from '../_fetch/index.js';
 import { BoundedMap } from '../_util/index.js';
 import {
@@ -96,6 +97,54 @@ function parseUrl(input: string, base: URL): URL | null {
 }
 
 /**
+ * The request's header list as `new Request()` fills it: each header validated, dropped when the
+ * guard forbids it, repeated names combined; then the body's type as `Content-Type` when none is
+ * left. Returns the problem when a header is not valid.
+ * https://fetch.spec.whatwg.org/#dom-request (steps 33, 36)
+ */
+function fillHeaderList(
+  headers: BrowserRequest['headers'],
+  bodyType: unknown,
+  mode: RequestMode,
+  rules: RequestHeaderRules,
+): { combined: Map<string, string>; dropped: string[] } | string {
+  const combined = new Map<string, string>();
+  const dropped: string[] = [];
+  for (const [rawName, rawValue] of headerEntries(headers)) {
+    const value = normalizeHeaderValue(rawValue);
+    if (!isHeaderName(rawName)) return `invalid header name ${JSON.stringify(rawName)}`;
+    if (!isHeaderValue(value)) return `invalid value for header ${rawName}`;
+    const name = byteLowercase(rawName);
+    // Guard "request": a forbidden request-header is ignored silently.
+    // (chromium: User-Agent is forbidden too; its profile's rules say so.)
+    if (isForbiddenRequestHeader(name, value, rules)) {
+      dropped.push(name);
+      continue;
+    }
+    const prev = combined.get(name);
+    const next = prev === undefined ? value : `${prev}, ${value}`;
+    // Guard "request-no-cors": only no-CORS-safelisted request-headers are kept.
+    if (mode === 'no-cors' && !isNoCorsSafelistedRequestHeader(name, next, rules)) {
+      dropped.push(name);
+      continue;
+    }
+    combined.set(name, next);
+  }
+  // 36. If the body has a type and the headers (after the guard) have no `Content-Type`, append
+  //     (`Content-Type`, type), through the guard again.
+  if (bodyType !== undefined && (typeof bodyType !== 'string' || !isHeaderValue(bodyType)))
+    return `invalid body type ${JSON.stringify(bodyType)}`;
+  if (bodyType !== undefined && !combined.has('content-type')) {
+    if (mode === 'no-cors' && !isNoCorsSafelistedRequestHeader('content-type', bodyType, rules)) {
+      dropped.push('content-type');
+    } else {
+      combined.set('content-type', bodyType);
+    }
+  }
+  return { combined, dropped };
+}
+
+/**
  * Normalizes a page's request once. Never throws: a request no browser could make (an invalid URL,
  * method or header) is a `{ ok: false }` value with the problem, as `new Request()` would throw it.
  * https://fetch.spec.whatwg.org/#dom-request
@@ -137,42 +186,9 @@ export function normalizeRequest(input: BrowserRequest, profile?: BrowserProfile
 
   // The browser's header rules (safelist, forbidden names), as its profile hands them to _fetch.
   const rules = (profile ?? PROFILES.spec).requestHeaders;
-  // The Headers object: validate, drop what the guard forbids, combine repeated names.
-  const combined = new Map<string, string>();
-  const dropped: string[] = [];
-  for (const [rawName, rawValue] of headerEntries(input.headers)) {
-    const value = normalizeHeaderValue(rawValue);
-    if (!isHeaderName(rawName))
-      return { ok: false, problem: `invalid header name ${JSON.stringify(rawName)}` };
-    if (!isHeaderValue(value)) return { ok: false, problem: `invalid value for header ${rawName}` };
-    const name = byteLowercase(rawName);
-    // Guard "request": a forbidden request-header is ignored silently.
-    // (chromium: User-Agent is forbidden too; its profile's rules say so.)
-    if (isForbiddenRequestHeader(name, value, rules)) {
-      dropped.push(name);
-      continue;
-    }
-    const prev = combined.get(name);
-    const next = prev === undefined ? value : `${prev}, ${value}`;
-    // Guard "request-no-cors": only no-CORS-safelisted request-headers are kept.
-    if (mode === 'no-cors' && !isNoCorsSafelistedRequestHeader(name, next, rules)) {
-      dropped.push(name);
-      continue;
-    }
-    combined.set(name, next);
-  }
-  // new Request() step 36: if the body has a type and the headers (after the guard) have no
-  // `Content-Type`, append (`Content-Type`, type), through the guard again.
-  const bodyType = input.bodyType;
-  if (bodyType !== undefined && (typeof bodyType !== 'string' || !isHeaderValue(bodyType)))
-    return { ok: false, problem: `invalid body type ${JSON.stringify(bodyType)}` };
-  if (bodyType !== undefined && !combined.has('content-type')) {
-    if (mode === 'no-cors' && !isNoCorsSafelistedRequestHeader('content-type', bodyType, rules)) {
-      dropped.push('content-type');
-    } else {
-      combined.set('content-type', bodyType);
-    }
-  }
+  const filled = fillHeaderList(input.headers, input.bodyType, mode, rules);
+  if (typeof filled === 'string') return { ok: false, problem: filled };
+  const { combined, dropped } = filled;
   return {
     ok: true,
     request: {

@@ -266,22 +266,8 @@ function walk(root: LabelNode, host: string): boolean {
   }
 }
 
-/**
- * Validates and compiles origin patterns into one matcher. Throws an {@link OriginPatternError}
- * listing every problem when any pattern is invalid (or given twice). Patterns flagged
- * `publicSuffixWildcard` are accepted here; refusing them is the caller's policy.
- *
- * @example
- * const m = createOriginMatcher(['https://app.example.com', 'https://*.example.org', 'http://localhost:*']);
- * m.matches('https://app.example.com')   // true
- * m.matches('https://a.b.example.org')   // true
- * m.matches('https://example.org')       // false: the apex is not a subdomain
- * m.matches('http://localhost:5173')     // true
- * m.matches('https://app.example.com/')  // false: not a serialized origin
- */
-export function createOriginMatcher(patterns: readonly string[]): OriginMatcher {
-  if (!Array.isArray(patterns))
-    throw new TypeError('createOriginMatcher: expected an array of origin patterns');
+/** Parses every pattern; throws one OriginPatternError listing every problem (duplicates included). */
+function parseOriginPatterns(patterns: readonly string[]): ParsedOriginPattern[] {
   const problems: OriginPatternProblem[] = [];
   const parsed: ParsedOriginPattern[] = [];
   const firstIndex = new Map<string, number>();
@@ -306,6 +292,14 @@ export function createOriginMatcher(patterns: readonly string[]): OriginMatcher 
   });
   if (problems.length > 0) throw new OriginPatternError(problems);
 
+  return parsed;
+}
+
+/** Exact patterns in a set; the others in one label trie per scheme and port. */
+function compilePatterns(parsed: readonly ParsedOriginPattern[]): {
+  exact: Set<string>;
+  tries: Map<string, Map<number, LabelNode>>;
+} {
   const exact = new Set<string>();
   const tries = new Map<string, Map<number, LabelNode>>();
   for (const p of parsed) {
@@ -329,6 +323,27 @@ export function createOriginMatcher(patterns: readonly string[]): OriginMatcher 
     if (p.subdomains) node.subdomains = true;
     else node.exact = true;
   }
+  return { exact, tries };
+}
+
+/**
+ * Validates and compiles origin patterns into one matcher. Throws an {@link OriginPatternError}
+ * listing every problem when any pattern is invalid (or given twice). Patterns flagged
+ * `publicSuffixWildcard` are accepted here; refusing them is the caller's policy.
+ *
+ * @example
+ * const m = createOriginMatcher(['https://app.example.com', 'https://*.example.org', 'http://localhost:*']);
+ * m.matches('https://app.example.com')   // true
+ * m.matches('https://a.b.example.org')   // true
+ * m.matches('https://example.org')       // false: the apex is not a subdomain
+ * m.matches('http://localhost:5173')     // true
+ * m.matches('https://app.example.com/')  // false: not a serialized origin
+ */
+export function createOriginMatcher(patterns: readonly string[]): OriginMatcher {
+  if (!Array.isArray(patterns))
+    throw new TypeError('createOriginMatcher: expected an array of origin patterns');
+  const parsed = parseOriginPatterns(patterns);
+  const { exact, tries } = compilePatterns(parsed);
   const frozen = Object.freeze(parsed);
   const hasTries = tries.size > 0;
 

@@ -1,5 +1,6 @@
 /**
- * Stands in for src/browser/transport.ts in the lab page's bundle: the default transport needs
+ * Stands in for transport.ts in a browser bundle (package.json "browser" maps one to the other, so
+ * the lab page and any bundler that honours the field leave undici out): the default transport needs
  * Node, and the page always gives the engine its own `fetch`, so this is never called.
  */
 export function exchange(): never {
