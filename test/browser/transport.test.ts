@@ -193,7 +193,8 @@ describe('what goes on the wire', () => {
 
   it('sends Connection: keep-alive on every method, HEAD too, as Chromium 156 and Firefox ESR 153 do', async () => {
     seen.length = 0;
-    for (const method of ['GET', 'HEAD', 'OPTIONS', 'POST', 'DELETE']) await (await send('/plain', { method })).text();
+    for (const method of ['GET', 'HEAD', 'OPTIONS', 'POST', 'DELETE'])
+      await (await send('/plain', { method })).text();
     expect(seen.map((s) => [s.method, s.headers.connection])).toEqual(
       ['GET', 'HEAD', 'OPTIONS', 'POST', 'DELETE'].map((m) => [m, 'keep-alive']),
     );
