@@ -4,6 +4,7 @@
  * headers; a fetch given as the transport gives only the Response.
  * https://fetch.spec.whatwg.org/#http-network-fetch
  */
+import { errorDetails } from '../classify.js';
 import { makeCorsError } from '../errors/index.js';
 import type { NormalizedRequest } from '../types.js';
 import { type FetchContext, type NetworkError, networkError } from './context.js';
@@ -61,18 +62,9 @@ export async function httpNetworkFetch(
 function transportFailure(ctx: FetchContext, req: NormalizedRequest, err: unknown) {
   const hint =
     err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+  // The page's origin as the request origin, even after a tainting redirect (no Origin was judged).
   return makeCorsError(
-    {
-      kind: 'network-error',
-      url: req.url.href,
-      initialUrl: (req.urlList[0] ?? req.url).href,
-      origin: ctx.origin,
-      requestOrigin: ctx.origin,
-      initiator: req.initiator,
-      method: req.method,
-      credentials: req.credentials,
-      hint,
-    },
+    errorDetails(req, 'network-error', { requestOrigin: ctx.origin, hint }),
     ctx.profile.name,
   );
 }

@@ -44,7 +44,8 @@ async function networkHeaderList(
     headers.push(['sec-fetch-mode', req.mode]);
     headers.push(['sec-fetch-dest', secFetchDest(req.initiator)]);
   }
-  // 8.17. If includeCredentials is true: the cookies (and, where the profile sends it, Sec-Fetch-Storage-Access).
+  // 8.17. If includeCredentials is true: the cookies. Departs from the spec where the profile has
+  //       sendsStorageAccess (chromium, firefox): `Sec-Fetch-Storage-Access: none` on a cross-site one.
   if (withCredentials) {
     const storageAccess =
       metadata && profile.sendsStorageAccess && req.credentials === 'include' && site === 'cross-site';
