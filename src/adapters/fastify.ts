@@ -14,12 +14,7 @@ import type {
   onSendHookHandler,
 } from 'fastify';
 import {
-  type AdapterOptions,
   bodyType,
-  type CorsInput,
-  type CsrfInput,
-  corsGlue,
-  csrfGlue,
   decide,
   endStatus,
   type Glue,
@@ -27,10 +22,11 @@ import {
   hasBody,
   isThenable,
   mergeVary,
-  nodeHeader,
+  NodeRequestView,
   type RequestView,
   report,
-} from './_shared.js';
+} from '../_http/index.js';
+import { type AdapterOptions, type CorsInput, type CsrfInput, corsGlue, csrfGlue } from './_shared.js';
 
 export type { AdapterOptions, CorsInput, CsrfInput };
 
@@ -57,21 +53,6 @@ export interface CorsPluginOptions extends AdapterOptions {
 export interface CsrfPluginOptions extends AdapterOptions {
   /** The guard (from `createCsrfGuard`) or its options. Required. */
   guard: CsrfInput;
-}
-
-class FastifyRequestView implements RequestView {
-  readonly method: string;
-  readonly #request: FastifyRequest;
-  constructor(request: FastifyRequest) {
-    this.#request = request;
-    this.method = request.raw.method ?? request.method;
-  }
-  header(name: string): string | null {
-    return nodeHeader(this.#request.raw.headers[name]);
-  }
-  get url(): string {
-    return this.#request.raw.url ?? this.#request.url;
-  }
 }
 
 /** Request decorator holding the Vary names our decisions added, for the onSend merge. */
@@ -168,11 +149,11 @@ function pluginWith<I extends object>(
         try {
           g = glueFor(routeInput as I);
         } catch (error) {
-          report(glue, error, new FastifyRequestView(request));
+          report(glue, error, new NodeRequestView(request.raw));
           g = { core: { handle: () => glue.failure }, failure: glue.failure, onError: glue.onError };
         }
       }
-      const view = new FastifyRequestView(request);
+      const view = new NodeRequestView(request.raw);
       const d = decide(g, view);
       if (isThenable<HttpDecision>(d)) {
         d.then((decision) => {

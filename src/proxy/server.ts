@@ -91,7 +91,7 @@ interface Exchange {
   cors: HttpDecision | null;
 }
 
-const NO_DECISION: HttpDecision = { headers: [], vary: [], end: false };
+const NO_DECISION: HttpDecision = { allowed: true, headers: [], vary: [], end: false };
 
 /**
  * Creates the proxy. Validates every option first and throws one `ProxyConfigError` listing each

@@ -13,13 +13,8 @@ import express from 'express';
 import { type Browser, chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserPath,
-  browserSuitePolicy,
-  CHROMIUM_ARGS,
-  FIREFOX_PREFS,
-} from '../../test/browsers/harness/index.js';
-import { cors as ourCors } from './express-compat.js';
+import { cors as ourCors } from '../../src/adapters/express.js';
+import { browserPath, browserSuitePolicy, CHROMIUM_ARGS, FIREFOX_PREFS } from '../browsers/harness/index.js';
 
 const chromiumSuite = browserSuitePolicy('chromium');
 const firefoxSuite = browserSuitePolicy('firefox');
