@@ -27,6 +27,7 @@ import {
   report,
 } from '../_http/index.js';
 import { type AdapterOptions, type CorsInput, type CsrfInput, corsGlue, csrfGlue } from './_shared.js';
+import { PreflightRoutes } from './fastify-preflight.js';
 
 export type { AdapterOptions, CorsInput, CsrfInput };
 
@@ -34,8 +35,9 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * Route-level CORS: `false` turns the plugin off for this route; a policy or a configuration
-     * replaces the plugin's policy for this route (a configuration is validated when the route is
-     * registered).
+     * replaces the plugin's policy for this route, its preflights included (an OPTIONS to its URL
+     * whose Access-Control-Request-Method is its method). A configuration is validated when the
+     * route is registered.
      */
     cors?: false | CorsInput;
     /** Route-level CSRF: `false` exempts this route; a guard or options replace the plugin's. */
@@ -131,15 +133,17 @@ function pluginWith<I extends object>(
       }
       return g;
     };
+    // CORS: a preflight is decided by the policy of the route it asks about.
+    const preflights = key === 'cors' ? new PreflightRoutes(fastify, key) : null;
     fastify.addHook('onRoute', (route) => {
       const input = (route.config as unknown as Record<string, unknown> | undefined)?.[key];
       if (typeof input === 'object' && input !== null) glueFor(input as I);
+      preflights?.add(route);
     });
     if (!fastify.hasRequestDecorator(VARY_SLOT)) fastify.decorateRequest(VARY_SLOT, null);
     const onRequest: onRequestHookHandler = (request, reply, hookDone) => {
-      const routeInput = (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[
-        key
-      ];
+      let routeInput = (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[key];
+      if (routeInput === undefined && preflights !== null) routeInput = preflights.inputFor(request);
       if (routeInput === false) {
         hookDone();
         return;
