@@ -39,7 +39,7 @@ export function add(
   reason: CorsConfigProblemReason,
   message: string,
 ) {
-  problems.push({ option, value, reason, message });
+  problems.push({ path: option, value, reason, message });
 }
 
 // ---------------------------------------------------------------------------------------------
