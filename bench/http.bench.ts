@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import cors from 'cors';
 import type { HttpDecision } from '../src/_http/index.js';
-import { NodeRequestView } from '../src/adapters/_node.js';
+import { NodeRequestView } from '../src/_http/index.js';
 import { corsMiddleware } from '../src/adapters/node.js';
 import { createCorsPolicy } from '../src/server/index.js';
 import { compare, machineLine, table } from './lib.js';

@@ -18,8 +18,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { mergeVary, type RequestView } from '../src/_http/index.js';
-import { varyValue } from '../src/adapters/_node.js';
+import { mergeVary, type RequestView, varyValue } from '../src/_http/index.js';
 import { type CorsDecision, createCorsPolicy } from '../src/server/index.js';
 import { type BenchResult, compare, machineLine, table } from './lib.js';
 

@@ -1,89 +1,19 @@
 /**
- * The tiny HTTP view shared by every pure core (CORS policy, CSRF guard, proxy) and every adapter.
- * Cores read a request through `RequestView` and answer with an `HttpDecision`; adapters only
- * translate between their framework and these two shapes. Private: not exported from the package.
+ * The glue between the pure cores (CORS policy, CSRF guard, the `cors` drop-in) and the HTTP
+ * servers around them: the request view, applying a decision, and keeping `Vary` merged, written
+ * once for every adapter and the proxy. Private: not exported from the package. Loads on every
+ * runtime (node:http is never imported at run time; see node-vary.ts).
  */
-
-/** What a core may read of a request. Header names passed to `header` are lower-case. */
-export interface RequestView {
-  /** The request method exactly as received (not normalized). */
-  readonly method: string;
-  /**
-   * The header's value, or null when absent. When the header appears on several lines the values
-   * are joined with ", " (as node:http and the Fetch API's Headers do).
-   */
-  header(name: string): string | null;
-  /** Optional: the request URL's path and query (for bypass routes and the proxy). */
-  readonly url?: string;
-}
-
-/** What a core decided. The adapter sets `headers`, merges `vary`, and either ends or continues. */
-export interface HttpDecision {
-  /** Headers to set on the response, names lower-case, values already valid header values. */
-  readonly headers: readonly (readonly [name: string, value: string])[];
-  /** Header names to merge into `Vary` (never clobbering what the application set). */
-  readonly vary: readonly string[];
-  /** True: answer now with `status` and `body`; false: continue to the application. */
-  readonly end: boolean;
-  readonly status?: number;
-  readonly body?: string;
-  readonly contentType?: string;
-}
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-/**
- * Merges header names into an existing `Vary` value: keeps the application's entries and their
- * order, adds each missing name once (case-insensitively), and keeps `*` alone if present.
- * https://www.rfc-editor.org/rfc/rfc9110#field.vary
- */
-export function mergeVary(
-  existing: string | readonly string[] | number | null | undefined,
-  add: readonly string[],
-): string {
-  // Fast path: nothing set yet and the names are already unique (every core passes unique tokens).
-  if ((existing == null || existing === '') && add.length <= 4 && uniqueIgnoringCase(add))
-    return add.join(', ');
-  const parts: string[] = [];
-  const seen = new Set<string>();
-  const lines = existing == null ? [] : Array.isArray(existing) ? existing : [String(existing)];
-  for (const line of lines) {
-    for (const raw of String(line).split(',')) {
-      const name = raw.trim();
-      if (!name || (!TOKEN.test(name) && name !== '*')) continue;
-      const key = name.toLowerCase();
-      if (seen.has(key)) continue;
-      seen.add(key);
-      parts.push(name);
-    }
-  }
-  if (seen.has('*')) return '*';
-  for (const name of add) {
-    const key = name.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    parts.push(name);
-  }
-  return parts.join(', ');
-}
-
-/**
- * A pure core as adapters see it: the CORS policy and the CSRF guard both implement it, so one
- * adapter glue per framework serves both. `handle` never throws; it returns a Promise only when the
- * core needs asynchronous work (for example an async origin resolver on a cache miss).
- */
-export interface HttpCore {
-  handle(view: RequestView): HttpDecision | Promise<HttpDecision>;
-}
-
-function uniqueIgnoringCase(names: readonly string[]): boolean {
-  for (let i = 0; i < names.length; i++) {
-    const a = names[i]!;
-    if (!TOKEN.test(a)) return false;
-    for (let j = i + 1; j < names.length; j++) {
-      const b = names[j]!;
-      if (a.length === b.length && a.toLowerCase() === b.toLowerCase()) return false;
-    }
-  }
-  return true;
-}
+export type { HttpCore, HttpDecision, RequestView } from './decision.js';
+export { mergeVary } from './decision.js';
+export { FetchRequestView, pathAndQuery } from './fetch-view.js';
+export {
+  appendDecisionHeaders,
+  applyDecision,
+  handleWith,
+  middlewareWith,
+  type NodeMiddleware,
+} from './node.js';
+export { keepVary, varyValue } from './node-vary.js';
+export { NodeRequestView, nodeHeader } from './node-view.js';
+export { bodyType, decide, endStatus, type Glue, hasBody, isDecision, isThenable, report } from './run.js';

@@ -5,12 +5,12 @@
  * It also re-exports `cors(options)`, the drop-in for the `cors` package (a one-line migration).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { middlewareWith } from './_node.js';
+import { middlewareWith } from '../_http/index.js';
 import { type AdapterOptions, type CorsInput, type CsrfInput, corsGlue, csrfGlue } from './_shared.js';
 
-export type { CorsOptions, CorsOptionsDelegate, CustomOrigin, StaticOrigin } from './express-compat.js';
-/** The drop-in for the `cors` package: `cors(options)` with its exact option shapes (see express-compat). */
-export { cors } from './express-compat.js';
+export type { CorsOptions, CorsOptionsDelegate, CustomOrigin, StaticOrigin } from '../cors-compat/index.js';
+/** The drop-in for the `cors` package: `cors(options)` with its exact option shapes (see src/cors-compat). */
+export { type CorsMiddleware, cors } from './express-cors.js';
 export type { AdapterOptions, CorsInput, CsrfInput };
 
 /** An Express-compatible middleware (`app.use(mw)`, `router.use(mw)`, `app.get(path, mw, handler)`). */

@@ -14,12 +14,7 @@ import type {
   onSendHookHandler,
 } from 'fastify';
 import {
-  type AdapterOptions,
   bodyType,
-  type CorsInput,
-  type CsrfInput,
-  corsGlue,
-  csrfGlue,
   decide,
   endStatus,
   type Glue,
@@ -27,10 +22,12 @@ import {
   hasBody,
   isThenable,
   mergeVary,
-  nodeHeader,
+  NodeRequestView,
   type RequestView,
   report,
-} from './_shared.js';
+} from '../_http/index.js';
+import { type AdapterOptions, type CorsInput, type CsrfInput, corsGlue, csrfGlue } from './_shared.js';
+import { PreflightRoutes } from './fastify-preflight.js';
 
 export type { AdapterOptions, CorsInput, CsrfInput };
 
@@ -38,8 +35,9 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * Route-level CORS: `false` turns the plugin off for this route; a policy or a configuration
-     * replaces the plugin's policy for this route (a configuration is validated when the route is
-     * registered).
+     * replaces the plugin's policy for this route, its preflights included (an OPTIONS to its URL
+     * whose Access-Control-Request-Method is its method). A configuration is validated when the
+     * route is registered.
      */
     cors?: false | CorsInput;
     /** Route-level CSRF: `false` exempts this route; a guard or options replace the plugin's. */
@@ -57,21 +55,6 @@ export interface CorsPluginOptions extends AdapterOptions {
 export interface CsrfPluginOptions extends AdapterOptions {
   /** The guard (from `createCsrfGuard`) or its options. Required. */
   guard: CsrfInput;
-}
-
-class FastifyRequestView implements RequestView {
-  readonly method: string;
-  readonly #request: FastifyRequest;
-  constructor(request: FastifyRequest) {
-    this.#request = request;
-    this.method = request.raw.method ?? request.method;
-  }
-  header(name: string): string | null {
-    return nodeHeader(this.#request.raw.headers[name]);
-  }
-  get url(): string {
-    return this.#request.raw.url ?? this.#request.url;
-  }
 }
 
 /** Request decorator holding the Vary names our decisions added, for the onSend merge. */
@@ -150,15 +133,17 @@ function pluginWith<I extends object>(
       }
       return g;
     };
+    // CORS: a preflight is decided by the policy of the route it asks about.
+    const preflights = key === 'cors' ? new PreflightRoutes(fastify, key) : null;
     fastify.addHook('onRoute', (route) => {
       const input = (route.config as unknown as Record<string, unknown> | undefined)?.[key];
       if (typeof input === 'object' && input !== null) glueFor(input as I);
+      preflights?.add(route);
     });
     if (!fastify.hasRequestDecorator(VARY_SLOT)) fastify.decorateRequest(VARY_SLOT, null);
     const onRequest: onRequestHookHandler = (request, reply, hookDone) => {
-      const routeInput = (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[
-        key
-      ];
+      let routeInput = (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[key];
+      if (routeInput === undefined && preflights !== null) routeInput = preflights.inputFor(request);
       if (routeInput === false) {
         hookDone();
         return;
@@ -168,11 +153,11 @@ function pluginWith<I extends object>(
         try {
           g = glueFor(routeInput as I);
         } catch (error) {
-          report(glue, error, new FastifyRequestView(request));
+          report(glue, error, new NodeRequestView(request.raw));
           g = { core: { handle: () => glue.failure }, failure: glue.failure, onError: glue.onError };
         }
       }
-      const view = new FastifyRequestView(request);
+      const view = new NodeRequestView(request.raw);
       const d = decide(g, view);
       if (isThenable<HttpDecision>(d)) {
         d.then((decision) => {

@@ -9,12 +9,7 @@
  * cannot be copied.
  */
 import {
-  type AdapterOptions,
   bodyType,
-  type CorsInput,
-  type CsrfInput,
-  corsGlue,
-  csrfGlue,
   decide,
   endStatus,
   FetchRequestView,
@@ -25,7 +20,8 @@ import {
   mergeVary,
   type RequestView,
   report,
-} from './_shared.js';
+} from '../_http/index.js';
+import { type AdapterOptions, type CorsInput, type CsrfInput, corsGlue, csrfGlue } from './_shared.js';
 
 export type { AdapterOptions, CorsInput, CsrfInput };
 

@@ -7,12 +7,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import {
-  type AdapterOptions,
   bodyType,
-  type CorsInput,
-  type CsrfInput,
-  corsGlue,
-  csrfGlue,
   decide,
   endStatus,
   FetchRequestView,
@@ -22,7 +17,8 @@ import {
   isThenable,
   mergeVary,
   report,
-} from './_shared.js';
+} from '../_http/index.js';
+import { type AdapterOptions, type CorsInput, type CsrfInput, corsGlue, csrfGlue } from './_shared.js';
 
 export type { AdapterOptions, CorsInput, CsrfInput };
 

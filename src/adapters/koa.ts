@@ -4,14 +4,10 @@
  * by the application cannot drop our names; when downstream throws, the CORS headers are attached to
  * the error (`err.headers`) so Koa's error response keeps them, as `@koa/cors` does by default.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  type AdapterOptions,
+  applyDecision,
   bodyType,
-  type CorsInput,
-  type CsrfInput,
-  corsGlue,
-  csrfGlue,
   decide,
   endStatus,
   type Glue,
@@ -19,16 +15,17 @@ import {
   hasBody,
   isThenable,
   mergeVary,
-  nodeHeader,
-  type RequestView,
+  NodeRequestView,
   report,
-} from './_shared.js';
+} from '../_http/index.js';
+import { type AdapterOptions, type CorsInput, type CsrfInput, corsGlue, csrfGlue } from './_shared.js';
 
 export type { AdapterOptions, CorsInput, CsrfInput };
 
 /** The part of Koa's context this adapter uses (structural, so Koa's types are not required). */
 export interface KoaLikeContext {
   req: IncomingMessage;
+  res: ServerResponse;
   status: number;
   body: unknown;
   type: string;
@@ -39,30 +36,17 @@ export interface KoaLikeContext {
 /** A Koa middleware. */
 export type KoaMiddleware = (ctx: KoaLikeContext, next: () => Promise<unknown>) => Promise<void>;
 
-class KoaRequestView implements RequestView {
-  readonly method: string;
-  readonly #req: IncomingMessage;
-  constructor(req: IncomingMessage) {
-    this.#req = req;
-    this.method = req.method ?? 'GET';
-  }
-  header(name: string): string | null {
-    return nodeHeader(this.#req.headers[name]);
-  }
-  get url(): string {
-    return this.#req.url ?? '/';
-  }
-}
-
 function currentVary(ctx: KoaLikeContext): string | string[] | undefined {
   const v = ctx.response.get('vary');
   return v === '' || v === undefined ? undefined : typeof v === 'number' ? String(v) : v;
 }
 
 function apply(ctx: KoaLikeContext, d: HttpDecision): boolean {
+  // A request that continues: the node glue sets the headers and keeps Vary merged until Koa
+  // writes the head, whatever downstream sets (ctx.set('Vary'), ctx.vary()).
+  if (!d.end) return applyDecision(ctx.res, d);
   for (const [name, value] of d.headers) ctx.set(name, value);
   if (d.vary.length > 0) ctx.set('vary', mergeVary(currentVary(ctx), d.vary));
-  if (!d.end) return false;
   const status = endStatus(d);
   if (hasBody(d, status)) {
     ctx.status = status;
@@ -79,7 +63,7 @@ function apply(ctx: KoaLikeContext, d: HttpDecision): boolean {
 
 function middlewareWith(glue: Glue): KoaMiddleware {
   return async function crossoriginMiddleware(ctx, next) {
-    const view = new KoaRequestView(ctx.req);
+    const view = new NodeRequestView(ctx.req);
     const pending = decide(glue, view);
     const d = isThenable<HttpDecision>(pending) ? await pending : pending;
     let decision = d;
@@ -120,7 +104,6 @@ function middlewareWith(glue: Glue): KoaMiddleware {
       }
       throw error;
     }
-    if (decision.vary.length > 0) ctx.set('vary', mergeVary(currentVary(ctx), decision.vary));
   };
 }
 

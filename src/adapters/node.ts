@@ -4,7 +4,7 @@
  * policy or guard decides, this module reads the request and writes the response.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleWith, middlewareWith, type NodeMiddleware } from './_node.js';
+import { handleWith, middlewareWith, type NodeMiddleware } from '../_http/index.js';
 import {
   type AdapterOptions,
   type CorsInput,

@@ -7,7 +7,7 @@ import type http from 'node:http';
 import { type HttpCore, type HttpDecision, mergeVary, type RequestView } from '../_http/index.js';
 import { ProxyFailure, truncate } from './failure.js';
 
-export const NO_DECISION: HttpDecision = { headers: [], vary: [], end: false };
+export const NO_DECISION: HttpDecision = { allowed: true, headers: [], vary: [], end: false };
 
 /** Reads the policy's decision through the shared RequestView (synchronously when the policy can). */
 export function decideCors(

@@ -4,8 +4,8 @@
  * continue to the application), plus the case's own expectations.
  */
 import { expect } from 'vitest';
-import type { HttpDecision, RequestView } from '../../src/_http/index.js';
-import { CORS_FAILURE, CSRF_FAILURE, endStatus, hasBody } from '../../src/adapters/_shared.js';
+import { endStatus, type HttpDecision, hasBody, type RequestView } from '../../src/_http/index.js';
+import { CORS_FAILURE, CSRF_FAILURE } from '../../src/adapters/_shared.js';
 import { APP_MARK, APP_VARY, appBody, varyAfter, varyBefore, varyWriteHead } from './app.js';
 import type { AdapterCase } from './cases.js';
 import type { RawReply } from './client.js';

@@ -72,7 +72,9 @@ describe('node: handleCors', () => {
   });
 
   it('returns a Promise only for an asynchronous core', async () => {
-    const asyncCore: HttpCore = { handle: async () => ({ headers: [['x-a', '1']], vary: [], end: false }) };
+    const asyncCore: HttpCore = {
+      handle: async () => ({ allowed: true, headers: [['x-a', '1']], vary: [], end: false }),
+    };
     const server = await listen(
       createServer(async (req, res) => {
         const r = handleCors(asyncCore as never, req, res);
@@ -222,9 +224,9 @@ describe('configuration errors surface at start-up, from every factory', () => {
 });
 
 describe('express: the cors drop-in is re-exported', () => {
-  it('crossorigin/express exports cors() from express-compat', async () => {
-    const compat = await import('../../src/adapters/express-compat.js');
-    expect(ex.cors).toBe(compat.cors);
+  it('crossorigin/express exports cors(), the wiring of the cors-compat core', async () => {
+    const wiring = await import('../../src/adapters/express-cors.js');
+    expect(ex.cors).toBe(wiring.cors);
     const app = express();
     app.use(ex.cors({ origin: APP }));
     app.get('/', (_req, res) => res.send('ok'));
@@ -443,6 +445,7 @@ const token = fc
   );
 const value = fc.stringMatching(/^[!-~]([ -~]{0,20}[!-~])?$/);
 const decisionArb: fc.Arbitrary<HttpDecision> = fc.record({
+  allowed: fc.boolean(),
   headers: fc.uniqueArray(
     fc.tuple(
       token.map((n) => `x-${n}`),
@@ -462,7 +465,7 @@ const decisionArb: fc.Arbitrary<HttpDecision> = fc.record({
 });
 
 class SettableCore implements HttpCore {
-  next: HttpDecision = { headers: [], vary: [], end: false };
+  next: HttpDecision = { allowed: true, headers: [], vary: [], end: false };
   handle(): HttpDecision {
     return this.next;
   }

@@ -3,26 +3,16 @@
  * Express with the real `cors` package and with our drop-in, on 127.0.0.1; pages on
  * `http://app.test:{port}` and `http://evil.test:{port}` fetch from both. What the browser lets the
  * page do (read the response, its status and body, an exposed header) must be the same for both:
- * the migration is invisible to pages. Uses the browser harness's flags, prefs and availability
- * policy (without the browser its suite is skipped, or fails under CI=true).
+ * the migration is invisible to pages. Runs through the browser harness (`describeBrowser`: without the
+ * browser its suite is skipped, or fails under CI=true).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import realCors from 'cors';
 import express from 'express';
-import { type Browser, chromium } from 'playwright-core';
-import puppeteer from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  browserPath,
-  browserSuitePolicy,
-  CHROMIUM_ARGS,
-  FIREFOX_PREFS,
-} from '../../test/browsers/harness/index.js';
-import { cors as ourCors } from './express-compat.js';
-
-const chromiumSuite = browserSuitePolicy('chromium');
-const firefoxSuite = browserSuitePolicy('firefox');
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cors as ourCors } from '../../src/adapters/express.js';
+import { describeBrowser } from '../browsers/harness/vitest.js';
 
 /** The two drivers' page handles, reduced to what the test needs. */
 interface Driver {
@@ -116,37 +106,6 @@ async function pageFetch({ url, f }: { url: string; f: PageFetch }): Promise<Obs
   }
 }
 
-async function launchChromium(): Promise<Driver> {
-  const browser: Browser = await chromium.launch({
-    executablePath: browserPath('chromium'),
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  const page = await (await browser.newContext()).newPage();
-  return {
-    goto: (url) => page.goto(url),
-    fetch: (url, f) => page.evaluate(pageFetch, { url, f }),
-    close: () => browser.close(),
-  };
-}
-
-async function launchFirefox(): Promise<Driver> {
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: browserPath('firefox'),
-    headless: true,
-    extraPrefsFirefox: FIREFOX_PREFS,
-    timeout: 60_000,
-    protocolTimeout: 60_000,
-  });
-  const page = await browser.newPage();
-  return {
-    goto: (url) => page.goto(url, { waitUntil: 'load' }),
-    fetch: (url, f) => page.evaluate(pageFetch, { url, f }),
-    close: () => browser.close(),
-  };
-}
-
 function appWith(mw: express.RequestHandler): express.Express {
   const app = express();
   app.use(mw);
@@ -163,11 +122,16 @@ async function listen(app: express.Express): Promise<Server> {
   });
 }
 
-for (const [name, suite, launch] of [
-  ['Chromium', chromiumSuite, launchChromium],
-  ['Firefox', firefoxSuite, launchFirefox],
+interface PageLike {
+  goto(url: string): Promise<unknown>;
+  evaluate(fn: typeof pageFetch, arg: { url: string; f: PageFetch }): Promise<Observed>;
+}
+
+for (const [name, browser] of [
+  ['Chromium', 'chromium'],
+  ['Firefox', 'firefox'],
 ] as const) {
-  describe.runIf(suite.run || (!suite.run && suite.fail))(`${name}: the cors drop-in against cors`, () => {
+  describeBrowser(browser, (runner) => {
     let driver: Driver | undefined;
     let pageServer: Server;
     let pagePort = 0;
@@ -175,7 +139,6 @@ for (const [name, suite, launch] of [
     const apis: { config: string; theirs: number; ours: number }[] = [];
 
     beforeAll(async () => {
-      if (!suite.run) throw new Error(`CI=true and ${name} is missing: ${suite.reason}`);
       pageServer = createServer((_req, res) => {
         res.setHeader('content-type', 'text/html; charset=utf-8');
         res.end('<!doctype html><title>page</title>');
@@ -193,11 +156,16 @@ for (const [name, suite, launch] of [
           ours: (ours.address() as AddressInfo).port,
         });
       }
-      driver = await launch();
+      // The harness's launched browser (flags, prefs, availability policy): its one page.
+      const page = (runner() as unknown as { page: PageLike }).page;
+      driver = {
+        goto: (url) => page.goto(url),
+        fetch: (url, f) => page.evaluate(pageFetch, { url, f }),
+        close: async () => {},
+      };
     }, 120_000);
 
     afterAll(async () => {
-      await driver?.close();
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
       await new Promise<void>((r) => (pageServer ? pageServer.close(() => r()) : r()));
     });

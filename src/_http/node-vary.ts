@@ -1,93 +1,11 @@
 /**
- * The node:http glue shared by `crossorigin/node` and `crossorigin/express`: a request view over
- * `IncomingMessage`, and a decision applied to `ServerResponse`, with `Vary` kept merged even when
- * the application sets it later. Private: not exported from the package.
+ * Keeping `Vary` merged on a node response: a decision's Vary names are merged again just before
+ * the headers go out, whatever the application did to `Vary` in the meantime (setHeader, Express's
+ * res.set/res.vary/res.append, removeHeader, or a Vary passed to writeHead itself).
+ * https://www.rfc-editor.org/rfc/rfc9110#field.vary
  */
-import { type IncomingMessage, type OutgoingHttpHeader, ServerResponse } from 'node:http';
-import {
-  bodyType,
-  decide,
-  endStatus,
-  type Glue,
-  type HttpDecision,
-  hasBody,
-  isThenable,
-  mergeVary,
-  nodeHeader,
-  type RequestView,
-  report,
-} from './_shared.js';
-
-/** A `(req, res, next?)` middleware, usable with node:http, Connect and Express. */
-export type NodeMiddleware = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  next?: (error?: unknown) => void,
-) => void;
-
-/**
- * Header names whose repeated lines node's `IncomingMessage.headers` discards (it keeps the first):
- * https://nodejs.org/api/http.html#messageheaders. Every other repeated line is joined with ", "
- * (`cookie` with "; ").
- */
-const FIRST_LINE_ONLY = new Set([
-  'age',
-  'authorization',
-  'content-length',
-  'content-type',
-  'etag',
-  'expires',
-  'from',
-  'host',
-  'if-modified-since',
-  'if-unmodified-since',
-  'last-modified',
-  'location',
-  'max-forwards',
-  'proxy-authorization',
-  'referer',
-  'retry-after',
-  'server',
-  'user-agent',
-]);
-
-/**
- * A `RequestView` over node's `IncomingMessage`. It reads the header lines as received
- * (`rawHeaders`) and combines them exactly as `req.headers` would, without making node build
- * `req.headers` (node builds that object on first access, for every header of the request: a cost
- * a handler that never reads it does not otherwise pay). A request object without `rawHeaders`
- * (a test double) is read through `headers`.
- */
-export class NodeRequestView implements RequestView {
-  readonly method: string;
-  readonly #req: IncomingMessage;
-  constructor(req: IncomingMessage) {
-    this.#req = req;
-    this.method = req.method ?? 'GET';
-  }
-  /** `name` is lower-case, as every caller passes it. */
-  header(name: string): string | null {
-    const raw = this.#req.rawHeaders as string[] | undefined;
-    if (raw === undefined || raw === null) return nodeHeader(this.#req.headers?.[name]);
-    const length = name.length;
-    let found: string | null = null;
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const n = raw[i]!;
-      if (n.length !== length || (n !== name && n.toLowerCase() !== name)) continue;
-      const v = raw[i + 1]!;
-      if (found === null) {
-        found = v;
-        if (FIRST_LINE_ONLY.has(name)) return found;
-      } else {
-        found = `${found}${name === 'cookie' ? '; ' : ', '}${v}`;
-      }
-    }
-    return found;
-  }
-  get url(): string {
-    return this.#req.url ?? '/';
-  }
-}
+import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
+import { mergeVary } from './decision.js';
 
 const kVary = Symbol('crossorigin.vary');
 
@@ -175,8 +93,13 @@ function varyBeforeWriteHead(
 // else (a writeHead another library wrapped or overrode, names that are not frozen, a second
 // middleware adding other names) keeps its state on the response under a symbol.
 
-/** node's writeHead, as found when this module loaded. */
-const nodeWriteHead = ServerResponse.prototype.writeHead as WriteHead;
+/**
+ * node's writeHead, as found when this module loaded. Reached through `process.getBuiltinModule`
+ * (Node >= 20.16) rather than an import, so that this folder loads on runtimes without node:http
+ * (the fetch adapter on Workers imports it too); there, no response ever reaches this code.
+ */
+const nodeWriteHead = (globalThis.process?.getBuiltinModule?.('node:http')?.ServerResponse.prototype
+  .writeHead ?? null) as WriteHead | null;
 
 const kNames = Symbol('crossorigin.varyNames');
 type SharedWriteHead = WriteHead & { [kNames]: readonly string[] };
@@ -206,10 +129,10 @@ function sharedWrapper(names: readonly string[]): SharedWriteHead | null {
             if (value !== current) this.setHeader('vary', value);
           }
         }
-        return nodeWriteHead.call(this, statusCode);
+        return (nodeWriteHead as WriteHead).call(this, statusCode);
       }
       const args = varyBeforeWriteHead(this, names, joined, reason, headers);
-      return nodeWriteHead.call(this, statusCode, args[0], args[1]);
+      return (nodeWriteHead as WriteHead).call(this, statusCode, args[0], args[1]);
     } as SharedWriteHead;
     wrapper[kNames] = names;
     sharedWrappers.set(names, wrapper);
@@ -253,9 +176,12 @@ export function varyValue(existing: OutgoingHttpHeader | undefined, names: reado
   return joined;
 }
 
-function keepVary(res: VaryKeepingResponse, names: readonly string[], value: string): void {
-  const current = res.writeHead as WriteHead | SharedWriteHead;
-  if (current === nodeWriteHead) {
+export function keepVary(res: VaryKeepingResponse, names: readonly string[], value: string): void {
+  const current = res.writeHead as WriteHead | SharedWriteHead | undefined;
+  // A response object without writeHead (a test double of cors's (req, res, next) shape) has no
+  // head to merge into later: the Vary set now is all there is.
+  if (typeof current !== 'function') return;
+  if (current === nodeWriteHead && current !== null) {
     // Nobody wrapped or overrode it: the shared wrapper calls node's writeHead itself.
     const wrapper = sharedWrapper(names);
     if (wrapper !== null) {
@@ -283,105 +209,4 @@ function keepVary(res: VaryKeepingResponse, names: readonly string[], value: str
     res[kVary] = { names: names as string[], value, writeHead: current as ServerResponse['writeHead'] };
   }
   res.writeHead = writeHeadKeepingVaryState as ServerResponse['writeHead'];
-}
-
-/**
- * Applies a decision to a node response. Returns true when the response was ended. Throws only if
- * the response refuses the headers (e.g. they were already sent); callers catch.
- */
-function apply(res: ServerResponse, d: HttpDecision): boolean {
-  if (res.headersSent) throw new Error('crossorigin: headers already sent; the middleware ran too late');
-  const headers = d.headers;
-  for (let i = 0; i < headers.length; i++) {
-    const header = headers[i]!;
-    res.setHeader(header[0], header[1]);
-  }
-  const names = d.vary;
-  if (names.length > 0) {
-    const value = varyValue(res.getHeader('vary'), names);
-    res.setHeader('vary', value);
-    if (!d.end) keepVary(res, names, value);
-  }
-  if (!d.end) return false;
-  const status = endStatus(d);
-  res.statusCode = status;
-  if (hasBody(d, status)) {
-    res.setHeader('content-type', bodyType(d));
-    res.setHeader('content-length', Buffer.byteLength(d.body));
-    res.end(d.body);
-  } else {
-    if (status !== 204 && status !== 304) res.setHeader('content-length', '0');
-    res.end();
-  }
-  return true;
-}
-
-/** Applies a decision; on failure reports it and applies the glue's fallback. True when ended. */
-function applySafely(glue: Glue, view: RequestView, res: ServerResponse, d: HttpDecision): boolean {
-  try {
-    return apply(res, d);
-  } catch (error) {
-    report(glue, error, view);
-    if (res.writableEnded) return true;
-    if (res.headersSent) {
-      // Too late for any answer: close the response rather than let the application write into it.
-      if (glue.failure.end) res.end();
-      return glue.failure.end;
-    }
-    try {
-      return apply(res, glue.failure);
-    } catch {
-      return true;
-    }
-  }
-}
-
-/** Runs a glue on a request; true when the response is finished. Never throws or rejects. */
-export function handleWith(
-  glue: Glue,
-  req: IncomingMessage,
-  res: ServerResponse,
-): boolean | Promise<boolean> {
-  const view = new NodeRequestView(req);
-  const d = decide(glue, view);
-  if (isThenable<HttpDecision>(d)) return applyLater(glue, view, res, d);
-  return applySafely(glue, view, res, d);
-}
-
-// The asynchronous continuations live in their own functions: a closure in the synchronous path
-// would make V8 allocate a context for the captured variables on every request.
-
-function applyLater(
-  glue: Glue,
-  view: RequestView,
-  res: ServerResponse,
-  d: PromiseLike<HttpDecision>,
-): Promise<boolean> {
-  return Promise.resolve(d).then((decision) => applySafely(glue, view, res, decision));
-}
-
-function continueLater(
-  glue: Glue,
-  req: IncomingMessage,
-  done: Promise<boolean>,
-  next: ((error?: unknown) => void) | undefined,
-): void {
-  done.then(
-    (ended) => {
-      if (!ended) next?.();
-    },
-    (error: unknown) => report(glue, error, new NodeRequestView(req)),
-  );
-}
-
-/** Builds a `(req, res, next?)` middleware from a glue. */
-export function middlewareWith(glue: Glue): NodeMiddleware {
-  return function crossoriginMiddleware(req, res, next) {
-    const done = handleWith(glue, req, res);
-    if (done === false) {
-      next?.();
-    } else if (done !== true) {
-      continueLater(glue, req, done, next);
-    }
-  };
 }

@@ -1,0 +1,323 @@
+/**
+ * `npm run bench -- frameworks`: CORS inside the frameworks people use. For Express 5, Fastify 5,
+ * Koa 3 and Hono (on @hono/node-server), the framework bare, with its usual CORS middleware
+ * (`cors`, `@fastify/cors`, `@koa/cors`, `hono/cors`) and with ours, under the same configuration:
+ * 100 allowed origins and credentials. node:http rows (bare, the floor: a handler setting the two
+ * headers itself, and `crossorigin/node`) give the floor in the same run.
+ *
+ * Every server runs in one child process, loaded one at a time by autocannon on 127.0.0.1, in
+ * interleaved rounds with a rotating order; the child's CPU time (`process.cpuUsage()`, user +
+ * system) over each run gives server CPU microseconds per request beside req/s. Medians and ranges
+ * over the rounds are reported, and per-round ratios against the framework's usual middleware.
+ *
+ * Environment: `FRAMEWORKS_BENCH_SECONDS` (default 2), `FRAMEWORKS_BENCH_ROUNDS` (default 5),
+ * `FRAMEWORKS_BENCH_CONNECTIONS` (default 8).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import fastifyCors from '@fastify/cors';
+import { serve as honoServe } from '@hono/node-server';
+import koaCors from '@koa/cors';
+import autocannon from 'autocannon';
+import cors from 'cors';
+import express from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { cors as honoCors } from 'hono/cors';
+import Koa from 'koa';
+import { cors as dropIn, corsMiddleware as expressCors } from '../src/adapters/express.js';
+import { corsPlugin } from '../src/adapters/fastify.js';
+import { corsMiddleware as honoOurs } from '../src/adapters/hono.js';
+import { corsMiddleware as koaOurs } from '../src/adapters/koa.js';
+import { corsMiddleware as nodeCors } from '../src/adapters/node.js';
+import { machineLine } from './lib.js';
+
+const ORIGINS = Array.from({ length: 100 }, (_, i) => `https://app${i}.example`);
+const ORIGIN = ORIGINS[50]!;
+const ALLOWED = new Set(ORIGINS);
+const POLICY = { origins: ORIGINS, credentials: true };
+
+interface Variant {
+  id: string;
+  framework: string;
+  label: string;
+  kind: 'bare' | 'usual' | 'ours' | 'floor';
+}
+
+const VARIANTS: Variant[] = [
+  { id: 'http-bare', framework: 'node:http', label: 'bare', kind: 'bare' },
+  { id: 'http-floor', framework: 'node:http', label: 'floor (handler sets the 2 headers)', kind: 'floor' },
+  { id: 'http-ours', framework: 'node:http', label: '`crossorigin/node` corsMiddleware', kind: 'ours' },
+  { id: 'express-bare', framework: 'Express 5', label: 'bare', kind: 'bare' },
+  { id: 'express-usual', framework: 'Express 5', label: '`cors`', kind: 'usual' },
+  {
+    id: 'express-ours',
+    framework: 'Express 5',
+    label: '`crossorigin/express` cors() (drop-in)',
+    kind: 'ours',
+  },
+  {
+    id: 'express-policy',
+    framework: 'Express 5',
+    label: '`crossorigin/express` corsMiddleware',
+    kind: 'ours',
+  },
+  { id: 'fastify-bare', framework: 'Fastify 5', label: 'bare', kind: 'bare' },
+  { id: 'fastify-usual', framework: 'Fastify 5', label: '`@fastify/cors`', kind: 'usual' },
+  { id: 'fastify-ours', framework: 'Fastify 5', label: '`crossorigin/fastify` corsPlugin', kind: 'ours' },
+  { id: 'koa-bare', framework: 'Koa 3', label: 'bare', kind: 'bare' },
+  { id: 'koa-usual', framework: 'Koa 3', label: '`@koa/cors`', kind: 'usual' },
+  { id: 'koa-ours', framework: 'Koa 3', label: '`crossorigin/koa` corsMiddleware', kind: 'ours' },
+  { id: 'hono-bare', framework: 'Hono (node server)', label: 'bare', kind: 'bare' },
+  { id: 'hono-usual', framework: 'Hono (node server)', label: '`hono/cors`', kind: 'usual' },
+  {
+    id: 'hono-ours',
+    framework: 'Hono (node server)',
+    label: '`crossorigin/hono` corsMiddleware',
+    kind: 'ours',
+  },
+];
+
+function hello(_req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('content-type', 'text/plain');
+  res.end('hello');
+}
+
+function expressApp(mw?: express.RequestHandler): express.Express {
+  const app = express();
+  if (mw) app.use(mw);
+  app.get('/', (_req, res) => {
+    res.type('text/plain').send('hello');
+  });
+  return app;
+}
+
+async function fastifyServer(kind: 'bare' | 'usual' | 'ours'): Promise<Server> {
+  const app = Fastify();
+  if (kind === 'usual') await app.register(fastifyCors, { origin: ORIGINS, credentials: true });
+  if (kind === 'ours') await app.register(corsPlugin, { policy: POLICY });
+  app.get('/', async (_req, reply) => reply.type('text/plain').send('hello'));
+  await app.ready();
+  return app.server;
+}
+
+function koaServer(kind: 'bare' | 'usual' | 'ours'): Server {
+  const app = new Koa();
+  if (kind === 'usual') {
+    app.use(
+      koaCors({
+        origin: (ctx) => (ALLOWED.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
+        credentials: true,
+      }),
+    );
+  }
+  if (kind === 'ours') app.use(koaOurs(POLICY) as unknown as Koa.Middleware);
+  app.use((ctx) => {
+    ctx.type = 'text/plain';
+    ctx.body = 'hello';
+  });
+  return createServer(app.callback());
+}
+
+function honoServer(kind: 'bare' | 'usual' | 'ours'): Server {
+  const app = new Hono();
+  if (kind === 'usual') app.use(honoCors({ origin: ORIGINS, credentials: true }));
+  if (kind === 'ours') app.use(honoOurs(POLICY));
+  app.get('/', (c) => c.text('hello'));
+  return honoServe({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', createServer }) as unknown as Server;
+}
+
+async function servers(): Promise<Record<string, Server>> {
+  const ours = nodeCors(POLICY);
+  return {
+    'http-bare': createServer(hello),
+    'http-floor': createServer((req, res) => {
+      res.setHeader('access-control-allow-origin', ORIGIN);
+      res.setHeader('access-control-allow-credentials', 'true');
+      res.setHeader('vary', 'Origin');
+      hello(req, res);
+    }),
+    'http-ours': createServer((req, res) => ours(req, res, () => hello(req, res))),
+    'express-bare': createServer(expressApp()),
+    'express-usual': createServer(expressApp(cors({ origin: ORIGINS, credentials: true }))),
+    'express-ours': createServer(
+      expressApp(dropIn({ origin: ORIGINS, credentials: true }) as express.RequestHandler),
+    ),
+    'express-policy': createServer(expressApp(expressCors(POLICY) as express.RequestHandler)),
+    'fastify-bare': await fastifyServer('bare'),
+    'fastify-usual': await fastifyServer('usual'),
+    'fastify-ours': await fastifyServer('ours'),
+    'koa-bare': koaServer('bare'),
+    'koa-usual': koaServer('usual'),
+    'koa-ours': koaServer('ours'),
+    'hono-bare': honoServer('bare'),
+    'hono-usual': honoServer('usual'),
+    'hono-ours': honoServer('ours'),
+  };
+}
+
+/** Child-process mode: start every server and print their ports as one JSON line. */
+async function serve(): Promise<void> {
+  const all = await servers();
+  const ports: Record<string, number> = {};
+  const control = createServer((_req, res) => res.end(JSON.stringify(process.cpuUsage())));
+  await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
+  ports.control = (control.address() as AddressInfo).port;
+  for (const [id, server] of Object.entries(all)) {
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    else await new Promise<void>((r) => (server.address() ? r() : server.once('listening', () => r())));
+    ports[id] = (server.address() as AddressInfo).port;
+  }
+  process.stdout.write(`${JSON.stringify(ports)}\n`);
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+function startChild(): Promise<{ child: ChildProcess; ports: Record<string, number> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('bench servers did not start within 60 s')), 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split('\n')[0];
+      if (buf.includes('\n') && line) {
+        clearTimeout(timer);
+        resolve({ child, ports: JSON.parse(line) as Record<string, number> });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
+  });
+}
+
+async function cpuMicros(controlPort: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${controlPort}/`);
+  const u = (await res.json()) as { user: number; system: number };
+  return u.user + u.system;
+}
+
+interface Sample {
+  rps: number;
+  cpuPerReq: number;
+  errors: number;
+}
+
+async function load(
+  port: number,
+  controlPort: number,
+  seconds: number,
+  connections: number,
+): Promise<Sample> {
+  const cpu0 = await cpuMicros(controlPort);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/`,
+    connections,
+    duration: seconds,
+    headers: { origin: ORIGIN },
+  });
+  const cpu1 = await cpuMicros(controlPort);
+  const total = result.requests.total || 1;
+  return {
+    rps: result.requests.average,
+    cpuPerReq: (cpu1 - cpu0) / total,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+/** What each server answers: bare ones no CORS header, the others the allowed origin. */
+async function check(id: string, port: number): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { origin: ORIGIN } });
+  const body = await res.text();
+  const acao = res.headers.get('access-control-allow-origin');
+  const bare = id.endsWith('-bare');
+  const ok =
+    res.status === 200 &&
+    body === 'hello' &&
+    (bare
+      ? acao === null
+      : acao === ORIGIN && res.headers.get('access-control-allow-credentials') === 'true');
+  if (!ok) throw new Error(`${id} answers ${res.status} ${JSON.stringify(body)} ACAO ${acao}`);
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const range = (values: number[], digits: number) =>
+  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
+
+function report(
+  samples: Record<string, Sample[]>,
+  seconds: number,
+  rounds: number,
+  connections: number,
+  errors: number,
+): string {
+  const perRound = (a: string, b: string, f: (x: Sample, y: Sample) => number) =>
+    samples[a]!.map((x, i) => f(x, samples[b]![i]!));
+  const rows = VARIANTS.map((v) => {
+    const s = samples[v.id]!;
+    const bare = VARIANTS.find((w) => w.framework === v.framework && w.kind === 'bare')!.id;
+    const usual = VARIANTS.find(
+      (w) => w.framework === v.framework && (w.kind === 'usual' || w.kind === 'floor'),
+    )?.id;
+    const overBare = perRound(v.id, bare, (x, y) => x.cpuPerReq - y.cpuPerReq);
+    const vsUsual =
+      v.kind === 'ours' && usual ? perRound(v.id, usual, (x, y) => y.cpuPerReq - x.cpuPerReq) : null;
+    return `| ${v.framework} | ${v.label} | ${Math.round(median(s.map((x) => x.rps))).toLocaleString('en-US')} | ${median(
+      perRound(v.id, bare, (x, y) => x.rps / y.rps),
+    ).toFixed(3)} | ${median(s.map((x) => x.cpuPerReq)).toFixed(2)} (${range(
+      s.map((x) => x.cpuPerReq),
+      1,
+    )}) | ${v.kind === 'bare' ? '' : `${median(overBare).toFixed(2)} (${range(overBare, 2)})`} | ${
+      vsUsual ? `${median(vsUsual).toFixed(2)} (${range(vsUsual, 2)})` : ''
+    } |`;
+  });
+  return [
+    '## CORS inside the frameworks: Express, Fastify, Koa, Hono',
+    '',
+    'Command: `npm run bench -- frameworks`',
+    '',
+    `${machineLine()}. autocannon on 127.0.0.1, ${connections} connections, ${seconds} s per run, ${rounds} interleaved rounds (rotating order) after a 1 s warm-up each; all servers in one child process, loaded one at a time. Configuration everywhere: 100 allowed origins and credentials; request \`GET /\` with an allowed \`Origin\`; every server answers 200 \`hello\` (checked before the runs, with \`Access-Control-Allow-Origin\` and \`-Credentials\` where CORS is on). Errors or non-2xx during the runs: ${errors}. The machine is shared with other work: req/s drifts, so server CPU per request (\`process.cpuUsage()\` of the server process over each run) is the figure to read, with per-round differences against the same framework's rows; medians with (min–max) over the rounds.`,
+    '',
+    '| framework | CORS | median req/s | req/s vs bare (per-round median) | server CPU µs/request | CPU µs/request over bare | CPU µs/request saved vs the usual middleware (node:http: vs the floor) |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    'A positive "saved" figure means ours spent less server CPU per request than the framework\'s usual CORS middleware in the same round; in the node:http rows it is the floor minus ours, so -0.20 or more means within 0.2 µs of the floor.',
+  ].join('\n');
+}
+
+export default async function run(): Promise<string> {
+  const seconds = Number(process.env.FRAMEWORKS_BENCH_SECONDS ?? 2);
+  const rounds = Number(process.env.FRAMEWORKS_BENCH_ROUNDS ?? 5);
+  const connections = Number(process.env.FRAMEWORKS_BENCH_CONNECTIONS ?? 8);
+  const { child, ports } = await startChild();
+  try {
+    for (const v of VARIANTS) await check(v.id, ports[v.id]!);
+    for (const v of VARIANTS) await load(ports[v.id]!, ports.control!, 1, connections);
+    const samples: Record<string, Sample[]> = Object.fromEntries(VARIANTS.map((v) => [v.id, []]));
+    let errors = 0;
+    for (let r = 0; r < rounds; r++) {
+      const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]!);
+      for (const v of order) {
+        const sample = await load(ports[v.id]!, ports.control!, seconds, connections);
+        samples[v.id]!.push(sample);
+        errors += sample.errors;
+        console.error(
+          `bench frameworks: round ${r + 1}/${rounds} ${v.id}: ${Math.round(sample.rps)} req/s, ${sample.cpuPerReq.toFixed(2)} µs CPU/req`,
+        );
+      }
+    }
+    return report(samples, seconds, rounds, connections, errors);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+if (process.argv.includes('--serve')) await serve();

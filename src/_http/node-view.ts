@@ -1,0 +1,51 @@
+/**
+ * A `RequestView` over node's `IncomingMessage`, for every Node-based adapter (node, Express, Koa,
+ * Fastify) and the proxy. Types only from node:http: nothing Node is loaded here.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { RequestView } from './decision.js';
+
+/**
+ * A `RequestView` over node's `IncomingMessage`. It reads the header lines as received
+ * (`rawHeaders`) without making node build `req.headers` (node builds that object on first access,
+ * for every header of the request: a cost a handler that never reads it does not otherwise pay).
+ * Repeated lines are joined as the view's contract says: with ", " (`cookie` with "; "), for every
+ * name, so a core sees a repeated `Host` or `Referer` rather than only its first line (node's
+ * `req.headers` keeps the first). A request object without `rawHeaders` (a test double) is read
+ * through `headers`.
+ */
+export class NodeRequestView implements RequestView {
+  readonly method: string;
+  readonly #req: IncomingMessage;
+  /**
+   * @param method judge the request as this method instead of its own (the proxy judges a
+   *   WebSocket upgrade as the GET it is sent as).
+   */
+  constructor(req: IncomingMessage, method?: string) {
+    this.#req = req;
+    this.method = method ?? req.method ?? 'GET';
+  }
+  /** `name` is lower-case, as every caller passes it. */
+  header(name: string): string | null {
+    const raw = this.#req.rawHeaders as string[] | undefined;
+    if (raw === undefined || raw === null) return nodeHeader(this.#req.headers?.[name]);
+    const length = name.length;
+    let found: string | null = null;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const n = raw[i]!;
+      if (n.length !== length || (n !== name && n.toLowerCase() !== name)) continue;
+      const v = raw[i + 1]!;
+      found = found === null ? v : `${found}${name === 'cookie' ? '; ' : ', '}${v}`;
+    }
+    return found;
+  }
+  get url(): string {
+    return this.#req.url ?? '/';
+  }
+}
+
+/** Node's IncomingHttpHeaders value, joined the way the view promises. */
+export function nodeHeader(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return typeof value === 'string' ? value : value.join(', ');
+}
