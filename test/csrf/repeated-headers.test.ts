@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCsrfGuard } from '../../src/csrf/index.js';
-import type { HeaderList } from '../fixtures/schema.js';
 import { type Running, STARTERS } from '../adapters/servers.js';
+import type { HeaderList } from '../fixtures/schema.js';
 
 const onError = (error: unknown) => {
   throw error;

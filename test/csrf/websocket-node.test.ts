@@ -9,53 +9,13 @@ import type { AddressInfo } from 'node:net';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { csrfPlugin } from '../../src/adapters/fastify.js';
 import { csrfUpgrade, csrfVerifyClient } from '../../src/adapters/node.js';
 import { createCsrfGuard } from '../../src/csrf/index.js';
+import { connect, rawHandshake } from './ws-client.js';
 
 const APP = 'https://app.example';
-
-interface Outcome {
-  /** 101 when the socket opened (and echoed), else the HTTP status the handshake got. */
-  status: number;
-  body: string;
-  echoed?: string;
-}
-
-/** Opens a socket with the given headers, sends one message, and reports what happened. */
-function connect(port: number, headers: Record<string, string>, path = '/socket'): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const { origin, ...rest } = headers;
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, {
-      headers: rest,
-      ...(origin === undefined ? {} : { origin }),
-    });
-    const timer = setTimeout(() => reject(new Error('no answer within 5 s')), 5000);
-    ws.on('open', () => ws.send('ping'));
-    ws.on('message', (data) => {
-      clearTimeout(timer);
-      ws.close();
-      resolve({ status: 101, body: '', echoed: String(data) });
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => {
-        body += c.toString();
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    ws.on('error', (e) => {
-      if (!String(e.message).startsWith('Unexpected server response')) {
-        clearTimeout(timer);
-        reject(e);
-      }
-    });
-  });
-}
 
 const echo = (wss: WebSocketServer) =>
   wss.on('connection', (ws) => ws.on('message', (m) => ws.send(`echo:${String(m)}`)));
@@ -132,29 +92,6 @@ describe('node:http upgrade listener (csrfUpgrade) with ws handleUpgrade', () =>
     }
   });
 });
-
-/** Sends a handshake with exactly these header lines and returns the response head. */
-async function rawHandshake(port: number, headers: [string, string][]): Promise<string> {
-  const { connect: tcp } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s = tcp(port, '127.0.0.1');
-    let got = '';
-    s.setTimeout(5000, () => s.destroy(new Error('timeout')));
-    s.on('data', (d: Buffer) => {
-      got += d.toString('latin1');
-      if (got.includes('\r\n\r\n')) {
-        s.destroy();
-        resolve(got);
-      }
-    });
-    s.on('error', reject);
-    s.write(
-      `GET /socket HTTP/1.1\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}` +
-        'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n' +
-        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
-    );
-  });
-}
 
 describe('ws verifyClient (csrfVerifyClient)', () => {
   let wss: WebSocketServer;
