@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIMES } from '../adapters/runtime/launch.js';
-import { connect, rawHandshake } from './ws-client.js';
+import { connect, rawHandshake, rawRequest } from './ws-client.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const APP = 'https://app.example';
@@ -82,6 +82,47 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('%s', (name, runtime) =
     });
     it('a non-browser client without Origin connects', async () => {
       expect((await connect(port, {}, path)).status).toBe(101);
+    });
+  });
+
+  describe('repeated Host and Referer through the fetch adapter', () => {
+    const status = (head: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
+    it('two Host lines (evil then app), Origin evil: refused by the runtime (400) or by the guard (403)', async () => {
+      const head = await rawRequest(port, 'POST', '/by-host', [
+        ['Host', 'evil.example.net'],
+        ['Host', 'app.example.com'],
+        ['Origin', 'https://evil.example.net'],
+        ['Content-Length', '0'],
+      ]);
+      process.stderr.write(
+        `[websocket-runtimes ${name}] repeated Host: ${head.split('\r\n')[0] || '(closed)'}\n`,
+      );
+      expect([400, 403]).toContain(status(head));
+    });
+    it('one Host, Origin of that host: allowed (the control)', async () => {
+      const head = await rawRequest(port, 'POST', '/by-host', [
+        ['Host', 'app.example.com'],
+        ['Origin', 'https://app.example.com'],
+        ['Content-Length', '0'],
+      ]);
+      expect(status(head)).toBe(200);
+    });
+    it('two Referer lines (app then evil), no Origin: refused', async () => {
+      const head = await rawRequest(port, 'POST', '/by-origin', [
+        ['Host', `127.0.0.1:${port}`],
+        ['Referer', 'https://app.example/a'],
+        ['Referer', 'https://evil.example/b'],
+        ['Content-Length', '0'],
+      ]);
+      expect(status(head)).toBe(403);
+    });
+    it('one Referer of the app, no Origin: allowed (the control)', async () => {
+      const head = await rawRequest(port, 'POST', '/by-origin', [
+        ['Host', `127.0.0.1:${port}`],
+        ['Referer', 'https://app.example/a'],
+        ['Content-Length', '0'],
+      ]);
+      expect(status(head)).toBe(200);
     });
   });
 });

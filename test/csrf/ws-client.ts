@@ -48,6 +48,25 @@ export function connect(port: number, headers: Record<string, string>, path = '/
 
 /** Sends a handshake with exactly these header lines and returns the response head. */
 export function rawHandshake(port: number, headers: [string, string][], path = '/socket'): Promise<string> {
+  return rawRequest(port, 'GET', path, [
+    ...headers,
+    ['Upgrade', 'websocket'],
+    ['Connection', 'Upgrade'],
+    ['Sec-WebSocket-Version', '13'],
+    ['Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+  ]);
+}
+
+/**
+ * Sends one request with exactly these header lines (no body) and returns the response head; a
+ * connection closed without an answer reads as ''.
+ */
+export function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: [string, string][],
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = tcp(port, '127.0.0.1');
     let got = '';
@@ -59,11 +78,8 @@ export function rawHandshake(port: number, headers: [string, string][], path = '
         resolve(got);
       }
     });
+    s.on('end', () => resolve(got));
     s.on('error', reject);
-    s.write(
-      `GET ${path} HTTP/1.1\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}` +
-        'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n' +
-        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
-    );
+    s.write(`${method} ${path} HTTP/1.1\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`);
   });
 }

@@ -30,6 +30,15 @@ declare const Bun: {
 };
 
 const guard = createCsrfGuard({ origin: 'https://app.example' });
+// Plain POST endpoints for repeated Host / Referer: own origin from scheme + Host, or configured.
+const byHost = withCsrf(createCsrfGuard({ scheme: 'https' }), () => new Response('changed'));
+const byOrigin = withCsrf(guard, () => new Response('changed'));
+/** The path of the request URL, read without URL parsing (two Host lines may make it no URL). */
+const pathOf = (url: string) => /^[a-z]+:\/\/[^/]*(\/[^?#]*)?/i.exec(url)?.[1] ?? '/';
+const plain = (request: Request): Response | Promise<Response> | undefined => {
+  const path = pathOf(request.url);
+  return path === '/by-host' ? byHost(request) : path === '/by-origin' ? byOrigin(request) : undefined;
+};
 const { upgradeWebSocket, websocket } = createBunWebSocket();
 
 const fetchEndpoint = withCsrf(guard, (request: Request, server: BunServer) => {
@@ -52,7 +61,8 @@ const server = Bun.serve({
   hostname: '127.0.0.1',
   port: 0,
   fetch: (request, srv) =>
-    new URL(request.url).pathname === '/fetch' ? fetchEndpoint(request, srv) : app.fetch(request, srv),
+    plain(request) ??
+    (pathOf(request.url) === '/fetch' ? fetchEndpoint(request, srv) : app.fetch(request, srv)),
   websocket: {
     // Sockets upgraded by /fetch carry { plain: true }; the others are Hono's.
     open: (ws) => {

@@ -17,6 +17,15 @@ declare const Deno: {
 };
 
 const guard = createCsrfGuard({ origin: 'https://app.example' });
+// Plain POST endpoints for repeated Host / Referer: own origin from scheme + Host, or configured.
+const byHost = withCsrf(createCsrfGuard({ scheme: 'https' }), () => new Response('changed'));
+const byOrigin = withCsrf(guard, () => new Response('changed'));
+/** The path of the request URL, read without URL parsing (two Host lines may make it no URL). */
+const pathOf = (url: string) => /^[a-z]+:\/\/[^/]*(\/[^?#]*)?/i.exec(url)?.[1] ?? '/';
+const plain = (request: Request): Response | Promise<Response> | undefined => {
+  const path = pathOf(request.url);
+  return path === '/by-host' ? byHost(request) : path === '/by-origin' ? byOrigin(request) : undefined;
+};
 
 const fetchEndpoint = withCsrf(guard, (request: Request) => {
   const { socket, response } = Deno.upgradeWebSocket(request);
@@ -35,5 +44,6 @@ app.get(
 
 Deno.serve(
   { hostname: '127.0.0.1', port: 0, onListen: ({ port }) => console.log(JSON.stringify({ port })) },
-  (request) => (new URL(request.url).pathname === '/fetch' ? fetchEndpoint(request) : app.fetch(request)),
+  (request) =>
+    plain(request) ?? (pathOf(request.url) === '/fetch' ? fetchEndpoint(request) : app.fetch(request)),
 );

@@ -17,6 +17,15 @@ interface WorkerSocket {
 declare const WebSocketPair: { new (): { 0: WorkerSocket; 1: WorkerSocket } };
 
 const guard = createCsrfGuard({ origin: 'https://app.example' });
+// Plain POST endpoints for repeated Host / Referer: own origin from scheme + Host, or configured.
+const byHost = withCsrf(createCsrfGuard({ scheme: 'https' }), () => new Response('changed'));
+const byOrigin = withCsrf(guard, () => new Response('changed'));
+/** The path of the request URL, read without URL parsing (two Host lines may make it no URL). */
+const pathOf = (url: string) => /^[a-z]+:\/\/[^/]*(\/[^?#]*)?/i.exec(url)?.[1] ?? '/';
+const plain = (request: Request): Response | Promise<Response> | undefined => {
+  const path = pathOf(request.url);
+  return path === '/by-host' ? byHost(request) : path === '/by-origin' ? byOrigin(request) : undefined;
+};
 
 const fetchEndpoint = withCsrf(guard, (_request: Request) => {
   const pair = new WebSocketPair();
@@ -37,5 +46,5 @@ app.get(
 
 export default {
   fetch: (request: Request) =>
-    new URL(request.url).pathname === '/fetch' ? fetchEndpoint(request) : app.fetch(request),
+    plain(request) ?? (pathOf(request.url) === '/fetch' ? fetchEndpoint(request) : app.fetch(request)),
 };
