@@ -94,10 +94,9 @@ describe.each(RUNTIMES.map((r) => [r.name, r] as const))('%s', (name, runtime) =
         ['Origin', 'https://evil.example.net'],
         ['Content-Length', '0'],
       ]);
-      process.stderr.write(
-        `[websocket-runtimes ${name}] repeated Host: ${head.split('\r\n')[0] || '(closed)'}\n`,
-      );
-      expect([400, 403]).toContain(status(head));
+      // Deno's HTTP server answers 400 itself (as Go's does); workerd and Bun hand the request on
+      // (Host joined with ", ") and the guard refuses it.
+      expect(status(head)).toBe(name === 'deno' ? 400 : 403);
     });
     it('one Host, Origin of that host: allowed (the control)', async () => {
       const head = await rawRequest(port, 'POST', '/by-host', [
