@@ -182,7 +182,7 @@ describe('node glue: Vary stays merged', () => {
   });
 });
 
-describe('NodeRequestView reads the header lines as req.headers combines them', () => {
+describe('NodeRequestView joins every header line, as headersDistinct holds them', () => {
   // Raw request heads node:http parses; each line as sent (case, repeats, odd spacing).
   const HEADS: string[][] = [
     ['Origin: https://a.example'],
@@ -222,12 +222,14 @@ describe('NodeRequestView reads the header lines as req.headers combines them', 
       // The view first, so it cannot lean on a headers object already built.
       const fromView = NAMES.map((n) => view.header(n));
       for (const [i, name] of NAMES.entries()) {
-        const v = req.headers[name];
+        // Every line, joined (cookie with "; "): node's headersDistinct, not req.headers, which
+        // keeps only the first line of host, referer and a few others.
+        const v = req.headersDistinct[name];
         results.push({
           head,
           name,
           view: fromView[i] ?? null,
-          node: v === undefined ? null : Array.isArray(v) ? v.join(', ') : v,
+          node: v === undefined ? null : v.join(name === 'cookie' ? '; ' : ', '),
         });
       }
       res.end();
@@ -258,10 +260,12 @@ describe('NodeRequestView reads the header lines as req.headers combines them', 
     }
     expect(results.length).toBe(HEADS.length * NAMES.length);
     for (const r of results) expect(r.view, `${r.name} in ${JSON.stringify(r.head)}`).toBe(r.node);
-    // The cases exercise joining and first-line-only names, not only absences.
+    // The cases exercise joining (referer and user-agent included), not only absences.
     expect(results.filter((r) => r.node?.includes(', ')).length).toBeGreaterThanOrEqual(3);
     expect(results.some((r) => r.name === 'cookie' && r.node === 'a=1; b=2')).toBe(true);
-    expect(results.some((r) => r.name === 'referer' && r.node === 'https://a.example/1')).toBe(true);
+    expect(
+      results.some((r) => r.name === 'referer' && r.node === 'https://a.example/1, https://b.example/2'),
+    ).toBe(true);
   });
 
   it('falls back to headers for a request object without rawHeaders', () => {

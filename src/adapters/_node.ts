@@ -26,34 +26,10 @@ export type NodeMiddleware = (
 ) => void;
 
 /**
- * Header names whose repeated lines node's `IncomingMessage.headers` discards (it keeps the first):
- * https://nodejs.org/api/http.html#messageheaders. Every other repeated line is joined with ", "
- * (`cookie` with "; ").
- */
-const FIRST_LINE_ONLY = new Set([
-  'age',
-  'authorization',
-  'content-length',
-  'content-type',
-  'etag',
-  'expires',
-  'from',
-  'host',
-  'if-modified-since',
-  'if-unmodified-since',
-  'last-modified',
-  'location',
-  'max-forwards',
-  'proxy-authorization',
-  'referer',
-  'retry-after',
-  'server',
-  'user-agent',
-]);
-
-/**
  * A `RequestView` over node's `IncomingMessage`. It reads the header lines as received
- * (`rawHeaders`) and combines them exactly as `req.headers` would, without making node build
+ * (`rawHeaders`) and joins EVERY repeated line with ", " (`cookie` with "; "), as the view's
+ * contract says: unlike `req.headers`, which keeps only the first `Host` or `Referer` line (so a
+ * second `Host` could not be seen, and the CSRF guard must see it to refuse it). It does not make node build
  * `req.headers` (node builds that object on first access, for every header of the request: a cost
  * a handler that never reads it does not otherwise pay). A request object without `rawHeaders`
  * (a test double) is read through `headers`.
@@ -77,7 +53,6 @@ export class NodeRequestView implements RequestView {
       const v = raw[i + 1]!;
       if (found === null) {
         found = v;
-        if (FIRST_LINE_ONLY.has(name)) return found;
       } else {
         found = `${found}${name === 'cookie' ? '; ' : ', '}${v}`;
       }

@@ -67,7 +67,7 @@ class FastifyRequestView implements RequestView {
     this.method = request.raw.method ?? request.method;
   }
   header(name: string): string | null {
-    return nodeHeader(this.#request.raw.headers[name]);
+    return nodeHeader(this.#request.raw.headersDistinct[name]);
   }
   get url(): string {
     return this.#request.raw.url ?? this.#request.url;

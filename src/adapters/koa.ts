@@ -47,7 +47,7 @@ class KoaRequestView implements RequestView {
     this.method = req.method ?? 'GET';
   }
   header(name: string): string | null {
-    return nodeHeader(this.#req.headers[name]);
+    return nodeHeader(this.#req.headersDistinct[name]);
   }
   get url(): string {
     return this.#req.url ?? '/';
