@@ -14,6 +14,13 @@ import {
   csrfGlue,
 } from './_shared.js';
 
+export {
+  csrfUpgrade,
+  csrfVerifyClient,
+  type UpgradeListener,
+  type VerifyClientCallback,
+  type VerifyClientInfo,
+} from './node-upgrade.js';
 export type { AdapterOptions, CorsInput, CsrfInput, NodeMiddleware };
 
 /**

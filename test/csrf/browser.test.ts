@@ -9,22 +9,21 @@
  * Fetch Metadata and Origin the browser really sent are compared with the case's headers and the
  * guard's reason with the case's expectation, so the tables describe what browsers do.
  *
- * With CI=true a missing browser FAILS the suite; elsewhere it is skipped with the reason printed.
+ * A missing browser is handled by the harness's policy (`browserSuitePolicy`, as `describeBrowser`):
+ * with CI=true the suite FAILS; elsewhere it is skipped with the reason printed.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser as PwBrowser } from 'playwright-core';
 import puppeteer, { type Browser as PpBrowser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS } from '../browsers/harness/chromium.js';
-import { FIREFOX_OFFLINE_PREFS } from '../browsers/harness/firefox.js';
+import { browserSuitePolicy } from '../browsers/harness/available.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../browsers/harness/chromium.js';
+import { FIREFOX_OFFLINE_PREFS, FIREFOX_PATH } from '../browsers/harness/firefox.js';
 import { type CsrfCase, loadTables } from '../fixtures/schema.js';
 import { CsrfSite, type Seen } from './browser-site.js';
-
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 type Host = 'app.test' | 'evil.test' | 'blog.app.test';
 type Transport = 'http' | 'https';
@@ -285,15 +284,6 @@ async function blank(go: () => Promise<unknown>): Promise<void> {
   }
 }
 
-function available(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A throw-away self-signed certificate for the *.test names (EC P-256, valid 2 days). */
 function makeCertificate(dir: string): { key: string; cert: string } {
   const key = join(dir, 'key.pem');
@@ -325,26 +315,25 @@ function makeCertificate(dir: string): { key: string; cert: string } {
 }
 
 const BROWSERS = [
-  { name: 'chromium' as const, path: CHROMIUM_PATH, launch: launchChromium },
-  { name: 'firefox' as const, path: FIREFOX_PATH, launch: launchFirefox },
+  { name: 'chromium' as const, launch: launchChromium },
+  { name: 'firefox' as const, launch: launchFirefox },
 ];
 
 const pick = <T>(v: PerBrowser<T>, b: BrowserName): T =>
   typeof v === 'object' && v !== null && 'chromium' in v ? v[b] : (v as T);
 
 for (const browser of BROWSERS) {
-  const present = available(browser.path);
-  const skip = !present && process.env.CI !== 'true';
-  if (skip)
-    process.stderr.write(`[csrf browser test] SKIPPING ${browser.name}: not found at ${browser.path}\n`);
+  // The harness's one availability policy: run; or, with the browser missing, fail under CI=true
+  // and skip (reason printed) elsewhere.
+  const policy = browserSuitePolicy(browser.name);
 
-  describe.skipIf(skip)(`CSRF guard in real ${browser.name}`, () => {
+  describe.runIf(policy.run || policy.fail)(`CSRF guard in real ${browser.name}`, () => {
     const sites = {} as Record<Transport, CsrfSite>;
     let driver: Driver | undefined;
     let certDir: string | undefined;
 
     beforeAll(async () => {
-      if (!present) throw new Error(`CI=true and ${browser.name} is missing at ${browser.path}`);
+      if (!policy.run) throw new Error(`CI=true and ${policy.reason}`);
       certDir = mkdtempSync(join(tmpdir(), 'csrf-browser-'));
       sites.http = await CsrfSite.start();
       sites.https = await CsrfSite.start(makeCertificate(certDir));
