@@ -3,7 +3,9 @@
  * typed reason and what to change; the result is a compiled config the request path reads without
  * further parsing.
  */
+
 import type { IncomingMessage } from 'node:http';
+import { ConfigError, type ConfigProblem, ProblemCollector } from '../_config/index.js';
 import type { HttpCore } from '../_http/index.js';
 import { type CorsPolicyConfig, createCorsPolicy } from '../server/index.js';
 import type { OriginMode } from './headers.js';
@@ -121,27 +123,26 @@ export interface ProxyOptions {
   readonly clientKey?: (req: IncomingMessage) => string;
 }
 
-/** One problem found in the options. */
-export interface ProxyConfigProblem {
-  readonly path: string;
-  readonly reason:
-    | 'missing-cors'
-    | 'bad-route'
-    | 'bad-target-url'
-    | 'bad-host-pattern'
-    | 'no-target-allowlist'
-    | 'bad-rate'
-    | 'bad-limit'
-    | 'bad-header-name'
-    | 'bad-client-key'
-    | 'nothing-to-proxy';
-  readonly message: string;
-}
+/** One problem found in the options (the shape `CorsConfigProblem` and `CsrfOptionProblem` share). */
+export type ProxyConfigProblem = ConfigProblem<ProxyConfigProblemReason>;
+
+/** Why an option of `createProxy` was refused. */
+export type ProxyConfigProblemReason =
+  | 'missing-cors'
+  | 'bad-route'
+  | 'bad-target-url'
+  | 'bad-host-pattern'
+  | 'no-target-allowlist'
+  | 'bad-rate'
+  | 'bad-limit'
+  | 'bad-header-name'
+  | 'bad-client-key'
+  | 'nothing-to-proxy';
 
 /** Thrown by `createProxy` with every problem found. */
-export class ProxyConfigError extends Error {
-  constructor(readonly problems: readonly ProxyConfigProblem[]) {
-    super(`invalid proxy options:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
+export class ProxyConfigError extends ConfigError<ProxyConfigProblem> {
+  constructor(problems: readonly ProxyConfigProblem[]) {
+    super('invalid proxy options', problems);
     this.name = 'ProxyConfigError';
   }
 }
@@ -196,9 +197,9 @@ export const DEFAULT_LIMITS: ProxyLimitsResolved = Object.freeze({
 
 /** Validates and compiles the options; throws one ProxyConfigError listing every problem. */
 export function compileProxyOptions(options: ProxyOptions): CompiledConfig {
-  const problems: ProxyConfigProblem[] = [];
-  const add = (path: string, reason: ProxyConfigProblem['reason'], message: string) =>
-    problems.push({ path, reason, message });
+  const problems = new ProblemCollector<ProxyConfigProblemReason>();
+  const add = (path: string, reason: ProxyConfigProblemReason, message: string) =>
+    problems.add(path, reason, message);
   const o = (options ?? {}) as ProxyOptions;
 
   let cors: HttpCore | null = null;
@@ -351,7 +352,7 @@ export function compileProxyOptions(options: ProxyOptions): CompiledConfig {
     add('clientKey', 'bad-client-key', 'clientKey must be a function (req) => string');
   }
 
-  if (problems.length > 0) throw new ProxyConfigError(problems);
+  problems.throwIfAny((list) => new ProxyConfigError(list));
   return {
     cors: cors as HttpCore,
     routes,
