@@ -81,7 +81,8 @@ function answerAsHttp11(server: EventEmitter, req: http.IncomingMessage, socket:
     text += `${raw[i]}: ${value}\r\n`;
   }
   socket.unshift(Buffer.concat([Buffer.from(`${text}\r\n`, 'latin1'), head]));
-  server.emit('connection', socket);
+  // An https server parses HTTP on its 'secureConnection' event (TLS is already set up).
+  server.emit((socket as { encrypted?: boolean }).encrypted ? 'secureConnection' : 'connection', socket);
 }
 
 /**
