@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCsrfGuard } from '../csrf/index.js';
 import { CsrfOptionsError } from '../csrf/options.js';
-import { compileProxyOptions, ProxyConfigError } from '../proxy/config.js';
+import { compileProxyOptions } from '../proxy/compile.js';
+import { ProxyConfigError } from '../proxy/config.js';
 import { CorsConfigError, createCorsPolicy } from '../server/index.js';
 import { ConfigError, describeValue, ProblemCollector, readBoolean } from './index.js';
 

@@ -8,9 +8,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { ProxyOptions, ProxyRoute } from '../proxy/config.js';
-import { ProxyConfigError } from '../proxy/config.js';
-import { type ListeningProxy, listenProxy } from '../proxy/listen.js';
+import {
+  createRedisRateLimitStore,
+  type ListeningProxy,
+  listenProxy,
+  ProxyConfigError,
+  type ProxyOptions,
+  type ProxyRoute,
+  type RateLimitStore,
+} from '../proxy/index.js';
 import type { CorsPolicyConfig } from '../server/index.js';
 
 /** The command's flags as commander parses them. */
@@ -22,6 +28,7 @@ export interface ProxyFlags {
   host?: string;
   requireHeader?: string[];
   rateLimit?: string;
+  rateLimitRedis?: string;
   config?: string;
   json?: boolean;
 }
@@ -138,8 +145,28 @@ export async function startProxyFromFlags(flags: ProxyFlags, io: ProxyIo): Promi
       throw new ProxyUsageError(`--config ${flags.config} is not valid JSON: ${(err as Error).message}`);
     }
   }
-  const { options, port, host } = buildProxyOptions(flags, file);
-  const running = await listenProxy(options, { port, host });
+  const built = buildProxyOptions(flags, file);
+  const { port, host } = built;
+  let options = built.options;
+  const redis = flags.rateLimitRedis ? await connectRedis(flags.rateLimitRedis, options, io) : null;
+  if (redis) options = { ...options, rateLimit: { ...options.rateLimit, store: redis.store } };
+  let running: ListeningProxy;
+  try {
+    running = await listenProxy(options, { port, host });
+  } catch (err) {
+    await redis?.close();
+    throw err;
+  }
+  if (redis) {
+    const close = running.close.bind(running);
+    running = {
+      ...running,
+      close: async () => {
+        await close();
+        await redis.close();
+      },
+    };
+  }
   const cors = options.cors as CorsPolicyConfig;
   const origins = Array.isArray(cors.origins) ? cors.origins.join(', ') : String(cors.origins);
   const lines = running.proxy.describe();
@@ -155,6 +182,54 @@ export async function startProxyFromFlags(flags: ProxyFlags, io: ProxyIo): Promi
     io.out('press Ctrl-C to stop');
   }
   return running;
+}
+
+/**
+ * `--rate-limit-redis URL`: a node-redis client (the optional peer dependency `redis`) behind the
+ * shared rate-limit store. Connecting goes on in the background: until Redis answers, and whenever
+ * it is away, rate-limited requests are refused with 503 (fail closed).
+ */
+async function connectRedis(
+  url: string,
+  options: ProxyOptions,
+  io: ProxyIo,
+): Promise<{ store: RateLimitStore; close(): Promise<void> }> {
+  if (!options.rateLimit?.perClient && !options.rateLimit?.perOrigin) {
+    throw new ProxyUsageError(
+      '--rate-limit-redis needs a rate limit: pass --rate-limit (or rateLimit in --config)',
+    );
+  }
+  let redis: typeof import('redis');
+  try {
+    redis = await import('redis');
+  } catch {
+    throw new ProxyUsageError('--rate-limit-redis needs the "redis" package: npm install redis');
+  }
+  let client: ReturnType<typeof redis.createClient>;
+  try {
+    client = redis.createClient({ url, disableOfflineQueue: true });
+  } catch (err) {
+    throw new ProxyUsageError(`--rate-limit-redis "${url}": ${(err as Error).message}`);
+  }
+  let down = false;
+  client.on('error', (err: Error) => {
+    if (!down)
+      io.err(
+        `crossorigin proxy: Redis unavailable (${err.message}); refusing rate-limited requests until it answers`,
+      );
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) io.err('crossorigin proxy: Redis is back');
+    down = false;
+  });
+  client.connect().catch(() => {});
+  return {
+    store: createRedisRateLimitStore({ client }),
+    async close() {
+      await client.close().catch(() => client.destroy());
+    },
+  };
 }
 
 /** Registers `crossorigin proxy` on the CLI program (called by src/cli/main.ts). */
@@ -177,6 +252,10 @@ export function registerProxyCommand(program: Command): Command {
     .option('--host <address>', 'interface to listen on (default 127.0.0.1)')
     .option('--require-header <name>', 'require this request header (repeatable: any one of them)', collect)
     .option('--rate-limit <rate>', 'token bucket per client address, e.g. 60/min, 10/s')
+    .option(
+      '--rate-limit-redis <url>',
+      'keep rate-limit buckets in Redis (shared by every instance), e.g. redis://127.0.0.1:6379; needs the redis package',
+    )
     .option(
       '--config <file>',
       'JSON file with the full options (cors, routes, openTargets, rateLimit, limits, port, host)',

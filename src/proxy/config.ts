@@ -5,14 +5,14 @@
  */
 
 import type { IncomingMessage } from 'node:http';
-import { ConfigError, type ConfigProblem, ProblemCollector } from '../_config/index.js';
+import { ConfigError, type ConfigProblem } from '../_config/index.js';
 import type { HttpCore } from '../_http/index.js';
-import { type CorsPolicyConfig, createCorsPolicy } from '../server/index.js';
+import type { CorsPolicyConfig } from '../server/index.js';
 import type { OriginMode } from './headers.js';
-import { type InternalOptions, internal, type WithInternal } from './internal.js';
-import { parseRate, type RateLimitStore, type RateRule } from './limits.js';
+import type { InternalOptions } from './internal.js';
+import type { RateLimitStore, RateRule } from './limits.js';
 import type { Resolver } from './lookup.js';
-import { compileHostPatterns, type HostMatcher, normalizeHostname } from './target.js';
+import type { HostMatcher } from './target.js';
 
 /** A fixed target: requests under `prefix` go to `target`. */
 export interface ProxyRoute {
@@ -179,8 +179,6 @@ export interface CompiledConfig {
   readonly internal: InternalOptions;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 export const DEFAULT_LIMITS: ProxyLimitsResolved = Object.freeze({
   maxBodyBytes: 10 * 1024 * 1024,
   maxHeaderBytes: 16 * 1024,
@@ -194,177 +192,3 @@ export const DEFAULT_LIMITS: ProxyLimitsResolved = Object.freeze({
   requestBodyIdleTimeoutMs: 10_000,
   minRequestBodyBytesPerSecond: 1024,
 });
-
-/** Validates and compiles the options; throws one ProxyConfigError listing every problem. */
-export function compileProxyOptions(options: ProxyOptions): CompiledConfig {
-  const problems = new ProblemCollector<ProxyConfigProblemReason>();
-  const add = (path: string, reason: ProxyConfigProblemReason, message: string) =>
-    problems.add(path, reason, message);
-  const o = (options ?? {}) as ProxyOptions;
-
-  let cors: HttpCore | null = null;
-  if (o.cors && typeof (o.cors as HttpCore).handle === 'function') cors = o.cors as HttpCore;
-  else if (o.cors && typeof o.cors === 'object' && 'origins' in o.cors) {
-    try {
-      cors = createCorsPolicy(o.cors as CorsPolicyConfig);
-    } catch (err) {
-      add('cors', 'missing-cors', `the CORS policy is invalid: ${(err as Error).message}`);
-    }
-  } else {
-    add(
-      'cors',
-      'missing-cors',
-      'a CORS policy is required (createCorsPolicy({ origins: [...] }) from crossorigin/server); there is no default',
-    );
-  }
-
-  const routes: CompiledRoute[] = [];
-  (o.routes ?? []).forEach((r, i) => {
-    const path = `routes[${i}]`;
-    if (!r || typeof r.prefix !== 'string' || !r.prefix.startsWith('/') || /[?#\s]/.test(r.prefix)) {
-      add(
-        `${path}.prefix`,
-        'bad-route',
-        'prefix must be a path starting with "/" (e.g. "/api"), without ? or #',
-      );
-      return;
-    }
-    let url: URL;
-    try {
-      url = new URL(String(r.target));
-    } catch {
-      add(`${path}.target`, 'bad-target-url', `target "${String(r.target)}" is not an absolute URL`);
-      return;
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      add(
-        `${path}.target`,
-        'bad-target-url',
-        `target scheme "${url.protocol}" is not allowed; only http: and https:`,
-      );
-      return;
-    }
-    if (url.username || url.password || url.search || url.hash) {
-      add(`${path}.target`, 'bad-target-url', 'target must not contain credentials, a query or a fragment');
-      return;
-    }
-    if (r.origin !== undefined && !['remove', 'rewrite', 'keep'].includes(r.origin)) {
-      add(`${path}.origin`, 'bad-route', 'origin must be "remove", "rewrite" or "keep"');
-    }
-    const hostname = normalizeHostname(url.hostname);
-    const host = url.host.replace(/\.+(?=:|$)/, '');
-    const prefix = r.prefix.length > 1 && r.prefix.endsWith('/') ? r.prefix.slice(0, -1) : r.prefix;
-    routes.push({
-      prefix,
-      targetUrl: url,
-      origin: `${url.protocol}//${host}`,
-      host,
-      hostname,
-      basePath: url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname,
-      originMode: r.origin ?? 'remove',
-      cookies: r.cookies === true,
-      websocket: r.websocket !== false,
-    });
-  });
-  // Longest prefix first.
-  routes.sort((a, b) => b.prefix.length - a.prefix.length);
-
-  let open: CompiledConfig['open'] = null;
-  if (o.openTargets) {
-    const ot = o.openTargets;
-    let allowHost: HostMatcher | null = null;
-    if (ot.allowHosts && ot.allowHosts.length > 0) {
-      const { matcher, problems: p } = compileHostPatterns(ot.allowHosts);
-      for (const m of p) add('openTargets.allowHosts', 'bad-host-pattern', m);
-      allowHost = matcher;
-    } else if (ot.dangerouslyAllowAnyTarget !== true) {
-      add(
-        'openTargets.allowHosts',
-        'no-target-allowlist',
-        'open-target mode needs allowHosts (e.g. ["api.example.com", "*.example.org"]); to allow every host set dangerouslyAllowAnyTarget',
-      );
-    }
-    if (ot.origin !== undefined && ot.origin !== 'remove' && ot.origin !== 'keep') {
-      add('openTargets.origin', 'bad-route', 'origin must be "remove" or "keep"');
-    }
-    open = {
-      allowHost,
-      dangerouslyAllowAnyTarget: ot.dangerouslyAllowAnyTarget === true,
-      dangerouslyAllowPrivateTargets: ot.dangerouslyAllowPrivateTargets === true,
-      originMode: ot.origin ?? 'remove',
-    };
-  }
-  if (routes.length === 0 && !open && (o.routes?.length ?? 0) === 0) {
-    add('routes', 'nothing-to-proxy', 'configure at least one route ({ prefix, target }) or openTargets');
-  }
-
-  const requireHeaders: string[] = [];
-  const rh =
-    o.requireHeader === undefined
-      ? []
-      : typeof o.requireHeader === 'string'
-        ? [o.requireHeader]
-        : o.requireHeader;
-  for (const name of rh) {
-    if (typeof name !== 'string' || !TOKEN.test(name))
-      add('requireHeader', 'bad-header-name', `"${String(name)}" is not a header name`);
-    else requireHeaders.push(name.toLowerCase());
-  }
-
-  const rate = (value: RateRule | string | false | undefined, path: string): RateRule | null => {
-    if (value === undefined || value === false) return null;
-    if (typeof value === 'string') {
-      const r = parseRate(value);
-      if (typeof r === 'string') {
-        add(path, 'bad-rate', r);
-        return null;
-      }
-      return r;
-    }
-    if (
-      !(
-        Number.isFinite(value.requests) &&
-        value.requests >= 1 &&
-        Number.isFinite(value.windowSeconds) &&
-        value.windowSeconds > 0
-      )
-    ) {
-      add(path, 'bad-rate', 'a rate needs requests >= 1 and windowSeconds > 0');
-      return null;
-    }
-    return value;
-  };
-  const perClient = rate(o.rateLimit?.perClient, 'rateLimit.perClient');
-  const perOrigin = rate(o.rateLimit?.perOrigin, 'rateLimit.perOrigin');
-
-  const limits = { ...DEFAULT_LIMITS };
-  for (const [key, value] of Object.entries(o.limits ?? {})) {
-    if (!(key in DEFAULT_LIMITS)) {
-      add(`limits.${key}`, 'bad-limit', `unknown limit (known: ${Object.keys(DEFAULT_LIMITS).join(', ')})`);
-    } else if (value !== undefined) {
-      if (!(typeof value === 'number' && Number.isInteger(value) && value > 0)) {
-        add(`limits.${key}`, 'bad-limit', 'must be a positive integer');
-      } else (limits as Record<string, number>)[key] = value;
-    }
-  }
-
-  if (o.clientKey !== undefined && typeof o.clientKey !== 'function') {
-    add('clientKey', 'bad-client-key', 'clientKey must be a function (req) => string');
-  }
-
-  problems.throwIfAny((list) => new ProxyConfigError(list));
-  return {
-    cors: cors as HttpCore,
-    routes,
-    open,
-    requireHeaders,
-    perClient,
-    perOrigin,
-    store: perClient || perOrigin ? (o.rateLimit?.store ?? null) : null,
-    limits,
-    resolver: o.resolver ?? null,
-    trustForwarded: o.trustForwardedHeaders === true,
-    clientKey: typeof o.clientKey === 'function' ? o.clientKey : null,
-    internal: (o as WithInternal<ProxyOptions>)[internal] ?? {},
-  };
-}

@@ -26,5 +26,10 @@ export {
 } from './limits.js';
 export { type ListeningProxy, type ListenOptions, listenProxy } from './listen.js';
 export { type ResolvedAddress, type Resolver, systemResolver, TargetRefusedError } from './lookup.js';
+export {
+  createRedisRateLimitStore,
+  type RedisCommandClient,
+  type RedisRateLimitStoreOptions,
+} from './redis-store.js';
 export { type CrossoriginProxy, createProxy } from './server.js';
 export { compileHostPatterns, type HostMatcher } from './target.js';

@@ -9,7 +9,8 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { mergeVary } from '../_http/index.js';
-import { compileProxyOptions, type ProxyOptions } from './config.js';
+import { compileProxyOptions } from './compile.js';
+import type { ProxyOptions } from './config.js';
 import { createContext, type Exchange, type ProxyContext } from './context.js';
 import { describeConfig } from './describe.js';
 import { failureText, loopDetected, ProxyFailure, toFailure } from './failure.js';

@@ -9,6 +9,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { CompiledRoute } from './config.js';
 import type { ProxyContext } from './context.js';
 import {
   failureText,
@@ -23,6 +24,7 @@ import { decideCors, grants, originRefused } from './policy.js';
 import { checkRate } from './rate.js';
 import { requestPath } from './request-target.js';
 import { resolveTarget } from './routes.js';
+import type { CheckedTarget } from './target.js';
 
 /** The `upgrade` listener: never throws; a refusal is written as an HTTP/1.1 answer and the socket closed. */
 export function handleUpgrade(
@@ -79,7 +81,8 @@ function answerAsHttp11(server: EventEmitter, req: http.IncomingMessage, socket:
     text += `${raw[i]}: ${value}\r\n`;
   }
   socket.unshift(Buffer.concat([Buffer.from(`${text}\r\n`, 'latin1'), head]));
-  server.emit('connection', socket);
+  // An https server parses HTTP on its 'secureConnection' event (TLS is already set up).
+  server.emit((socket as { encrypted?: boolean }).encrypted ? 'secureConnection' : 'connection', socket);
 }
 
 /**
@@ -121,51 +124,9 @@ async function upgradeWebSocket(
   let upstream: Duplex;
   let upstreamHeaders: Record<string, string | string[] | undefined>;
   try {
-    const headers = upstreamRequestHeaders(
-      req.rawHeaders,
-      {
-        cookies: route.cookies,
-        origin: route.originMode,
-        trustForwarded: ctx.config.trustForwarded,
-        via: ctx.via,
-        websocket: true,
-      },
-      {
-        clientAddress: req.socket.remoteAddress ?? '',
-        host: req.headers.host,
-        proto: 'http',
-        targetOrigin: target.origin,
-      },
-    );
-    headers.push('host', target.host);
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), ctx.limits.headersTimeoutMs);
-    socket.once('close', () => ac.abort());
-    try {
-      // undici's types omit `origin` on UpgradeOptions; an Agent needs it (it is a DispatchOptions field).
-      const options = {
-        origin: target.origin,
-        path: target.path,
-        method: 'GET',
-        headers,
-        protocol: 'websocket',
-        signal: ac.signal,
-      };
-      const r = await ctx.fixedAgent.upgrade(options as Dispatcher.UpgradeOptions);
-      upstream = r.socket;
-      upstreamHeaders = r.headers as Record<string, string | string[] | undefined>;
-    } finally {
-      clearTimeout(timer);
-    }
+    ({ upstream, upstreamHeaders } = await connectUpstream(ctx, req, socket, target, route));
   } catch (err) {
     release();
-    if ((err as { message?: string }).message === 'bad upgrade') {
-      throw new ProxyFailure(
-        502,
-        'upstream-bad-response',
-        'the upstream did not accept the WebSocket upgrade',
-      );
-    }
     throw err;
   }
   if (socket.destroyed) {
@@ -190,4 +151,61 @@ async function upgradeWebSocket(
   };
   pipeline(socket, upstream, finish);
   pipeline(upstream, socket, finish);
+}
+
+/** undici's upgrade to the route's target, within the response-headers timeout. */
+async function connectUpstream(
+  ctx: ProxyContext,
+  req: http.IncomingMessage,
+  socket: Duplex,
+  target: CheckedTarget,
+  route: CompiledRoute,
+): Promise<{ upstream: Duplex; upstreamHeaders: Record<string, string | string[] | undefined> }> {
+  const headers = upstreamRequestHeaders(
+    req.rawHeaders,
+    {
+      cookies: route.cookies,
+      origin: route.originMode,
+      trustForwarded: ctx.config.trustForwarded,
+      via: ctx.via,
+      websocket: true,
+    },
+    {
+      clientAddress: req.socket.remoteAddress ?? '',
+      host: req.headers.host,
+      proto: 'http',
+      targetOrigin: target.origin,
+    },
+  );
+  headers.push('host', target.host);
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), ctx.limits.headersTimeoutMs);
+  socket.once('close', () => ac.abort());
+  // undici's types omit `origin` on UpgradeOptions; an Agent needs it (it is a DispatchOptions field).
+  const options = {
+    origin: target.origin,
+    path: target.path,
+    method: 'GET',
+    headers,
+    protocol: 'websocket',
+    signal: ac.signal,
+  };
+  try {
+    const r = await ctx.fixedAgent.upgrade(options as Dispatcher.UpgradeOptions);
+    return {
+      upstream: r.socket,
+      upstreamHeaders: r.headers as Record<string, string | string[] | undefined>,
+    };
+  } catch (err) {
+    if ((err as { message?: string }).message === 'bad upgrade') {
+      throw new ProxyFailure(
+        502,
+        'upstream-bad-response',
+        'the upstream did not accept the WebSocket upgrade',
+      );
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -86,7 +86,7 @@ function run(args: string[]) {
     err += d.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = async (re: RegExp, ms = 15_000) => {
+  const waitFor = async (re: RegExp, ms = 45_000) => {
     const deadline = Date.now() + ms;
     while (Date.now() < deadline) {
       const m = re.exec(out);
@@ -98,7 +98,7 @@ function run(args: string[]) {
   return { child, exited, waitFor, output: () => ({ out, err }) };
 }
 
-describe('crossorigin proxy (child process)', () => {
+describe('crossorigin proxy (child process)', { timeout: 90_000 }, () => {
   let up: Upstream;
   beforeAll(async () => {
     up = await startUpstream((req, res) => res.end(`upstream ${req.url}`));

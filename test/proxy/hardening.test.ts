@@ -288,3 +288,44 @@ describe('request bodies that stall or trickle', () => {
     expect(up.hits.length - hits).toBeLessThanOrEqual(1);
   });
 });
+
+describe('an unsupported upgrade on an https server', () => {
+  it('is answered as HTTP/1.1 over the same TLS connection', async () => {
+    const { default: https } = await import('node:https');
+    const { default: tls } = await import('node:tls');
+    const { createProxy } = await import('../../src/proxy/index.js');
+    const { testCertificate } = await import('../browsers/harness/tls.js');
+    const cert = await testCertificate();
+    const proxy = createProxy({
+      cors: { origins: ['http://app.test'] },
+      routes: [{ prefix: '/', target: up.url }],
+    });
+    const server = https
+      .createServer({ key: cert.key, cert: cert.cert }, proxy.handleRequest)
+      .on('upgrade', proxy.handleUpgrade);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const text = await new Promise<string>((resolve, reject) => {
+        const port = (server.address() as { port: number }).port;
+        const s = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => {
+          s.write(
+            'GET /x HTTP/1.1\r\nHost: p\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\nGET /y HTTP/1.1\r\nHost: p\r\nConnection: close\r\n\r\n',
+          );
+        });
+        let out = '';
+        s.on('data', (d: Buffer) => {
+          out += d.toString('latin1');
+        });
+        s.on('close', () => resolve(out));
+        s.on('error', reject);
+      });
+      expect([...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1])).toEqual(['200', '200']);
+      expect(text).toContain('GET /x body=0 upgrade=-');
+      expect(text).toContain('GET /y body=0');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await proxy.close();
+    }
+  });
+});

@@ -55,7 +55,8 @@ it('1,000 concurrent slow clients: all served, memory bounded, no leaked connect
   });
   const p = await startProxy({
     routes: [{ prefix: '/', target: up.url }],
-    limits: { maxConcurrentUpstream: 2000 },
+    // The 1,000 clients share one address here: the per-client cap is raised with the global one.
+    limits: { maxConcurrentUpstream: 2000, maxConcurrentUpstreamPerClient: 2000 },
   });
   const port = Number(new URL(p.url).port);
   const baseHandles = tcpHandles();

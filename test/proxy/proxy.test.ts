@@ -529,7 +529,7 @@ describe('limits and failures', () => {
 });
 
 describe('streaming: 50 MB each way, memory bounded', () => {
-  it('uploads and downloads 50 MB through the proxy with bounded memory', async () => {
+  it('uploads and downloads 50 MB through the proxy with bounded memory', { timeout: 60_000 }, async () => {
     const SIZE = 50 * 1024 * 1024;
     const chunk = Buffer.alloc(64 * 1024, 7);
     const generate = () =>
