@@ -2,8 +2,9 @@
  * Reports of a scan: text for people, and SARIF 2.1.0 for code-scanning dashboards.
  * SARIF: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
+
+import { SEVERITIES } from './findings.js';
 import { TITLES } from './fixes.js';
-import { SEVERITIES } from './run.js';
 import type { FindingClass, ScanReport, Severity } from './types.js';
 
 /** Styling hooks (the CLI passes colours on a TTY; the default is plain text). */
