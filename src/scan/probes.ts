@@ -110,6 +110,7 @@ function hostProbes(s: SiteParts, add: Add): void {
   if (host === domain || !host.includes('.')) return;
   const controlOf = (h: string): Control => (h.endsWith(`.${domain}`) ? 'subdomain' : 'attacker');
   for (const h of [host.slice(0, -1), host.slice(1), `evil${host}`]) {
+    if (h.startsWith('.') || h.endsWith('.')) continue;
     if (controlOf(h) === 'attacker' && !plausibleLookAlike(h, host)) continue;
     add(
       'partial-host-match',

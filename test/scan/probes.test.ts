@@ -6,11 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { isHeaderValue } from '../../src/_fetch/headers.js';
 import { parseOriginHeader } from '../../src/origin/index.js';
 import {
+  DEVELOPMENT_ORIGINS,
   deriveOriginProbes,
   type FindingClass,
   SPECIAL_CHARACTERS,
   severityFor,
   THIRD_PARTY_HOSTS,
+  whoCanGet,
 } from '../../src/scan/index.js';
 
 function byClass(site: string): Record<string, string[]> {
@@ -31,8 +33,15 @@ describe('deriveOriginProbes', () => {
       'https://api.target.co.uk.evil.example',
     ]);
     expect(c['suffix-match']).toEqual(['https://eviltarget.co.uk']);
-    expect(c['partial-domain-match']).toEqual(['https://target.co.u', 'https://arget.co.uk']);
-    expect(c['unescaped-dot']).toEqual(['https://wwwxtarget.co.uk', 'https://apixtarget.co.uk']);
+    // `target.co.u` is left out: `co.u` is no public suffix, nobody can register it.
+    expect(c['partial-domain-match']).toEqual(['https://arget.co.uk']);
+    expect(c['partial-host-match']).toEqual(['https://pi.target.co.uk', 'https://evilapi.target.co.uk']);
+    // Dots inside the public suffix too, where the result is registrable (`targetxco.uk` under .uk).
+    expect(c['unescaped-dot']).toEqual([
+      'https://wwwxtarget.co.uk',
+      'https://apixtarget.co.uk',
+      'https://api.targetxco.uk',
+    ]);
     expect(c['arbitrary-subdomain']).toEqual(['https://crossorigin-scan.target.co.uk']);
     expect(c['insecure-origin']).toEqual(['http://api.target.co.uk', 'http://target.co.uk']);
     expect(c['special-characters']).toHaveLength(SPECIAL_CHARACTERS.length);
@@ -41,12 +50,52 @@ describe('deriveOriginProbes', () => {
     expect(c['third-party-origin']).toHaveLength(THIRD_PARTY_HOSTS.length);
   });
 
-  it('a deeper host: every subdomain dot is tried', () => {
+  it('a deeper host: every dot is tried, but a result under the site itself (axb.example.com) is not an attacker host', () => {
     expect(byClass('https://a.b.example.com')['unescaped-dot']).toEqual([
       'https://wwwxexample.com',
-      'https://axb.example.com',
       'https://a.bxexample.com',
     ]);
+  });
+
+  it('a multi-label public suffix (com.au): only registrable look-alikes, each saying who can register it', () => {
+    const probes = deriveOriginProbes('https://portal.example.com.au').filter(
+      (p) => p.class === 'unescaped-dot',
+    );
+    expect(probes.map((p) => [p.origin, p.who])).toEqual([
+      ['https://wwwxexample.com.au', 'anyone can register wwwxexample.com.au'],
+      ['https://portalxexample.com.au', 'anyone can register portalxexample.com.au'],
+      ['https://portal.examplexcom.au', 'anyone can register examplexcom.au'],
+    ]);
+    // `portal.example.comxau` is not tried: `comxau` is no TLD.
+    expect(probes.map((p) => p.origin)).not.toContain('https://portal.example.comxau');
+  });
+
+  it('partial matching on the whole host (api.shop.com): truncated, extended; subdomain results need a foothold', () => {
+    const probes = deriveOriginProbes('https://api.shop.com').filter((p) => p.class === 'partial-host-match');
+    expect(probes.map((p) => [p.origin, p.control])).toEqual([
+      ['https://api.shop.co', 'attacker'],
+      ['https://pi.shop.com', 'subdomain'],
+      ['https://evilapi.shop.com', 'subdomain'],
+    ]);
+    expect(deriveOriginProbes('https://api.shop.com').map((p) => p.origin)).toContain(
+      'https://api.shop.com.evil.example',
+    );
+  });
+
+  it('third-party hosts come with who can get one; every suffix but single-host playgrounds is in the PSL private section', () => {
+    const probes = deriveOriginProbes('https://api.shop.com').filter((p) => p.class === 'third-party-origin');
+    expect(probes.map((p) => p.origin)).toContain('https://crossorigin-scan.ngrok-free.app');
+    expect(probes.map((p) => p.origin)).toContain('https://crossorigin-scan.trycloudflare.com');
+    expect(probes.every((p) => (p.who ?? '').length > 5)).toBe(true);
+    expect(whoCanGet('x.some-app.onrender.com')).toContain('Render');
+    // Not in our table but in the list's private section: named from the list.
+    expect(whoCanGet('alice.blogspot.com')).toContain("Public Suffix List's private section");
+    expect(whoCanGet('shop.com')).toBeNull();
+  });
+
+  it('development origins are probed, except on a local site', () => {
+    expect(byClass('https://api.shop.com')['development-origin']).toEqual([...DEVELOPMENT_ORIGINS]);
+    expect(byClass('http://localhost:8080')['development-origin']).toBeUndefined();
   });
 
   it('an http site has no insecure-origin probe; a port is kept where the site has one', () => {
