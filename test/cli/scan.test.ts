@@ -31,7 +31,7 @@ afterAll(async () => {
 
 const url = (name: string) => servers[name]?.url ?? '';
 
-describe.concurrent('crossorigin scan', () => {
+describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
   it('text report: findings with evidence and fix, exit 1, no ANSI', async () => {
     const r = await runCli(['scan', url('cors-origin-true'), '--origin', SITE, '--cookie', COOKIE]);
     expect(r.code, r.err).toBe(1);

@@ -105,7 +105,8 @@ export async function listen(
 ): Promise<Running> {
   const server = http.createServer(handler);
   if (upgrade) server.on('upgrade', upgrade);
-  server.keepAliveTimeout = 1000;
+  // Node's default: undici reuses a connection only when the keep-alive hint leaves it 2 s of margin.
+  server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
