@@ -70,6 +70,7 @@ export class ScanLimiter {
         return { ok: false, error: 'request budget (maxRequests) exhausted', budget: true, attempts };
       }
       const r = await this.once(key, req);
+      if (!r.ok && r.budget) return { ...r, attempts };
       attempts++;
       const status = r.ok ? r.response.status : 0;
       if ((status !== 429 && status !== 503) || attempts > this.options.retries || !r.ok) {

@@ -2,6 +2,7 @@
  * `crossorigin scan` end to end (child process, NO_COLOR): text report, `--json` (one object),
  * `--sarif` (SARIF 2.1.0), `--file`, exit codes (0 clean, 1 findings, 2 usage or unreachable).
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,70 @@ describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
     expect(run.invocations[0].executionSuccessful).toBe(true);
   });
 
+  it('--jsonl: one line per target as each finishes; --resume skips the targets a results file holds', async () => {
+    const list = join(dir, 'many.txt');
+    writeFileSync(list, `${url('cors-origin-true')}\n${url('public-wildcard-api')}\n${url('jsonp')}\n`);
+    const results = join(dir, 'results.jsonl');
+    // A previous run that finished one target (and was stopped while writing the next line).
+    writeFileSync(
+      results,
+      `${JSON.stringify({ target: url('public-wildcard-api'), findings: [] })}\n{"target":"torn`,
+    );
+    const r = await runCli([
+      'scan',
+      '--file',
+      list,
+      '--jsonl',
+      '--resume',
+      results,
+      '--origin',
+      SITE,
+      '--cookie',
+      COOKIE,
+    ]);
+    expect(r.code, r.err).toBe(1);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { target: string; findings: { class: string }[] });
+    expect(lines.map((l) => l.target).sort()).toEqual([url('cors-origin-true'), url('jsonp')].sort());
+    expect(lines.find((l) => l.target === url('jsonp'))?.findings.map((f) => f.class)).toEqual(['jsonp']);
+    expect(r.out).not.toContain('s3cret');
+  });
+
+  it('--file - reads targets from stdin', async () => {
+    const { file } = await bundleCli();
+    const child = spawn(process.execPath, [file, 'scan', '--file', '-', '--json'], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    child.stdin.end(`# from a pipe\n${url('public-wildcard-api')}\n`);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    const j = JSON.parse(out) as ScanReport;
+    expect(j.targets.map((t) => t.target)).toEqual([url('public-wildcard-api')]);
+  });
+
+  it('--max-requests: targets past the budget report it as their error (exit 2)', async () => {
+    const r = await runCli([
+      'scan',
+      url('public-wildcard-api'),
+      url('jsonp'),
+      '--max-requests',
+      '3',
+      '--concurrency',
+      '1',
+      '--json',
+    ]);
+    expect(r.code).toBe(2);
+    const j = JSON.parse(r.out) as ScanReport;
+    expect(j.targets.some((t) => t.error?.includes('budget'))).toBe(true);
+    expect(j.targets.reduce((n, t) => n + t.requests, 0)).toBeLessThanOrEqual(3);
+  });
+
   it('an unreachable target: exit 2 with its reason, the others are still reported', async () => {
     const dead = await listen('dead', () => {});
     const deadUrl = dead.url;
@@ -127,6 +192,8 @@ describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
 
   it.each([
     [['scan'], 'no targets'],
+    [['scan', 'http://127.0.0.1:1/', '--json', '--jsonl'], 'choose one'],
+    [['scan', 'http://127.0.0.1:1/', '--data', 'x'], 'data needs a method that carries a body'],
     [['scan', 'ftp://x.test/'], 'is not an http(s) URL'],
     [['scan', 'http://127.0.0.1:1/', '--concurrency', '0'], '--concurrency 0 is out of range'],
     [['scan', 'http://127.0.0.1:1/', '--timeout', 'soon'], '--timeout "soon" is not a whole number'],
