@@ -129,7 +129,7 @@ export const CLASS_FLEET: FleetServer[] = [
   {
     name: 'jsonp-signed-in-only',
     what: '?cb= wraps only for signed-in users, as application/json without nosniff',
-    handler: jsonp('cb', 'application/json'),
+    handler: jsonp('cb', 'application/json', { signedInOnly: true }),
     expected: { jsonp: 'high' },
   },
   {
@@ -198,7 +198,14 @@ export const CLASS_FLEET: FleetServer[] = [
   },
   {
     name: 'websocket-any-origin',
-    what: 'WebSocket endpoint accepting any Origin, signed-in users only (cookie)',
+    what: 'WebSocket endpoint accepting any Origin (its first message is the data the cookie unlocks)',
+    handler: json,
+    upgrade: websocket(() => true),
+    expected: { 'websocket-hijacking': 'medium' },
+  },
+  {
+    name: 'websocket-session-only',
+    what: 'WebSocket endpoint accepting any Origin, but only with the session cookie',
     handler: json,
     upgrade: websocket((req) => signedIn(req)),
     expected: { 'websocket-hijacking': 'high' },
