@@ -80,7 +80,7 @@ export function judgeJsonp(obs: Observations, out: FindingList): void {
 /** Cross-site WebSocket hijacking: a handshake from a foreign origin is accepted. */
 export function judgeWebSocket(obs: Observations, out: FindingList): void {
   const [withCookie, without] = obs.websocket;
-  if (!withCookie || withCookie.response.status !== 101) return;
+  if (withCookie?.response.status !== 101) return;
   const sessionOnly = without !== undefined && without.response.status !== 101;
   const severity: Severity = sessionOnly ? 'high' : 'medium';
   out.push(

@@ -25,7 +25,7 @@ beforeAll(async () => {
   for (const s of FLEET) running.push(await listen(s.name, s.handler, s.upgrade, s.host));
   // One scan per site (most servers play SITE), stitched back into fleet order.
   const bySite = new Map<string, number[]>();
-  FLEET.forEach((_, i) => bySite.set(siteOf(i), [...(bySite.get(siteOf(i)) ?? []), i]));
+  for (let i = 0; i < FLEET.length; i++) bySite.set(siteOf(i), [...(bySite.get(siteOf(i)) ?? []), i]);
   const targets: ScanReport['targets'] = [];
   for (const [site, idx] of bySite) {
     const r = await scan(
