@@ -3,8 +3,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isHeaderValue } from '../../src/_fetch/headers.js';
-import { parseOriginHeader } from '../../src/origin/index.js';
+import { isHeaderValue } from '../_fetch/index.js';
+import { parseOriginHeader } from '../origin/index.js';
 import {
   DEVELOPMENT_ORIGINS,
   deriveOriginProbes,
@@ -13,7 +13,7 @@ import {
   severityFor,
   THIRD_PARTY_HOSTS,
   whoCanGet,
-} from '../../src/scan/index.js';
+} from './index.js';
 
 function byClass(site: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -182,7 +182,7 @@ describe('severityFor', () => {
   });
 
   it('every class has a title and a fix', async () => {
-    const { TITLES, fixFor } = await import('../../src/scan/index.js');
+    const { TITLES, fixFor } = await import('./index.js');
     for (const cls of Object.keys(TITLES) as FindingClass[]) {
       expect(TITLES[cls].length).toBeGreaterThan(10);
       expect(fixFor(cls, 'https://app.example', true).length).toBeGreaterThan(20);
