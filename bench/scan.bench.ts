@@ -110,7 +110,7 @@ export default async function run(): Promise<string> {
   return [
     `## scan: ${TARGETS.toLocaleString('en-US')} targets on loopback`,
     '',
-    `\`npm run bench -- scan\` (${machineLine()}). The machine was shared with six other engineers' test runs (load average 15-20 on 2 cores): absolute rates are low and noisy; the ratio to the floor, measured in interleaved rounds, is the figure to compare.`,
+    `\`npm run bench -- scan\` (${machineLine()}). The machine was shared with six other engineers' test runs (load average 20-40 on 2 cores, two real browsers running beside it): absolute rates are low and noisy; the ratio to the floor, measured in interleaved rounds, is the figure to compare.`,
     '',
     `${TARGETS} targets (${info.handlers} fleet servers in rotation behind ${info.ports.length} loopback ports, one child process), \`scanStream\` with concurrency ${CONCURRENCY}, per-host ${CONCURRENCY / info.ports.length}, a session cookie, ${ROUNDS} rounds each followed by a floor round (plain undici GETs, same concurrency, same server, nothing judged).`,
     '',
