@@ -34,7 +34,7 @@ const url = (name: string) => servers[name]?.url ?? '';
 
 describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
   it('text report: findings with evidence and fix, exit 1, no ANSI', async () => {
-    const r = await runCli(['scan', url('cors-origin-true'), '--origin', SITE, '--cookie', COOKIE]);
+    const r = await runScanCli(['scan', url('cors-origin-true'), '--origin', SITE, '--cookie', COOKIE]);
     expect(r.code, r.err).toBe(1);
     expect(r.out).not.toMatch(ANSI);
     expect(r.out).toContain('HIGH   Any origin is trusted');
@@ -47,7 +47,7 @@ describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
   });
 
   it('a correct server: exit 0 and "no findings"', async () => {
-    const r = await runCli([
+    const r = await runScanCli([
       'scan',
       url('crossorigin-server-credentials'),
       '--origin',
@@ -60,15 +60,15 @@ describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
   });
 
   it('info findings do not fail the run unless --fail-on info', async () => {
-    const a = await runCli(['scan', url('public-wildcard-api')]);
+    const a = await runScanCli(['scan', url('public-wildcard-api')]);
     expect(a.code).toBe(0);
     expect(a.out).toContain('INFO   Access-Control-Allow-Origin: *');
-    const b = await runCli(['scan', url('public-wildcard-api'), '--fail-on', 'info']);
+    const b = await runScanCli(['scan', url('public-wildcard-api'), '--fail-on', 'info']);
     expect(b.code).toBe(1);
   });
 
   it('--json: one object with targets, findings and exit code', async () => {
-    const r = await runCli([
+    const r = await runScanCli([
       'scan',
       url('jsonp'),
       url('crossorigin-server-credentials'),
@@ -91,7 +91,17 @@ describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
     const list = join(dir, 'targets.txt');
     writeFileSync(list, `# fleet\n${url('cors-origin-true')}\n\n${url('public-wildcard-api')}\n`);
     const sarif = join(dir, 'out.sarif');
-    const r = await runCli(['scan', '--file', list, '--origin', SITE, '--cookie', COOKIE, '--sarif', sarif]);
+    const r = await runScanCli([
+      'scan',
+      '--file',
+      list,
+      '--origin',
+      SITE,
+      '--cookie',
+      COOKIE,
+      '--sarif',
+      sarif,
+    ]);
     expect(r.code).toBe(1);
     const log = JSON.parse(readFileSync(sarif, 'utf8'));
     expect(log.version).toBe('2.1.0');
@@ -124,7 +134,7 @@ describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
       results,
       `${JSON.stringify({ target: url('public-wildcard-api'), findings: [] })}\n{"target":"torn`,
     );
-    const r = await runCli([
+    const r = await runScanCli([
       'scan',
       '--file',
       list,
@@ -163,7 +173,7 @@ describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
   });
 
   it('--max-requests: targets past the budget report it as their error (exit 2)', async () => {
-    const r = await runCli([
+    const r = await runScanCli([
       'scan',
       url('public-wildcard-api'),
       url('jsonp'),
@@ -183,7 +193,7 @@ describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
     const dead = await listen('dead', () => {});
     const deadUrl = dead.url;
     await dead.close();
-    const r = await runCli(['scan', deadUrl, url('crossorigin-server-credentials')]);
+    const r = await runScanCli(['scan', deadUrl, url('crossorigin-server-credentials')]);
     expect(r.code).toBe(2);
     expect(r.err).toContain(`crossorigin scan: ${deadUrl}: connection refused`);
     expect(r.out).toContain('could not scan: connection refused');
@@ -207,7 +217,7 @@ describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
     [['scan', 'http://127.0.0.1:1/', '-H', 'Origin: https://x.test'], 'the scanner sets it itself'],
     [['scan', 'http://127.0.0.1:1/', '-H', 'Cookie: a=b'], 'the scanner sets it from --cookie'],
   ])('usage error %#: %j', async (args, message) => {
-    const r = await runCli(args);
+    const r = await runScanCli(args);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(r.err).not.toMatch(ANSI);
