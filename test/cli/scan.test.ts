@@ -11,6 +11,9 @@ import type { ScanReport } from '../../src/scan/index.js';
 import { COOKIE, FLEET, listen, type Running, SITE } from '../scan/fleet.js';
 import { ANSI, bundleCli, removeBundle, runCli } from './run.js';
 
+/** The CLI with a longer kill timer than runCli's 30 s: scans on a loaded 2-core machine take longer. */
+const runScanCli = (args: string[]) => runCli(args, { NO_COLOR: '1' }, 80_000);
+
 const servers: Record<string, Running> = {};
 let dir: string;
 

@@ -143,8 +143,8 @@ async function launchFirefox(proxyPort: number): Promise<Driver> {
  * labels: the scanner rates them medium at most.
  */
 const NOT_OPENED: Record<BrowserName, string[]> = {
-  chromium: ['`', '*', '{', '}', '%2e'],
-  firefox: ['!', '&', "'", '(', ')', '*', ',', ';', '=', '`', '{', '}', '~', '%2e'],
+  chromium: ['`', '*', '{', '}'],
+  firefox: ['!', '&', "'", '(', ')', '*', ',', ';', '=', '`', '{', '}', '~'],
 };
 
 const BLANK = '<!doctype html><meta charset="utf-8"><title>probe origin</title>';
