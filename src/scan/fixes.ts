@@ -24,6 +24,14 @@ export const TITLES: Readonly<Record<FindingClass, string>> = {
   'preflight-reflection': 'Preflight answers echo any requested method or header',
   'preflight-any-method': 'Preflight answers allow every method (Access-Control-Allow-Methods: *)',
   jsonp: 'JSONP endpoint (a callback parameter is reflected into a script)',
+  'partial-host-match': 'Origins that contain or are contained in the trusted host are trusted',
+  'development-origin': 'A development origin (localhost) is trusted in production',
+  'broken-parser': 'The server decodes the Origin before echoing it',
+  'preflight-only-trust': 'Preflights from any origin are allowed (the state-changing request is sent)',
+  'websocket-hijacking': 'Cross-site WebSocket hijacking: the handshake accepts any Origin',
+  'missing-corp': 'Sensitive JSON without Cross-Origin-Resource-Policy',
+  'missing-coop': 'A page that opens popups has no Cross-Origin-Opener-Policy',
+  'method-hint': 'The target answers another method: scan it with -X / --data',
 };
 
 function policySnippet(siteOrigin: string, credentials: boolean): string {
@@ -47,6 +55,7 @@ export function fixFor(cls: FindingClass, siteOrigin: string, credentials: boole
     case 'prefix-match':
     case 'suffix-match':
     case 'partial-domain-match':
+    case 'partial-host-match':
     case 'special-characters':
       return `${EXACT}.${snippet}`;
     case 'unescaped-dot':
@@ -71,6 +80,20 @@ export function fixFor(cls: FindingClass, siteOrigin: string, credentials: boole
       return 'List the methods and request headers the API accepts in Access-Control-Allow-Methods / -Headers instead of echoing Access-Control-Request-Method / -Headers (the `cors` package echoes request headers unless `allowedHeaders` is set).';
     case 'preflight-any-method':
       return 'List the methods the API accepts (`Access-Control-Allow-Methods: PUT, DELETE`) instead of `*`.';
+    case 'development-origin':
+      return `Keep development origins (http://localhost:*, 127.0.0.1) out of the production allowlist: any server on the user's machine, such as another project's dev server or a malicious package, can be that origin. Allow them only in a development configuration.${snippet}`;
+    case 'broken-parser':
+      return `Compare the Origin header byte for byte with exact serialized origins; never percent-decode it or parse it leniently before the comparison.${snippet}`;
+    case 'preflight-only-trust':
+      return `Answer preflights with the same allowlist as the actual request (one policy for both): a preflight that trusts an origin lets the browser send the state-changing request with cookies. Also refuse state changes without a CSRF check (crossorigin/csrf).${snippet}`;
+    case 'websocket-hijacking':
+      return 'Check the Origin of every WebSocket handshake against an exact allowlist and refuse others with 403 (crossorigin/csrf guards upgrades), and do not rely on cookies alone to authenticate the socket (use a token sent in the first message).';
+    case 'missing-corp':
+      return 'Send `Cross-Origin-Resource-Policy: same-origin` (or `same-site`) on responses with user data, so no other site can embed them, in any browser.';
+    case 'missing-coop':
+      return 'Send `Cross-Origin-Opener-Policy: same-origin-allow-popups` (keeps the popups it opens, such as OAuth, working) or `same-origin` where the page opens none that must talk back.';
+    case 'method-hint':
+      return 'Run the scan again with the method and body the endpoint expects (`-X POST --data …`, plus `-H content-type: …`).';
     case 'jsonp':
       return "Remove the JSONP callback parameter and serve JSON with CORS for the origins that need it: any page can include a JSONP URL as a script and read the data, with the user's cookies.";
   }

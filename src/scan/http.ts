@@ -1,18 +1,25 @@
 /**
  * The scanner's transport: one request, no redirects followed, no retries, a timeout, a bounded
  * body (hashed, first bytes kept), header lines kept apart (two `Access-Control-Allow-Origin` lines
- * stay two), and a limiter shared by every target so the scan stays polite.
+ * stay two). Limits, retries and the budget are in limiter.ts.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import { request } from 'undici';
 
 /** Bytes of a body read at most; the rest is discarded unread. */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** Bytes of a body kept as text for the judge (JSONP, volatile-part masking, page scripts). */
+export const BODY_START_BYTES = 16 * 1024;
 
 export interface ProbeRequest {
   method: string;
   url: string;
   headers: [string, string][];
+  body?: string;
+  /** A WebSocket opening handshake (sendUpgrade) rather than a plain request. */
+  upgrade?: boolean;
 }
 
 export interface ProbeResponse {
@@ -21,28 +28,13 @@ export interface ProbeResponse {
   headers: [string, string][];
   /** sha256 of the first MAX_BODY_BYTES of the body. */
   bodyHash: string;
-  /** The first 4 KiB of the body, decoded as UTF-8. */
+  /** The first BODY_START_BYTES of the body, decoded as UTF-8 (volatile parts are masked from it). */
   bodyStart: string;
 }
 
-export type ProbeResult = { ok: true; response: ProbeResponse } | { ok: false; error: string };
-
-/** Runs at most `max` tasks at once, in the order they arrive. */
-export class Limiter {
-  private active = 0;
-  private readonly queue: (() => void)[] = [];
-  constructor(readonly max: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.queue.push(resolve));
-    this.active++;
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      this.queue.shift()?.();
-    }
-  }
-}
+export type ProbeResult =
+  | { ok: true; response: ProbeResponse }
+  | { ok: false; error: string; budget?: boolean };
 
 function describeError(err: unknown, timeout: number): string {
   const e = err as {
@@ -69,6 +61,7 @@ export async function send(req: ProbeRequest, timeout: number, signal?: AbortSig
     const res = await request(req.url, {
       method: req.method as 'GET',
       headers: req.headers.flat(),
+      ...(req.body === undefined ? {} : { body: req.body }),
       signal: abort,
       headersTimeout: timeout,
       bodyTimeout: timeout,
@@ -86,9 +79,9 @@ export async function send(req: ProbeRequest, timeout: number, signal?: AbortSig
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
       const part = chunk.subarray(0, MAX_BODY_BYTES - read);
       hash.update(part);
-      if (startLength < 4096) {
-        start.push(part.subarray(0, 4096 - startLength));
-        startLength += Math.min(part.length, 4096 - startLength);
+      if (startLength < BODY_START_BYTES) {
+        start.push(part.subarray(0, BODY_START_BYTES - startLength));
+        startLength += Math.min(part.length, BODY_START_BYTES - startLength);
       }
       read += part.length;
       if (read >= MAX_BODY_BYTES) {
@@ -116,4 +109,45 @@ export function headerValues(headers: readonly (readonly [string, string])[], na
   const out: string[] = [];
   for (const [n, v] of headers) if (n === name) out.push(v);
   return out;
+}
+
+/**
+ * Sends a WebSocket opening handshake (RFC 6455 section 4.1) and closes the connection as soon as
+ * the answer's head arrives: a 101 means the upgrade was accepted. No frame is ever sent.
+ */
+export function sendUpgrade(req: ProbeRequest, timeout: number, signal?: AbortSignal): Promise<ProbeResult> {
+  const url = new URL(req.url);
+  const key = randomBytes(16).toString('base64');
+  const headers: [string, string][] = [
+    ...req.headers,
+    ['connection', 'Upgrade'],
+    ['upgrade', 'websocket'],
+    ['sec-websocket-version', '13'],
+    ['sec-websocket-key', key],
+  ];
+  const lib = url.protocol === 'https:' || url.protocol === 'wss:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const timer = AbortSignal.timeout(timeout);
+    const abort = signal ? AbortSignal.any([signal, timer]) : timer;
+    const r = lib.request(url, { method: 'GET', headers: headers.flat(), signal: abort, agent: false });
+    const answer = (status: number, raw: string[]) => {
+      const lines: [string, string][] = [];
+      for (let i = 0; i + 1 < raw.length; i += 2)
+        lines.push([String(raw[i]).toLowerCase(), String(raw[i + 1])]);
+      resolve({ ok: true, response: { status, headers: lines, bodyHash: '', bodyStart: '' } });
+    };
+    r.on('upgrade', (res, socket) => {
+      socket.destroy();
+      answer(res.statusCode ?? 101, res.rawHeaders);
+    });
+    r.on('response', (res) => {
+      res.destroy();
+      answer(res.statusCode ?? 0, res.rawHeaders);
+    });
+    r.on('error', (err) => {
+      if (signal?.aborted) reject(signal.reason ?? err);
+      else resolve({ ok: false, error: describeError(err, timeout) });
+    });
+    r.end();
+  });
 }

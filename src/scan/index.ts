@@ -4,9 +4,19 @@
  * finding; text and SARIF 2.1.0 reports.
  */
 export { fixFor, TITLES } from './fixes.js';
-export { deriveOriginProbes, JSONP_PARAMETERS, SPECIAL_CHARACTERS, THIRD_PARTY_ORIGINS } from './probes.js';
-export { formatText, hasFindingsAtLeast, type TextStyle, toSarif } from './report.js';
-export { SEVERITIES, scan, severityFor } from './run.js';
+export { doneTargets, readTargets } from './input.js';
+export { type ResolvedScanOptions, resolveScanOptions } from './options.js';
+export { DEVELOPMENT_ORIGINS, deriveOriginProbes, JSONP_PARAMETERS, SPECIAL_CHARACTERS } from './probes.js';
+export {
+  formatSummary,
+  formatTarget,
+  formatText,
+  hasFindingsAtLeast,
+  type TextStyle,
+  toSarif,
+} from './report.js';
+export { SEVERITIES, scan, scanStream, severityFor, summarize } from './run.js';
+export { THIRD_PARTY_HOSTS, whoCanGet } from './third-party.js';
 export type {
   Control,
   Evidence,

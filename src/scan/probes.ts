@@ -4,6 +4,7 @@
  * browser send it.
  */
 import { parseOrigin, registrableDomain } from '../origin/index.js';
+import { plausibleLookAlike, THIRD_PARTY_HOSTS, thirdPartyOrigin } from './third-party.js';
 import type { Control, FindingClass, OriginProbe } from './types.js';
 
 /** The attacker's own domain in probes (reserved by RFC 2606: it never resolves). */
@@ -35,23 +36,7 @@ export const SPECIAL_CHARACTERS: readonly string[] = [
   '}',
   '%60',
   '%0b',
-];
-
-/** Sites where anyone can publish a page (so anyone can be that origin, or a subdomain of it). */
-export const THIRD_PARTY_ORIGINS: readonly { origin: string; why: string }[] = [
-  { origin: 'https://crossorigin-scan.github.io', why: 'any GitHub Pages site (*.github.io)' },
-  { origin: 'https://codepen.io', why: 'CodePen (anyone can run script there)' },
-  { origin: 'https://cdpn.io', why: 'CodePen previews' },
-  { origin: 'https://jsfiddle.net', why: 'JSFiddle' },
-  { origin: 'https://fiddle.jshell.net', why: 'JSFiddle results' },
-  { origin: 'https://jsbin.com', why: 'JS Bin' },
-  { origin: 'https://crossorigin-scan.csb.app', why: 'CodeSandbox previews (*.csb.app)' },
-  { origin: 'https://crossorigin-scan.stackblitz.io', why: 'StackBlitz (*.stackblitz.io)' },
-  { origin: 'https://crossorigin-scan.vercel.app', why: 'any Vercel deployment (*.vercel.app)' },
-  { origin: 'https://crossorigin-scan.netlify.app', why: 'any Netlify site (*.netlify.app)' },
-  { origin: 'https://crossorigin-scan.herokuapp.com', why: 'any Heroku app (*.herokuapp.com)' },
-  { origin: 'https://crossorigin-scan.pages.dev', why: 'any Cloudflare Pages site (*.pages.dev)' },
-  { origin: 'https://crossorigin-scan.web.app', why: 'any Firebase site (*.web.app)' },
+  '%2e',
 ];
 
 export interface SiteParts {
@@ -78,28 +63,11 @@ export function siteParts(siteOrigin: string): SiteParts | null {
   };
 }
 
-/**
- * Every origin probe for a site, deduplicated, never the site's own origin.
- *
- * @example
- * deriveOriginProbes('https://app.target.com').map((p) => p.origin)
- * // ['https://evil.example', 'null', 'https://target.com.evil.example', 'https://eviltarget.com', ...]
- */
-export function deriveOriginProbes(siteOrigin: string): OriginProbe[] {
-  const s = siteParts(siteOrigin);
-  if (s === null) return [];
-  const { scheme, host, port, domain } = s;
-  const out: OriginProbe[] = [];
-  const seen = new Set<string>([`${scheme}://${host}${port}`]);
-  const add = (cls: FindingClass, origin: string, control: Control, why: string) => {
-    if (seen.has(origin)) return;
-    seen.add(origin);
-    out.push({ class: cls, origin, control, why });
-  };
-  // Arbitrary origin: the server echoes whatever Origin it gets.
-  add('origin-reflection', `https://${ATTACKER_DOMAIN}`, 'attacker', 'any origin is echoed');
-  // `null`: sandboxed iframes, data: and file: pages send it; anyone can.
-  add('null-origin', 'null', 'attacker', 'the `null` origin is trusted (any sandboxed iframe sends it)');
+type Add = (cls: FindingClass, origin: string, control: Control, why: string, who?: string) => void;
+
+/** Probes on the registrable domain: prefix, suffix, substring, and the unescaped dot before it. */
+function domainProbes(s: SiteParts, add: Add): void {
+  const { scheme, host, domain } = s;
   // Prefix match: `origin.startsWith('https://target.com')`, an unanchored regex end.
   add(
     'prefix-match',
@@ -118,38 +86,118 @@ export function deriveOriginProbes(siteOrigin: string): OriginProbe[] {
   // Suffix match: `origin.endsWith('target.com')`, an unanchored regex start.
   add('suffix-match', `${scheme}://evil${domain}`, 'attacker', 'the check only tests a suffix');
   // Partial registrable-domain match: a substring test (`'target.com'.includes(host)`, `indexOf`).
-  const labels = domain.split('.');
-  if (labels.length >= 2 && domain.length > 3) {
-    add(
-      'partial-domain-match',
-      `${scheme}://${domain.slice(0, -1)}`,
-      'attacker',
-      'a substring of the trusted domain is accepted',
-    );
-    add(
-      'partial-domain-match',
-      `${scheme}://${domain.slice(1)}`,
-      'attacker',
-      'a substring of the trusted domain is accepted',
-    );
-  }
-  // Unescaped dot in a regex: `/^https:\/\/(www.)?target.com$/` accepts `wwwxtarget.com`.
-  add('unescaped-dot', `${scheme}://wwwx${domain}`, 'attacker', 'a regex dot matches any character');
-  if (host !== domain) {
-    // Replace each dot of the subdomain part (the result is a domain anyone can register).
-    const sub = host.slice(0, host.length - domain.length - 1);
-    for (let i = sub.indexOf('.'); ; i = sub.indexOf('.', i + 1)) {
-      const at = i === -1 ? sub.length : i;
-      add(
-        'unescaped-dot',
-        `${scheme}://${host.slice(0, at)}x${host.slice(at + 1)}${port}`,
-        'attacker',
-        'a regex dot matches any character',
-      );
-      if (i === -1) break;
+  if (domain.includes('.') && domain.length > 3) {
+    for (const cut of [domain.slice(0, -1), domain.slice(1)]) {
+      if (plausibleLookAlike(cut, host)) {
+        add(
+          'partial-domain-match',
+          `${scheme}://${cut}`,
+          'attacker',
+          'a substring of the trusted domain is accepted',
+        );
+      }
     }
   }
-  // Special characters after the host: `https://target.com_.evil.example`.
+}
+
+/**
+ * Partial matching on the whole host (an allowlist kept as one string and tested with `includes`):
+ * the host truncated at either end, or extended in front. A result under the site's own domain
+ * needs a subdomain; anything else anyone can register.
+ */
+function hostProbes(s: SiteParts, add: Add): void {
+  const { scheme, host, domain } = s;
+  if (host === domain || !host.includes('.')) return;
+  const controlOf = (h: string): Control => (h.endsWith(`.${domain}`) ? 'subdomain' : 'attacker');
+  for (const h of [host.slice(0, -1), host.slice(1), `evil${host}`]) {
+    if (h.startsWith('.') || h.endsWith('.')) continue;
+    if (controlOf(h) === 'attacker' && !plausibleLookAlike(h, host)) continue;
+    add(
+      'partial-host-match',
+      `${scheme}://${h}`,
+      controlOf(h),
+      'a part of the trusted host (a substring test) is accepted',
+    );
+  }
+}
+
+/**
+ * Unescaped dots (`/^https:\/\/app.example.com.au$/`): each dot of the host replaced by a letter,
+ * inside the public suffix too, keeping only names someone can register (said in `who`).
+ */
+function dotProbes(s: SiteParts, add: Add): void {
+  const { scheme, host, port, domain } = s;
+  add(
+    'unescaped-dot',
+    `${scheme}://wwwx${domain}`,
+    'attacker',
+    'a regex dot matches any character',
+    `anyone can register wwwx${domain}`,
+  );
+  for (let i = host.indexOf('.'); i !== -1; i = host.indexOf('.', i + 1)) {
+    const h = `${host.slice(0, i)}x${host.slice(i + 1)}`;
+    const registered = registrableDomain(h);
+    if (registered === null || registered === domain || !plausibleLookAlike(h, host)) continue;
+    add(
+      'unescaped-dot',
+      `${scheme}://${h}${port}`,
+      'attacker',
+      'a regex dot matches any character',
+      `anyone can register ${registered}`,
+    );
+  }
+}
+
+/** Hosts anyone can get (third-party list) and development origins. */
+function sharedProbes(s: SiteParts, add: Add): void {
+  for (const t of THIRD_PARTY_HOSTS) {
+    add('third-party-origin', thirdPartyOrigin(t), 'attacker', `${t.suffix} is trusted`, t.who);
+  }
+  if (s.host === 'localhost' || s.host === '127.0.0.1' || s.host === '[::1]') return;
+  for (const o of DEVELOPMENT_ORIGINS) {
+    add(
+      'development-origin',
+      o,
+      'local',
+      'a development origin is trusted in production',
+      "any server on the user's machine (another project, a tool, a malicious package)",
+    );
+  }
+}
+
+/** Development origins (the front end on a laptop) that production servers are left trusting. */
+export const DEVELOPMENT_ORIGINS: readonly string[] = [
+  'http://localhost',
+  'http://localhost:3000',
+  'http://127.0.0.1:8080',
+];
+
+/**
+ * Every origin probe for a site, deduplicated, never the site's own origin.
+ *
+ * @example
+ * deriveOriginProbes('https://app.target.com').map((p) => p.origin)
+ * // ['https://evil.example', 'null', 'https://target.com.evil.example', ...]
+ */
+export function deriveOriginProbes(siteOrigin: string): OriginProbe[] {
+  const s = siteParts(siteOrigin);
+  if (s === null) return [];
+  const { scheme, host, port, domain } = s;
+  const out: OriginProbe[] = [];
+  const seen = new Set<string>([`${scheme}://${host}${port}`]);
+  const add: Add = (cls, origin, control, why, who) => {
+    if (seen.has(origin)) return;
+    seen.add(origin);
+    out.push({ class: cls, origin, control, why, ...(who === undefined ? {} : { who }) });
+  };
+  // Arbitrary origin: the server echoes whatever Origin it gets.
+  add('origin-reflection', `https://${ATTACKER_DOMAIN}`, 'attacker', 'any origin is echoed');
+  // `null`: sandboxed iframes, data: and file: pages send it; anyone can.
+  add('null-origin', 'null', 'attacker', 'the `null` origin is trusted (any sandboxed iframe sends it)');
+  domainProbes(s, add);
+  hostProbes(s, add);
+  dotProbes(s, add);
+  // Special characters after the host (a server parser that stops there): `https://target.com_.evil.example`.
   for (const ch of SPECIAL_CHARACTERS) {
     add(
       'special-characters',
@@ -170,13 +218,31 @@ export function deriveOriginProbes(siteOrigin: string): OriginProbe[] {
     add('insecure-origin', `http://${host}${port}`, 'network', 'the site trusts its own http: origin');
     if (host !== domain) add('insecure-origin', `http://${domain}`, 'network', 'an http: origin is trusted');
   }
-  // Developer third-party origins.
-  for (const t of THIRD_PARTY_ORIGINS) add('third-party-origin', t.origin, 'attacker', `${t.why} is trusted`);
+  sharedProbes(s, add);
   return out;
 }
 
 /** Query parameter names servers read a JSONP callback from. */
-export const JSONP_PARAMETERS: readonly string[] = ['callback', 'jsonp', 'cb'];
+export const JSONP_PARAMETERS: readonly string[] = [
+  'callback',
+  'cb',
+  'jsonp',
+  'jsoncallback',
+  '_callback',
+  'call',
+  'function',
+];
+
+/**
+ * Callback parameter names a page's scripts use (`?cb=?` as jQuery writes it, `jsonp: 'name'`,
+ * `jsonpCallback`), at most 10, for the JSONP probe.
+ */
+export function jsonpNamesInScripts(html: string): string[] {
+  const out = new Set<string>();
+  for (const m of html.matchAll(/[?&]([A-Za-z_$][\w$]{0,30})=\?(?![\w])/g)) out.add(m[1] as string);
+  for (const m of html.matchAll(/\bjsonp\s*:\s*['"]([A-Za-z_$][\w$]{0,30})['"]/g)) out.add(m[1] as string);
+  return [...out].slice(0, 10);
+}
 
 /** A method no server should allow by listing it, and a header name no server should know. */
 export const PREFLIGHT_PROBE = {

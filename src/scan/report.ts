@@ -2,9 +2,10 @@
  * Reports of a scan: text for people, and SARIF 2.1.0 for code-scanning dashboards.
  * SARIF: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
+
+import { SEVERITIES } from './findings.js';
 import { TITLES } from './fixes.js';
-import { SEVERITIES } from './run.js';
-import type { FindingClass, ScanReport, Severity } from './types.js';
+import type { FindingClass, ScanReport, Severity, TargetReport } from './types.js';
 
 /** Styling hooks (the CLI passes colours on a TTY; the default is plain text). */
 export interface TextStyle {
@@ -30,54 +31,71 @@ function severityLabel(sev: Severity, st: TextStyle): string {
         : st.dim(label);
 }
 
+/** One target's block of the report for people: status line, then findings with evidence and fix. */
+export function formatTarget(
+  t: TargetReport,
+  options: { style?: TextStyle; verbose?: boolean } = {},
+): string {
+  const st = options.style ?? PLAIN;
+  const lines: string[] = [st.bold(t.target) + st.dim(`  (probes derived from ${t.siteOrigin})`)];
+  if (t.error !== undefined) {
+    lines.push(`  ${st.red('could not scan:')} ${t.error}`, '');
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push(
+    st.dim(
+      `  status ${t.status}, ${t.requests} requests${t.failedRequests ? ` (${t.failedRequests} failed)` : ''} in ${t.durationMs} ms; response ${t.differsWithCookies === null ? 'not compared with cookies' : t.differsWithCookies ? 'differs with cookies' : 'same with and without cookies'}`,
+    ),
+  );
+  if (t.redirectsTo !== undefined) {
+    lines.push(
+      `  ${st.yellow('note:')} the target redirects (${t.status}) to ${t.redirectsTo}; redirects are not followed, scan that URL for the API's own answers`,
+    );
+  }
+  if (t.findings.length === 0) lines.push(`  ${st.green('no findings')}`);
+  for (const f of t.findings) {
+    lines.push('', `  ${severityLabel(f.severity, st)} ${st.bold(f.title)} ${st.dim(`[${f.class}]`)}`);
+    lines.push(`         ${f.detail}`);
+    const shown = options.verbose ? f.evidence : f.evidence.slice(0, 1);
+    for (const e of shown) {
+      lines.push(st.dim(`         > ${e.request.method} ${e.request.url}`));
+      for (const [n, v] of e.request.headers) lines.push(st.dim(`         > ${n}: ${v}`));
+      lines.push(st.dim(`         < ${e.response.status}`));
+      for (const [n, v] of e.response.headers) lines.push(st.dim(`         < ${n}: ${v}`));
+    }
+    const [first, ...rest] = f.fix.split('\n');
+    lines.push(`         ${st.cyan('fix:')} ${first}`);
+    for (const l of rest) lines.push(`              ${l}`);
+  }
+  lines.push('');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The summary line: targets, duration, counts by severity, failures. */
+export function formatSummary(
+  targets: number,
+  durationMs: number,
+  s: Record<Severity, number>,
+  failed: number,
+): string {
+  return (
+    `${targets} target${targets === 1 ? '' : 's'} in ${durationMs} ms: ` +
+    `${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info` +
+    (failed ? `; ${failed} could not be scanned` : '') +
+    '\n'
+  );
+}
+
 /** The report for people: per target, the findings with evidence and fix; then a summary line. */
 export function formatText(
   report: ScanReport,
   options: { style?: TextStyle; verbose?: boolean } = {},
 ): string {
-  const st = options.style ?? PLAIN;
-  const lines: string[] = [];
-  for (const t of report.targets) {
-    lines.push(st.bold(t.target) + st.dim(`  (probes derived from ${t.siteOrigin})`));
-    if (t.error !== undefined) {
-      lines.push(`  ${st.red('could not scan:')} ${t.error}`, '');
-      continue;
-    }
-    lines.push(
-      st.dim(
-        `  status ${t.status}, ${t.requests} requests${t.failedRequests ? ` (${t.failedRequests} failed)` : ''} in ${t.durationMs} ms; response ${t.differsWithCookies === null ? 'not compared with cookies' : t.differsWithCookies ? 'differs with cookies' : 'same with and without cookies'}`,
-      ),
-    );
-    if (t.redirectsTo !== undefined) {
-      lines.push(
-        `  ${st.yellow('note:')} the target redirects (${t.status}) to ${t.redirectsTo}; redirects are not followed, scan that URL for the API's own answers`,
-      );
-    }
-    if (t.findings.length === 0) lines.push(`  ${st.green('no findings')}`);
-    for (const f of t.findings) {
-      lines.push('', `  ${severityLabel(f.severity, st)} ${st.bold(f.title)} ${st.dim(`[${f.class}]`)}`);
-      lines.push(`         ${f.detail}`);
-      const shown = options.verbose ? f.evidence : f.evidence.slice(0, 1);
-      for (const e of shown) {
-        lines.push(st.dim(`         > ${e.request.method} ${e.request.url}`));
-        for (const [n, v] of e.request.headers) lines.push(st.dim(`         > ${n}: ${v}`));
-        lines.push(st.dim(`         < ${e.response.status}`));
-        for (const [n, v] of e.response.headers) lines.push(st.dim(`         < ${n}: ${v}`));
-      }
-      const [first, ...rest] = f.fix.split('\n');
-      lines.push(`         ${st.cyan('fix:')} ${first}`);
-      for (const l of rest) lines.push(`              ${l}`);
-    }
-    lines.push('');
-  }
-  const s = report.summary;
   const failed = report.targets.filter((t) => t.error !== undefined).length;
-  lines.push(
-    `${report.targets.length} target${report.targets.length === 1 ? '' : 's'} in ${report.durationMs} ms: ` +
-      `${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info` +
-      (failed ? `; ${failed} could not be scanned` : ''),
+  return (
+    report.targets.map((t) => formatTarget(t, options)).join('') +
+    formatSummary(report.targets.length, report.durationMs, report.summary, failed)
   );
-  return `${lines.join('\n')}\n`;
 }
 
 const LEVEL: Readonly<Record<Severity, 'error' | 'warning' | 'note'>> = {

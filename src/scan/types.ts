@@ -18,6 +18,11 @@ export type FindingClass =
   | 'arbitrary-subdomain'
   | 'insecure-origin'
   | 'third-party-origin'
+  | 'partial-host-match'
+  | 'development-origin'
+  | 'broken-parser'
+  // preflights from attacker origins: the state-changing request reaches the server
+  | 'preflight-only-trust'
   // passive checks on every answer
   | 'wildcard-origin'
   | 'wildcard-with-credentials'
@@ -27,7 +32,14 @@ export type FindingClass =
   | 'preflight-reflection'
   | 'preflight-any-method'
   // the legacy way around the SOP
-  | 'jsonp';
+  | 'jsonp'
+  // no CORS protects a WebSocket handshake
+  | 'websocket-hijacking'
+  // cross-origin isolation posture (informational)
+  | 'missing-corp'
+  | 'missing-coop'
+  // how to scan better
+  | 'method-hint';
 
 /**
  * Who can make a browser send a probe origin: anyone (`attacker`: a domain anyone can register, a
@@ -35,9 +47,10 @@ export type FindingClass =
  * characters in a host name, which browsers partly accept — Chromium 156 all but `` ` ``, `*`,
  * `{`, `}`; Firefox ESR 153 only `_`, `-`, `$`, `+`, `|`, `%60`, `%0b` — but which need a resolver
  * for the name and, for https, a certificate public CAs do not issue); someone on the network path (`network`: an `http:`
- * origin); or whoever controls some subdomain of the site (`subdomain`).
+ * origin); whoever controls some subdomain of the site (`subdomain`); or whatever runs a server
+ * on the user's own machine (`local`: a development origin such as `http://localhost:3000`).
  */
-export type Control = 'attacker' | 'browser-quirk' | 'network' | 'subdomain';
+export type Control = 'attacker' | 'browser-quirk' | 'network' | 'subdomain' | 'local';
 
 /** One origin to send, and what it would mean if the target trusted it. */
 export interface OriginProbe {
@@ -46,6 +59,8 @@ export interface OriginProbe {
   control: Control;
   /** What trusting it shows about the server's check, in one phrase. */
   why: string;
+  /** Who can get such a host, when that is the point (third-party hosts, registrable look-alikes). */
+  who?: string;
 }
 
 /** One request and the headers of its answer that matter for CORS. */
@@ -90,8 +105,22 @@ export interface ScanOptions {
   concurrency?: number;
   /** Per-request timeout, milliseconds. Default 10000. */
   timeout?: number;
+  /** Requests in flight at once to one host (`host:port`). Default 6, at most `concurrency`. */
+  perHost?: number;
+  /** Politeness: milliseconds between two requests to the same host. Default 0. */
+  delay?: number;
+  /** Retries of a request answered 429 or 503 (backoff doubling from 200 ms, or Retry-After up to 10 s). Default 2. */
+  retries?: number;
+  /** Budget: requests sent at most over the whole scan; targets past it report an error. Default unlimited. */
+  maxRequests?: number;
+  /** A request body for the origin probes (with `method`, e.g. POST or a GraphQL query). */
+  data?: string;
+  /** A page of the site whose scripts may name JSONP callback parameters (and open popups). */
+  page?: string;
   /** Called when a target is done (for progress). */
   onTarget?: (report: TargetReport) => void;
+  /** Called after each request of a target (progress within a target). */
+  onRequest?: (target: string, sent: number, planned: number) => void;
   /** Aborts the scan. */
   signal?: AbortSignal;
 }

@@ -2,6 +2,7 @@
  * `crossorigin scan` end to end (child process, NO_COLOR): text report, `--json` (one object),
  * `--sarif` (SARIF 2.1.0), `--file`, exit codes (0 clean, 1 findings, 2 usage or unreachable).
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReport } from '../../src/scan/index.js';
 import { COOKIE, FLEET, listen, type Running, SITE } from '../scan/fleet.js';
 import { ANSI, bundleCli, removeBundle, runCli } from './run.js';
+
+/** The CLI with a longer kill timer than runCli's 30 s: scans on a loaded 2-core machine take longer. */
+const runScanCli = (args: string[]) => runCli(args, { NO_COLOR: '1' }, 80_000);
 
 const servers: Record<string, Running> = {};
 let dir: string;
@@ -31,9 +35,9 @@ afterAll(async () => {
 
 const url = (name: string) => servers[name]?.url ?? '';
 
-describe.concurrent('crossorigin scan', () => {
+describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
   it('text report: findings with evidence and fix, exit 1, no ANSI', async () => {
-    const r = await runCli(['scan', url('cors-origin-true'), '--origin', SITE, '--cookie', COOKIE]);
+    const r = await runScanCli(['scan', url('cors-origin-true'), '--origin', SITE, '--cookie', COOKIE]);
     expect(r.code, r.err).toBe(1);
     expect(r.out).not.toMatch(ANSI);
     expect(r.out).toContain('HIGH   Any origin is trusted');
@@ -46,7 +50,7 @@ describe.concurrent('crossorigin scan', () => {
   });
 
   it('a correct server: exit 0 and "no findings"', async () => {
-    const r = await runCli([
+    const r = await runScanCli([
       'scan',
       url('crossorigin-server-credentials'),
       '--origin',
@@ -59,15 +63,15 @@ describe.concurrent('crossorigin scan', () => {
   });
 
   it('info findings do not fail the run unless --fail-on info', async () => {
-    const a = await runCli(['scan', url('public-wildcard-api')]);
+    const a = await runScanCli(['scan', url('public-wildcard-api')]);
     expect(a.code).toBe(0);
     expect(a.out).toContain('INFO   Access-Control-Allow-Origin: *');
-    const b = await runCli(['scan', url('public-wildcard-api'), '--fail-on', 'info']);
+    const b = await runScanCli(['scan', url('public-wildcard-api'), '--fail-on', 'info']);
     expect(b.code).toBe(1);
   });
 
   it('--json: one object with targets, findings and exit code', async () => {
-    const r = await runCli([
+    const r = await runScanCli([
       'scan',
       url('jsonp'),
       url('crossorigin-server-credentials'),
@@ -90,7 +94,17 @@ describe.concurrent('crossorigin scan', () => {
     const list = join(dir, 'targets.txt');
     writeFileSync(list, `# fleet\n${url('cors-origin-true')}\n\n${url('public-wildcard-api')}\n`);
     const sarif = join(dir, 'out.sarif');
-    const r = await runCli(['scan', '--file', list, '--origin', SITE, '--cookie', COOKIE, '--sarif', sarif]);
+    const r = await runScanCli([
+      'scan',
+      '--file',
+      list,
+      '--origin',
+      SITE,
+      '--cookie',
+      COOKIE,
+      '--sarif',
+      sarif,
+    ]);
     expect(r.code).toBe(1);
     const log = JSON.parse(readFileSync(sarif, 'utf8'));
     expect(log.version).toBe('2.1.0');
@@ -114,11 +128,75 @@ describe.concurrent('crossorigin scan', () => {
     expect(run.invocations[0].executionSuccessful).toBe(true);
   });
 
+  it('--jsonl: one line per target as each finishes; --resume skips the targets a results file holds', async () => {
+    const list = join(dir, 'many.txt');
+    writeFileSync(list, `${url('cors-origin-true')}\n${url('public-wildcard-api')}\n${url('jsonp')}\n`);
+    const results = join(dir, 'results.jsonl');
+    // A previous run that finished one target (and was stopped while writing the next line).
+    writeFileSync(
+      results,
+      `${JSON.stringify({ target: url('public-wildcard-api'), findings: [] })}\n{"target":"torn`,
+    );
+    const r = await runScanCli([
+      'scan',
+      '--file',
+      list,
+      '--jsonl',
+      '--resume',
+      results,
+      '--origin',
+      SITE,
+      '--cookie',
+      COOKIE,
+    ]);
+    expect(r.code, r.err).toBe(1);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { target: string; findings: { class: string }[] });
+    expect(lines.map((l) => l.target).sort()).toEqual([url('cors-origin-true'), url('jsonp')].sort());
+    expect(lines.find((l) => l.target === url('jsonp'))?.findings.map((f) => f.class)).toEqual(['jsonp']);
+    expect(r.out).not.toContain('s3cret');
+  });
+
+  it('--file - reads targets from stdin', async () => {
+    const { file } = await bundleCli();
+    const child = spawn(process.execPath, [file, 'scan', '--file', '-', '--json'], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    child.stdin.end(`# from a pipe\n${url('public-wildcard-api')}\n`);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    const j = JSON.parse(out) as ScanReport;
+    expect(j.targets.map((t) => t.target)).toEqual([url('public-wildcard-api')]);
+  });
+
+  it('--max-requests: targets past the budget report it as their error (exit 2)', async () => {
+    const r = await runScanCli([
+      'scan',
+      url('public-wildcard-api'),
+      url('jsonp'),
+      '--max-requests',
+      '3',
+      '--concurrency',
+      '1',
+      '--json',
+    ]);
+    expect(r.code).toBe(2);
+    const j = JSON.parse(r.out) as ScanReport;
+    expect(j.targets.some((t) => t.error?.includes('budget'))).toBe(true);
+    expect(j.targets.reduce((n, t) => n + t.requests, 0)).toBeLessThanOrEqual(3);
+  });
+
   it('an unreachable target: exit 2 with its reason, the others are still reported', async () => {
     const dead = await listen('dead', () => {});
     const deadUrl = dead.url;
     await dead.close();
-    const r = await runCli(['scan', deadUrl, url('crossorigin-server-credentials')]);
+    const r = await runScanCli(['scan', deadUrl, url('crossorigin-server-credentials')]);
     expect(r.code).toBe(2);
     expect(r.err).toContain(`crossorigin scan: ${deadUrl}: connection refused`);
     expect(r.out).toContain('could not scan: connection refused');
@@ -127,6 +205,8 @@ describe.concurrent('crossorigin scan', () => {
 
   it.each([
     [['scan'], 'no targets'],
+    [['scan', 'http://127.0.0.1:1/', '--json', '--jsonl'], 'choose one'],
+    [['scan', 'http://127.0.0.1:1/', '--data', 'x'], 'data needs a method that carries a body'],
     [['scan', 'ftp://x.test/'], 'is not an http(s) URL'],
     [['scan', 'http://127.0.0.1:1/', '--concurrency', '0'], '--concurrency 0 is out of range'],
     [['scan', 'http://127.0.0.1:1/', '--timeout', 'soon'], '--timeout "soon" is not a whole number'],
@@ -140,7 +220,7 @@ describe.concurrent('crossorigin scan', () => {
     [['scan', 'http://127.0.0.1:1/', '-H', 'Origin: https://x.test'], 'the scanner sets it itself'],
     [['scan', 'http://127.0.0.1:1/', '-H', 'Cookie: a=b'], 'the scanner sets it from --cookie'],
   ])('usage error %#: %j', async (args, message) => {
-    const r = await runCli(args);
+    const r = await runScanCli(args);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(r.err).not.toMatch(ANSI);

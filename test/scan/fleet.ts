@@ -1,80 +1,28 @@
 /**
- * A fleet of loopback servers for the scanner: one per misconfiguration class and per common
- * framework misuse, plus correctly configured ones. Every server plays the API of the site
- * `https://app.victim.test` (the scanner is told so with `origin`), and its data depends on the
- * session cookie `session=s3cret`, so a trusted attacker origin with credentials can read
- * something private. The `expected` table is the exact set of findings each must produce.
+ * The scanner's fleet: the planted servers (one per misconfiguration class and per common framework
+ * misuse) and the correctly configured ones. Every server plays the API of `https://app.victim.test`
+ * unless it says otherwise, and its data depends on the session cookie `session=s3cret`. The
+ * `expected` table is the exact set of findings each must produce.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import cors from 'cors';
 import express from 'express';
 import { corsMiddleware } from '../../src/adapters/node.js';
-import type { FindingClass, Severity } from '../../src/scan/index.js';
+import {
+  data,
+  exact,
+  type FleetServer,
+  type Handler,
+  handRolled,
+  hostname,
+  json,
+  SITE,
+  withMiddleware,
+} from './fleet-kit.js';
+import { CLASS_FLEET, CORRECT_FLEET } from './fleet-more.js';
 
-export const SITE = 'https://app.victim.test';
-export const COOKIE = 'session=s3cret';
+export { COOKIE, type FleetServer, listen, type Running, SITE } from './fleet-kit.js';
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-
-/** The private answer: the user's data with the session cookie, a public stub without. */
-function data(req: http.IncomingMessage): string {
-  const signedIn = (req.headers.cookie ?? '').split(/;\s*/).includes(COOKIE);
-  return JSON.stringify(signedIn ? { user: 'alice', email: 'alice@victim.test' } : { user: null });
-}
-
-function json(req: http.IncomingMessage, res: http.ServerResponse): void {
-  res.setHeader('content-type', 'application/json');
-  res.end(data(req));
-}
-
-/**
- * A hand-written CORS layer as found in the wild: `trust(origin)` decides, the origin is echoed
- * with credentials, `Vary: Origin` is sent (unless `vary: false`), and preflights list PUT and
- * content-type (unless `reflectPreflight`).
- */
-function handRolled(
-  trust: (origin: string) => boolean,
-  opts: { credentials?: boolean; vary?: boolean; reflectPreflight?: boolean } = {},
-): Handler {
-  const credentials = opts.credentials ?? true;
-  return (req, res) => {
-    const origin = req.headers.origin;
-    if (opts.vary !== false) res.setHeader('vary', 'Origin');
-    if (typeof origin === 'string' && trust(origin)) {
-      res.setHeader('access-control-allow-origin', origin);
-      if (credentials) res.setHeader('access-control-allow-credentials', 'true');
-    }
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
-      if (opts.reflectPreflight) {
-        res.setHeader('access-control-allow-methods', String(req.headers['access-control-request-method']));
-        const acrh = req.headers['access-control-request-headers'];
-        if (acrh) res.setHeader('access-control-allow-headers', String(acrh));
-      } else {
-        res.setHeader('access-control-allow-methods', 'PUT');
-        res.setHeader('access-control-allow-headers', 'content-type');
-      }
-      res.statusCode = 204;
-      res.end();
-      return;
-    }
-    json(req, res);
-  };
-}
-
-const exact = (list: string[]) => (o: string) => list.includes(o);
-const hostname = (o: string) => URL.parse(o)?.hostname ?? '';
-
-export interface FleetServer {
-  name: string;
-  /** How the server is (mis)configured, as a person would describe it. */
-  what: string;
-  handler: Handler;
-  /** The exact findings: class -> severity (with the session cookie). */
-  expected: Partial<Record<FindingClass, Severity>>;
-}
-
-export const FLEET: FleetServer[] = [
+const BASE_FLEET: FleetServer[] = [
   {
     name: 'cors-origin-true',
     what: "express + cors({ origin: true, credentials: true }) (the `cors` package's echo-everything mode)",
@@ -117,7 +65,8 @@ export const FLEET: FleetServer[] = [
     handler: handRolled(
       (o) => o.startsWith('https://') && hostname(o).length > 0 && 'app.victim.test'.includes(hostname(o)),
     ),
-    expected: { 'partial-domain-match': 'high' },
+    // `https://app.victim.tes` is a substring too (partial-host-match).
+    expected: { 'partial-domain-match': 'high', 'partial-host-match': 'high' },
   },
   {
     name: 'unescaped-dot',
@@ -250,32 +199,4 @@ export const FLEET: FleetServer[] = [
   },
 ];
 
-function withMiddleware(
-  mw: (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void,
-  inner: Handler = json,
-): Handler {
-  return (req, res) => mw(req, res, () => inner(req, res));
-}
-
-export interface Running {
-  name: string;
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Starts one server on 127.0.0.1, port 0. */
-export async function listen(name: string, handler: Handler): Promise<Running> {
-  const server = http.createServer(handler);
-  server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    name,
-    url: `http://127.0.0.1:${port}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+export const FLEET: FleetServer[] = [...BASE_FLEET, ...CLASS_FLEET, ...CORRECT_FLEET];

@@ -11,14 +11,15 @@ import { COOKIE, FLEET, listen, SITE } from './fleet.js';
 const runs = Number(process.argv[2] ?? 5);
 const rows: { name: string; requests: number; times: number[] }[] = [];
 for (const s of FLEET) {
-  const server = await listen(s.name, s.handler);
+  const server = await listen(s.name, s.handler, s.upgrade, s.host);
+  const site = s.site ?? (s.host ? `https://${s.host}:${new URL(server.url).port}` : SITE);
   const times: number[] = [];
   let requests = 0;
   try {
-    await scan(server.url, { origin: SITE, cookie: COOKIE }); // warm-up (connections, JIT)
+    await scan(server.url, { origin: site, cookie: COOKIE }); // warm-up (connections, JIT)
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      const r = await scan(server.url, { origin: SITE, cookie: COOKIE });
+      const r = await scan(server.url, { origin: site, cookie: COOKIE });
       times.push(performance.now() - t0);
       requests = r.targets[0]?.requests ?? 0;
     }

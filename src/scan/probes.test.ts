@@ -3,15 +3,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isHeaderValue } from '../../src/_fetch/headers.js';
-import { parseOriginHeader } from '../../src/origin/index.js';
+import { isHeaderValue } from '../_fetch/index.js';
+import { parseOriginHeader } from '../origin/index.js';
 import {
+  DEVELOPMENT_ORIGINS,
   deriveOriginProbes,
   type FindingClass,
   SPECIAL_CHARACTERS,
   severityFor,
-  THIRD_PARTY_ORIGINS,
-} from '../../src/scan/index.js';
+  THIRD_PARTY_HOSTS,
+  whoCanGet,
+} from './index.js';
 
 function byClass(site: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
@@ -31,22 +33,69 @@ describe('deriveOriginProbes', () => {
       'https://api.target.co.uk.evil.example',
     ]);
     expect(c['suffix-match']).toEqual(['https://eviltarget.co.uk']);
-    expect(c['partial-domain-match']).toEqual(['https://target.co.u', 'https://arget.co.uk']);
-    expect(c['unescaped-dot']).toEqual(['https://wwwxtarget.co.uk', 'https://apixtarget.co.uk']);
+    // `target.co.u` is left out: `co.u` is no public suffix, nobody can register it.
+    expect(c['partial-domain-match']).toEqual(['https://arget.co.uk']);
+    expect(c['partial-host-match']).toEqual(['https://pi.target.co.uk', 'https://evilapi.target.co.uk']);
+    // Dots inside the public suffix too, where the result is registrable (`targetxco.uk` under .uk).
+    expect(c['unescaped-dot']).toEqual([
+      'https://wwwxtarget.co.uk',
+      'https://apixtarget.co.uk',
+      'https://api.targetxco.uk',
+    ]);
     expect(c['arbitrary-subdomain']).toEqual(['https://crossorigin-scan.target.co.uk']);
     expect(c['insecure-origin']).toEqual(['http://api.target.co.uk', 'http://target.co.uk']);
     expect(c['special-characters']).toHaveLength(SPECIAL_CHARACTERS.length);
     expect(c['special-characters']?.[0]).toBe('https://api.target.co.uk_.evil.example');
     expect(c['special-characters']).toContain('https://api.target.co.uk%60.evil.example');
-    expect(c['third-party-origin']).toEqual(THIRD_PARTY_ORIGINS.map((t) => t.origin));
+    expect(c['third-party-origin']).toHaveLength(THIRD_PARTY_HOSTS.length);
   });
 
-  it('a deeper host: every subdomain dot is tried', () => {
+  it('a deeper host: every dot is tried, but a result under the site itself (axb.example.com) is not an attacker host', () => {
     expect(byClass('https://a.b.example.com')['unescaped-dot']).toEqual([
       'https://wwwxexample.com',
-      'https://axb.example.com',
       'https://a.bxexample.com',
     ]);
+  });
+
+  it('a multi-label public suffix (com.au): only registrable look-alikes, each saying who can register it', () => {
+    const probes = deriveOriginProbes('https://portal.example.com.au').filter(
+      (p) => p.class === 'unescaped-dot',
+    );
+    expect(probes.map((p) => [p.origin, p.who])).toEqual([
+      ['https://wwwxexample.com.au', 'anyone can register wwwxexample.com.au'],
+      ['https://portalxexample.com.au', 'anyone can register portalxexample.com.au'],
+      ['https://portal.examplexcom.au', 'anyone can register examplexcom.au'],
+    ]);
+    // `portal.example.comxau` is not tried: `comxau` is no TLD.
+    expect(probes.map((p) => p.origin)).not.toContain('https://portal.example.comxau');
+  });
+
+  it('partial matching on the whole host (api.shop.com): truncated, extended; subdomain results need a foothold', () => {
+    const probes = deriveOriginProbes('https://api.shop.com').filter((p) => p.class === 'partial-host-match');
+    expect(probes.map((p) => [p.origin, p.control])).toEqual([
+      ['https://api.shop.co', 'attacker'],
+      ['https://pi.shop.com', 'subdomain'],
+      ['https://evilapi.shop.com', 'subdomain'],
+    ]);
+    expect(deriveOriginProbes('https://api.shop.com').map((p) => p.origin)).toContain(
+      'https://api.shop.com.evil.example',
+    );
+  });
+
+  it('third-party hosts come with who can get one; every suffix but single-host playgrounds is in the PSL private section', () => {
+    const probes = deriveOriginProbes('https://api.shop.com').filter((p) => p.class === 'third-party-origin');
+    expect(probes.map((p) => p.origin)).toContain('https://crossorigin-scan.ngrok-free.app');
+    expect(probes.map((p) => p.origin)).toContain('https://crossorigin-scan.trycloudflare.com');
+    expect(probes.every((p) => (p.who ?? '').length > 5)).toBe(true);
+    expect(whoCanGet('x.some-app.onrender.com')).toContain('Render');
+    // Not in our table but in the list's private section: named from the list.
+    expect(whoCanGet('alice.blogspot.com')).toContain("Public Suffix List's private section");
+    expect(whoCanGet('shop.com')).toBeNull();
+  });
+
+  it('development origins are probed, except on a local site', () => {
+    expect(byClass('https://api.shop.com')['development-origin']).toEqual([...DEVELOPMENT_ORIGINS]);
+    expect(byClass('http://localhost:8080')['development-origin']).toBeUndefined();
   });
 
   it('an http site has no insecure-origin probe; a port is kept where the site has one', () => {
@@ -133,7 +182,7 @@ describe('severityFor', () => {
   });
 
   it('every class has a title and a fix', async () => {
-    const { TITLES, fixFor } = await import('../../src/scan/index.js');
+    const { TITLES, fixFor } = await import('./index.js');
     for (const cls of Object.keys(TITLES) as FindingClass[]) {
       expect(TITLES[cls].length).toBeGreaterThan(10);
       expect(fixFor(cls, 'https://app.example', true).length).toBeGreaterThan(20);
