@@ -18,6 +18,8 @@ interface HarHeader {
 export interface HarEntry {
   request: { method: string; url: string; headers: HarHeader[]; postData?: { text?: string } };
   response: { status: number; headers: HarHeader[] };
+  /** The browser's own failure text for this entry (DevTools `_error`, Playwright `_failureText`). */
+  failed?: string;
 }
 
 export interface HarExchange {
@@ -55,7 +57,10 @@ export function parseHar(json: unknown): HarParse {
     ) {
       return { ok: false, problem: `log.entries[${i}] has no request with method, url and headers` };
     }
+    const x = e as { _error?: unknown; response?: { _error?: unknown; _failureText?: unknown } };
+    const failed = x._error ?? x.response?._error ?? x.response?._failureText;
     out.push({
+      ...(typeof failed === 'string' && failed ? { failed } : {}),
       request: {
         method: req.method,
         url: req.url,
@@ -78,24 +83,34 @@ const isPreflight = (e: HarEntry): boolean =>
 /** Chromium records a blocked request with status 0 (or -1) and no headers. */
 const answered = (e: HarEntry): boolean => e.response.status > 0;
 
-function crossOriginOf(e: HarEntry): string | null {
-  const origin = get(e.request.headers, 'origin');
+/**
+ * The page origin of a cross-origin request, or null. Chromium records a request whose preflight
+ * failed without the headers it never sent (no Origin), and after its preflight: then the
+ * preflight's Origin (or the Referer's origin) says who asked.
+ */
+function crossOriginOf(entries: HarEntry[], i: number, preflight: number | undefined): string | null {
+  const e = entries[i]!;
   const url = URL.parse(e.request.url);
-  if (!origin || !url || isPreflight(e)) return null;
-  return origin !== url.origin ? origin : null;
+  if (!url || isPreflight(e)) return null;
+  const referer = URL.parse(get(e.request.headers, 'referer') ?? '');
+  const origin =
+    get(e.request.headers, 'origin') ??
+    (preflight !== undefined ? get(entries[preflight]!.request.headers, 'origin') : undefined) ??
+    (referer && e.failed ? referer.origin : undefined);
+  return origin && origin !== url.origin ? origin : null;
 }
 
-/** The nearest earlier unused preflight for the same URL and method. */
+/** The nearest unused preflight for the same URL and method (browsers record it before or after). */
 function matchPreflight(entries: HarEntry[], i: number, used: Set<number>): number | undefined {
   const e = entries[i]!;
-  for (let j = i - 1; j >= 0; j--) {
-    const p = entries[j]!;
+  let best: number | undefined;
+  for (const [j, p] of entries.entries()) {
     if (used.has(j) || !isPreflight(p) || p.request.url !== e.request.url) continue;
     if (get(p.request.headers, 'access-control-request-method') !== e.request.method) continue;
-    used.add(j);
-    return j;
+    if (best === undefined || Math.abs(j - i) < Math.abs(best - i)) best = j;
   }
-  return undefined;
+  if (best !== undefined) used.add(best);
+  return best;
 }
 
 /** Marks a transport failure that means "the HAR does not hold this answer" (the engine keeps the message as its hint). */
@@ -126,6 +141,7 @@ function replay(
   actual: number,
   preflight: number | undefined,
   notes: string[],
+  consumed: Set<number>,
 ): typeof fetch {
   let cursor = actual;
   return async (input, init) => {
@@ -154,6 +170,7 @@ function replay(
       const e = entries[j]!;
       if (e.request.url === url && e.request.method.toUpperCase() === method && !isPreflight(e)) {
         cursor = j + 1;
+        consumed.add(j);
         if (!answered(e))
           throw new Unrecorded('the browser recorded this request without its response (status 0)');
         return responseOf(e);
@@ -163,15 +180,47 @@ function replay(
   };
 }
 
+/**
+ * A HAR does not record the credentials mode. A Cookie header says 'include'; otherwise the request
+ * is judged without, and, when the browser recorded a failure the engine does not reproduce so,
+ * again with credentials: 'include' (noted in the result).
+ */
 async function judgeOne(
   entries: HarEntry[],
   i: number,
   preflight: number | undefined,
   origin: string,
   browser: BrowserName,
+  consumed: Set<number>,
 ): Promise<HarExchange> {
   const e = entries[i]!;
-  const credentials = get(e.request.headers, 'cookie') !== undefined ? 'include' : 'same-origin';
+  const withCookie = get(e.request.headers, 'cookie') !== undefined;
+  const first = await judgeWith(
+    entries,
+    i,
+    preflight,
+    origin,
+    browser,
+    withCookie ? 'include' : 'same-origin',
+    consumed,
+  );
+  if (withCookie || first.verdict !== 'allowed' || !e.failed) return first;
+  const again = await judgeWith(entries, i, preflight, origin, browser, 'include', new Set());
+  if (again.verdict !== 'blocked') return first;
+  const note = `the HAR does not record the credentials mode; the browser failed this request (${e.failed}), and with credentials: 'include' so does the engine`;
+  return { ...again, note: again.note ? `${again.note}; ${note}` : note };
+}
+
+async function judgeWith(
+  entries: HarEntry[],
+  i: number,
+  preflight: number | undefined,
+  origin: string,
+  browser: BrowserName,
+  credentials: 'include' | 'same-origin',
+  consumed: Set<number>,
+): Promise<HarExchange> {
+  const e = entries[i]!;
   const base: HarExchange = {
     entry: i,
     ...(preflight !== undefined ? { preflightEntry: preflight } : {}),
@@ -183,7 +232,11 @@ async function judgeOne(
     verdict: 'not-judged',
   };
   const notes: string[] = [];
-  const pageFetch = createBrowserFetch({ origin, browser, fetch: replay(entries, i, preflight, notes) });
+  const pageFetch = createBrowserFetch({
+    origin,
+    browser,
+    fetch: replay(entries, i, preflight, notes, consumed),
+  });
   const headers = e.request.headers.filter(
     (h) =>
       !h.name.startsWith(':') &&
@@ -227,11 +280,19 @@ export async function judgeHar(
   browser: BrowserName = 'chromium',
 ): Promise<HarExchange[]> {
   const used = new Set<number>();
+  // Entries replayed as a later hop of an earlier exchange's redirect chain are not judged again.
+  const consumed = new Set<number>();
   const out: HarExchange[] = [];
   for (let i = 0; i < entries.length && out.length < 500; i++) {
-    const origin = crossOriginOf(entries[i]!);
-    if (origin === null) continue;
-    out.push(await judgeOne(entries, i, matchPreflight(entries, i, used), origin, browser));
+    if (consumed.has(i) || isPreflight(entries[i]!)) continue;
+    const preflight = matchPreflight(entries, i, used);
+    const origin = crossOriginOf(entries, i, preflight);
+    if (origin === null || origin === 'null') {
+      if (preflight !== undefined) used.delete(preflight);
+      continue;
+    }
+    consumed.add(i);
+    out.push(await judgeOne(entries, i, preflight, origin, browser, consumed));
   }
   return out;
 }
