@@ -707,7 +707,28 @@ function side(
       if (a.console)
         sec.append(h('h4', {}, `${prefix}Console message`), h('pre', { class: 'console' }, a.console));
       if (a.explanation) sec.append(h('h4', {}, `${prefix}Why`), h('p', {}, a.explanation));
+      if (a.candidates?.length) {
+        sec.append(
+          h('h4', {}, `${prefix}Possible causes, and how to tell them apart`),
+          h(
+            'ol',
+            { class: 'candidates' },
+            ...a.candidates.map((c) => h('li', {}, c.cause, h('br'), h('span', { class: 'hint' }, c.tell))),
+          ),
+        );
+      }
       if (a.fix) sec.append(h('h4', {}, `${prefix}Fix`), h('p', { class: 'fix' }, a.fix));
+      // The same snippets `crossorigin check` prints.
+      for (const [name, code] of Object.entries(a.fixDetail?.snippets ?? {})) {
+        sec.append(
+          h(
+            'details',
+            { class: 'snippet' },
+            h('summary', {}, name === 'cors' ? 'cors package (Express)' : name),
+            h('pre', {}, code),
+          ),
+        );
+      }
     });
   } else if (outcomes.some((o) => o.result === 'blocked' || o.result === 'error')) {
     sec.append(
@@ -872,6 +893,10 @@ async function runCase(): Promise<LabRunRecord | null> {
     window.__labLast = record;
     render(labCase, real, realWire, prediction, differences);
     results.dataset.state = 'done';
+    // The result in view (and focus for keyboard and screen-reader users).
+    results.tabIndex = -1;
+    results.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    results.focus({ preventScroll: true });
     status.textContent =
       differences.length === 0
         ? `Done: your browser and the engine (${prediction.profile}) agree.`
