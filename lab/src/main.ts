@@ -23,6 +23,7 @@ import type {
   Prediction,
   WireEntry,
 } from '../../src/lab/types.js';
+import { matchPaste } from './paste.js';
 import { findScenario, SCENARIOS, type Scenario } from './scenarios.js';
 import { tunnelFetch } from './tunnel.js';
 import './style.css';
@@ -1049,6 +1050,14 @@ async function start(): Promise<void> {
   buildEditor();
   if (narrow.matches) ($('library') as HTMLDetailsElement).open = false;
   $('run-all').addEventListener('click', () => void runAll());
+  $('paste-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const m = matchPaste($<HTMLTextAreaElement>('paste').value);
+    $('paste-result').textContent = m.ok ? `${m.said} Opened "${m.scenario.title}" and ran it.` : m.message;
+    if (!m.ok) return;
+    choose(m.scenario);
+    void runCase();
+  });
   try {
     info = (await (await fetch('/__lab/info', { cache: 'no-store' })).json()) as LabInfo;
   } catch {
