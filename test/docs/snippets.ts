@@ -50,7 +50,7 @@ function pathsFromExports(): Record<string, string[]> {
   const paths: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(pkg.exports)) {
     const target = typeof value === 'string' ? value : (value.import ?? value.types);
-    if (!target || !target.startsWith('./dist/')) continue;
+    if (!target?.startsWith('./dist/')) continue;
     const src = target.replace(/^\.\/dist\//, '../../src/').replace(/\.(d\.ts|js)$/, '.ts');
     paths[key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`] = [src];
   }
