@@ -72,7 +72,9 @@ export function parseFrom(from: string | undefined, notes: string[]): string {
 
 /** The target URL: absolute, or a usage error that says what was probably meant. */
 export function parseTarget(url: string, from: string): URL {
-  const target = URL.parse(url);
+  // `localhost:8080/x` parses as the scheme `localhost:`; a host and port is what was meant.
+  const hostAndPort = /^[a-z0-9.-]+:\d+(?:[/?#]|$)/i.test(url);
+  const target = hostAndPort ? null : URL.parse(url);
   // Another scheme (ftp:, data:, ...) goes to the engine, which explains the refusal.
   if (target !== null) return target;
   const guess = url.startsWith('/')
