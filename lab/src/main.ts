@@ -23,6 +23,7 @@ import type {
   Prediction,
   WireEntry,
 } from '../../src/lab/types.js';
+import { matchPaste } from './paste.js';
 import { findScenario, SCENARIOS, type Scenario } from './scenarios.js';
 import { tunnelFetch } from './tunnel.js';
 import './style.css';
@@ -707,7 +708,28 @@ function side(
       if (a.console)
         sec.append(h('h4', {}, `${prefix}Console message`), h('pre', { class: 'console' }, a.console));
       if (a.explanation) sec.append(h('h4', {}, `${prefix}Why`), h('p', {}, a.explanation));
+      if (a.candidates?.length) {
+        sec.append(
+          h('h4', {}, `${prefix}Possible causes, and how to tell them apart`),
+          h(
+            'ol',
+            { class: 'candidates' },
+            ...a.candidates.map((c) => h('li', {}, c.cause, h('br'), h('span', { class: 'hint' }, c.tell))),
+          ),
+        );
+      }
       if (a.fix) sec.append(h('h4', {}, `${prefix}Fix`), h('p', { class: 'fix' }, a.fix));
+      // The same snippets `crossorigin check` prints.
+      for (const [name, code] of Object.entries(a.fixDetail?.snippets ?? {})) {
+        sec.append(
+          h(
+            'details',
+            { class: 'snippet' },
+            h('summary', {}, name === 'cors' ? 'cors package (Express)' : name),
+            h('pre', {}, code),
+          ),
+        );
+      }
     });
   } else if (outcomes.some((o) => o.result === 'blocked' || o.result === 'error')) {
     sec.append(
@@ -872,6 +894,10 @@ async function runCase(): Promise<LabRunRecord | null> {
     window.__labLast = record;
     render(labCase, real, realWire, prediction, differences);
     results.dataset.state = 'done';
+    // The result in view (and focus for keyboard and screen-reader users).
+    results.tabIndex = -1;
+    results.scrollIntoView({ block: 'start' }); // instant: a smooth scroll still running would move the next click's target
+    results.focus({ preventScroll: true });
     status.textContent =
       differences.length === 0
         ? `Done: your browser and the engine (${prediction.profile}) agree.`
@@ -1024,6 +1050,14 @@ async function start(): Promise<void> {
   buildEditor();
   if (narrow.matches) ($('library') as HTMLDetailsElement).open = false;
   $('run-all').addEventListener('click', () => void runAll());
+  $('paste-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const m = matchPaste($<HTMLTextAreaElement>('paste').value);
+    $('paste-result').textContent = m.ok ? `${m.said} Opened "${m.scenario.title}" and ran it.` : m.message;
+    if (!m.ok) return;
+    choose(m.scenario);
+    void runCase();
+  });
   try {
     info = (await (await fetch('/__lab/info', { cache: 'no-store' })).json()) as LabInfo;
   } catch {

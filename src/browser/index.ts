@@ -16,14 +16,47 @@ export {
 } from './browser-fetch.js';
 export { type Classification, type ClassifyResult, classify, type PreflightReason } from './classify.js';
 export { corsCheck, getHeader, headerLines } from './cors-check.js';
+// HAR re-judging runs the engine, so it is not part of errors/index (no cycle).
+export { type HarEntry, type HarExchange, type HarParse, judgeHar, parseHar } from './errors/har.js';
+// The one place that explains a refusal (owned by the explain area, src/browser/errors/).
 export {
+  allowlistSnippet,
+  type Candidate,
+  type ConsoleExplanation,
+  type CopiedParse,
+  type CopiedRequest,
   type CorsError,
   type CorsErrorDetails,
   type CorsErrorKind,
   chromiumMessage,
+  type Diagnosis,
+  describePreflightReason,
+  diagnose,
+  explainConsoleText,
+  explainLine,
+  type Fix,
   firefoxMessage,
+  type LineExplanation,
   makeCorsError,
+  type Observation,
+  type ObservedAnswer,
+  PAGE_KINDS,
+  type ParsedConsole,
+  type ParsedLine,
+  type PolicyConfigShape,
+  type PolicyShape,
+  parseConsole,
+  parseConsoleMessage,
+  parseCopiedFetch,
+  parseCurl,
+  policyConfigFor,
+  REFUSAL_HEADER,
   rejectionMessage,
+  ruleFor,
+  type Snippets,
+  snippetsFor,
+  TEMPLATES as CONSOLE_TEMPLATES,
+  whatWasSent,
 } from './errors/index.js';
 export { exposedHeaderNames } from './expose.js';
 export {

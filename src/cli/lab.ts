@@ -12,7 +12,8 @@ export function registerLabCommand(program: Command): Command {
     .command('lab')
     .description('open the lab: run CORS and Same-Origin Policy cases in your browser beside the engine')
     .option('-p, --port <port>', 'port of the app page (default 4870, or any free port if taken)')
-    .action(async (flags: { port?: string }) => {
+    .option('--open', 'open the lab in the default browser')
+    .action(async (flags: { port?: string; open?: boolean }) => {
       let port: number | undefined;
       if (flags.port !== undefined) {
         port = Number(flags.port);
@@ -24,6 +25,6 @@ export function registerLabCommand(program: Command): Command {
           return;
         }
       }
-      process.exitCode = await runLab(port === undefined ? {} : { port });
+      process.exitCode = await runLab({ ...(port === undefined ? {} : { port }), open: flags.open === true });
     });
 }

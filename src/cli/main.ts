@@ -8,8 +8,9 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerCheckCommand } from './check.js';
+import { registerExplainCommand } from './explain.js';
 import { registerLabCommand } from './lab.js';
-import { EXIT } from './output.js';
+import { EXIT, printJson, processIo } from './output.js';
 import { registerProxyCommand } from './proxy.js';
 import { registerScanCommand } from './scan.js';
 
@@ -18,6 +19,7 @@ type Register = (program: Command) => unknown;
 /** The commands, in the order `--help` lists them. */
 const COMMANDS: readonly Register[] = [
   registerCheckCommand,
+  registerExplainCommand,
   registerScanCommand,
   registerProxyCommand,
   registerLabCommand,
@@ -46,7 +48,16 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version "fail" with exit code 0.
-      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (err.exitCode === 0) return EXIT.ok;
+      // With --json, a command-line problem is still one JSON object on stdout (the same shape).
+      if (argv.includes('--json')) {
+        printJson(processIo(), {
+          verdict: 'usage-error',
+          exitCode: EXIT.usage,
+          error: { kind: 'usage', message: err.message.replace(/^error: /, '') },
+        });
+      }
+      return EXIT.usage;
     }
     process.stderr.write(`crossorigin: ${(err as Error).stack ?? String(err)}\n`);
     return EXIT.usage;

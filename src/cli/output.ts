@@ -10,6 +10,12 @@ export const EXIT = { ok: 0, blocked: 1, findings: 1, usage: 2, network: 2 } as 
 /** A problem with the command line: printed on stderr, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  /** The corrected value or command line, when there is an obvious one. */
+  readonly suggestion: string | undefined;
+  constructor(message: string, suggestion?: string) {
+    super(message);
+    this.suggestion = suggestion;
+  }
 }
 
 /** Where a command writes. Tests and embedders pass their own. */
@@ -31,10 +37,16 @@ export function processIo(): Io {
   };
 }
 
-/** Colours: only when writing to a terminal and `NO_COLOR` is unset or empty (https://no-color.org). */
+/**
+ * Colours: never when `NO_COLOR` is set and not empty (https://no-color.org); always when
+ * `FORCE_COLOR` is set to anything but empty, `0` or `false` (https://force-color.org); otherwise
+ * only on a terminal that is not `TERM=dumb`.
+ */
 export function useColor(io: Pick<Io, 'isTTY' | 'env'>): boolean {
   const noColor = io.env.NO_COLOR;
   if (noColor !== undefined && noColor !== '') return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
   if (io.env.TERM === 'dumb') return false;
   return io.isTTY;
 }

@@ -9,6 +9,9 @@ import {
   type CorsError,
   classify,
   createBrowserFetch,
+  type Diagnosis,
+  describePreflightReason,
+  diagnose,
   PROFILES,
   sopAccess,
 } from '../browser/index.js';
@@ -79,6 +82,14 @@ function withAnswers(events: BrowserFetchEvent[]): EngineStep[] {
 }
 
 function preflightReasons(labCase: LabCase, url: string, origin: string, profile: BrowserName): string {
+  const c = classifyCase(labCase, url, origin, profile);
+  if (c?.tainting !== 'cors') return '';
+  if (!c.preflight.needed)
+    return 'No preflight: the method and every header are CORS-safelisted (a "simple" request).';
+  return `A preflight is needed: ${c.preflight.reasons.map(describePreflightReason).join('; ')}.`;
+}
+
+function classifyCase(labCase: LabCase, url: string, origin: string, profile: BrowserName) {
   const r = labCase.request;
   const c = classify(
     {
@@ -92,20 +103,33 @@ function preflightReasons(labCase: LabCase, url: string, origin: string, profile
     },
     profile,
   );
-  if (!c.ok) return '';
-  if (c.tainting !== 'cors') return '';
-  if (!c.preflight.needed)
-    return 'No preflight: the method and every header are CORS-safelisted (a "simple" request).';
-  const why = c.preflight.reasons.map((x) =>
-    x.kind === 'method'
-      ? `the method ${x.method} is not CORS-safelisted`
-      : x.kind === 'header'
-        ? `the header ${x.name} is not CORS-safelisted (${x.reason})`
-        : x.kind === 'stream-body'
-          ? 'the body is a stream'
-          : 'a preflighted request was redirected',
-  );
-  return `A preflight is needed: ${why.join('; ')}.`;
+  return c.ok ? c : null;
+}
+
+/** The blocked attempt's cause, what was sent and the fix, from every event observed. */
+function diagnoseEvents(
+  labCase: LabCase,
+  url: string,
+  origin: string,
+  profile: BrowserName,
+  cause: CorsError,
+  events: BrowserFetchEvent[],
+): Diagnosis {
+  const c = classifyCase(labCase, url, origin, profile);
+  const pre = events.find((e) => e.type === 'preflight-answered');
+  const done = events.filter((e) => e.type === 'actual-sent').length > 0;
+  return diagnose({
+    error: cause,
+    request: {
+      method: labCase.request.method,
+      unsafeHeaders: c ? c.unsafeHeaders.map((h) => h.name) : [],
+      unsafeMethod: c ? c.preflight.reasons.some((r) => r.kind === 'method') : false,
+    },
+    ...(pre && pre.type === 'preflight-answered'
+      ? { preflight: { status: pre.status, headers: pre.headers } }
+      : {}),
+    ...(done && cause.status !== undefined ? { actual: { status: cause.status, headers: [] } } : {}),
+  });
 }
 
 async function predictFetch(input: PredictInput, profile: BrowserName): Promise<EngineAttempt[]> {
@@ -164,6 +188,7 @@ async function predictFetch(input: PredictInput, profile: BrowserName): Promise<
     } catch (e) {
       const cause = (e as { cause?: unknown }).cause as CorsError | undefined;
       const isCors = cause !== undefined && typeof cause === 'object' && cause.name === 'CorsError';
+      const diagnosis = isCors ? diagnoseEvents(labCase, url, origins.app, profile, cause, events) : null;
       attempts.push({
         outcome: { result: 'blocked', error: (e as Error).message },
         steps: withAnswers(events),
@@ -173,11 +198,12 @@ async function predictFetch(input: PredictInput, profile: BrowserName): Promise<
           events.some((x) => x.type === 'redirect' && x.tainted)
             ? 'After a redirect to another origin the browser sends Origin: null, so the final server must allow the null origin (or *). Allowing null is unsafe: avoid the cross-origin redirect, or have the page call the final URL directly.'
             : '',
-          isCors && cause.preflight ? 'The preflight failed, so the actual request was never sent.' : '',
+          diagnosis ? `${diagnosis.cause} ${diagnosis.sent}` : '',
         ]
           .filter(Boolean)
           .join(' '),
-        fix: isCors ? cause.fix : '',
+        fix: diagnosis ? diagnosis.fix.text : '',
+        ...(diagnosis ? { fixDetail: diagnosis.fix, candidates: diagnosis.candidates } : {}),
         ...(isCors ? { errorKind: cause.kind } : {}),
       });
     }

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openInBrowser } from './open.js';
 import { defaultAssetsDir, type RunningLab, startLab } from './server.js';
 
 export const DEFAULT_LAB_PORT = 4870;
@@ -13,6 +14,10 @@ export interface RunLabOptions {
   /** The app page's port. Default 4870, or any free port when 4870 is taken. */
   port?: number;
   assetsDir?: string;
+  /** Open the app page in the default browser. */
+  open?: boolean;
+  /** How to open it (tests pass their own). Default: the platform's opener. */
+  opener?: (url: string, onError: (reason: string) => void) => void;
   out?: (line: string) => void;
   err?: (line: string) => void;
 }
@@ -54,7 +59,12 @@ export async function runLab(options: RunLabOptions = {}): Promise<number> {
   out(`  lab API    ${lab.origins.api}`);
   out(`  other site ${lab.origins.other}  (the attacker, a third-party API)`);
   out('');
-  out(`Open ${lab.url} in your browser. Loopback only. Press Ctrl-C to stop.`);
+  if (options.open) {
+    out(`Opening ${lab.url} in your default browser. Loopback only. Press Ctrl-C to stop.`);
+    (options.opener ?? openInBrowser)(lab.url, (reason) =>
+      err(`crossorigin lab: could not open a browser (${reason}); open ${lab.url} yourself`),
+    );
+  } else out(`Open ${lab.url} in your browser (or start with --open). Loopback only. Press Ctrl-C to stop.`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 /**
- * `npm start`'s entry: the lab without the CLI around it (`node dist/lab/start.js [port]`).
- * `crossorigin lab` does the same through src/cli/lab.ts.
+ * `npm start`'s entry: the lab without the CLI around it (`node dist/lab/start.js [--port N] [--open]`,
+ * so `npm start -- --port N` works as `crossorigin lab --port N` does).
  */
+import { parseLabArgs } from './open.js';
 import { runLab } from './run.js';
 
-const arg = process.argv[2];
-const port = arg === undefined ? undefined : Number(arg);
-if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-  process.stderr.write(`crossorigin lab: bad port ${JSON.stringify(arg)}\n`);
+const args = parseLabArgs(process.argv.slice(2));
+if (!args.ok) {
+  process.stderr.write(`crossorigin lab: ${args.problem}\n`);
   process.exitCode = 2;
 } else {
-  runLab(port === undefined ? {} : { port }).then(
+  runLab({ ...(args.port !== undefined ? { port: args.port } : {}), open: args.open }).then(
     (code) => {
       process.exitCode = code;
     },

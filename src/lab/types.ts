@@ -103,6 +103,10 @@ export interface EngineAttempt {
   console: string;
   explanation: string;
   fix: string;
+  /** The fix with the snippets the CLI prints (crossorigin/server, cors, nginx) and its policy. */
+  fixDetail?: import('../browser/index.js').Fix;
+  /** When the evidence does not decide the cause: the candidates and how to tell them apart. */
+  candidates?: import('../browser/index.js').Candidate[];
   errorKind?: string;
 }
 

@@ -23,7 +23,9 @@ describe('useColor', () => {
     [true, { NO_COLOR: 'false' }, false], // any non-empty value disables colour (no-color.org)
     [true, { NO_COLOR: '' }, true],
     [true, { TERM: 'dumb' }, false],
-    [false, { FORCE_COLOR: '1' }, false],
+    [false, { FORCE_COLOR: '1' }, true],
+    [false, { FORCE_COLOR: '0' }, false],
+    [true, { FORCE_COLOR: '1', NO_COLOR: '1' }, false],
   ] as const)('isTTY %s, env %j -> %s', (isTTY, env, expected) => {
     expect(useColor({ isTTY, env })).toBe(expected);
   });

@@ -47,7 +47,7 @@ export function fixFor(d: CorsErrorDetails): string {
       return `Send ${allowOrigin} on ${on(d, preflight)}.${preflight ? ' A preflight answer must carry it too, whatever its status.' : ''}`;
     case 'wildcard-origin-not-allowed':
     case 'preflight-wildcard-origin-not-allowed':
-      return `With credentials, \`*\` is refused: send \`Access-Control-Allow-Origin: ${origin}\` (the request's origin, not \`*\`) and \`Access-Control-Allow-Credentials: true\` on ${on(d, preflight)}, plus \`Vary: Origin\`; or make the request with credentials: 'omit'.`;
+      return `With credentials, \`*\` is refused. Keep an allowlist (here \`${origin}\`) and on ${on(d, preflight)} send \`Access-Control-Allow-Origin\` with the request's Origin only when it is on the list, with \`Access-Control-Allow-Credentials: true\` and \`Vary: Origin\` (never echo every Origin); or make the request with credentials: 'omit'.`;
     case 'multiple-allow-origin-values':
     case 'preflight-multiple-allow-origin-values':
       return `Send exactly one origin in one \`Access-Control-Allow-Origin\` line: \`Access-Control-Allow-Origin: ${origin}\` on ${on(d, preflight)} (choose the value by matching the request's Origin against your allowlist; a proxy or framework may be adding a second line).`;

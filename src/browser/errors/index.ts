@@ -9,10 +9,30 @@ import { fixFor } from './fix.js';
 import type { CorsError, CorsErrorDetails } from './kinds.js';
 
 export { chromiumMessage, chromiumResourceKind } from './chromium.js';
+export {
+  type Candidate,
+  type Diagnosis,
+  diagnose,
+  type Fix,
+  type Observation,
+  type ObservedAnswer,
+  PAGE_KINDS,
+  REFUSAL_HEADER,
+  whatWasSent,
+} from './diagnose.js';
 export { firefoxMessage } from './firefox.js';
 export { fixFor } from './fix.js';
 export type { CorsError, CorsErrorDetails, CorsErrorKind } from './kinds.js';
 export { PREFLIGHT_TWIN } from './kinds.js';
+export { describePreflightReason } from './reasons.js';
+export {
+  allowlistSnippet,
+  type PolicyConfigShape,
+  type PolicyShape,
+  policyConfigFor,
+  type Snippets,
+  snippetsFor,
+} from './snippets.js';
 
 const PREFLIGHT_KINDS = new Set([
   'preflight-invalid-status',
@@ -48,3 +68,26 @@ export function rejectionMessage(browser: BrowserName): string {
       return 'Failed to fetch';
   }
 }
+export { type ConsoleBrowser, type ConsoleTemplate, TEMPLATES } from './console-templates.js';
+export {
+  type CopiedParse,
+  type CopiedRequest,
+  parseCopiedFetch,
+  parseCurl,
+  shellWords,
+} from './copied-request.js';
+export {
+  type ConsoleExplanation,
+  explainConsoleText,
+  explainLine,
+  type LineExplanation,
+} from './explain-console.js';
+export {
+  type NetworkLine,
+  type ParsedConsole,
+  type ParsedLine,
+  parseConsole,
+  parseConsoleMessage,
+  type UnknownLine,
+} from './parse-console.js';
+export { ruleFor } from './rules.js';

@@ -1,0 +1,191 @@
+/**
+ * `check`'s run: the request through the browser engine (`createBrowserFetch`) against the live
+ * URL, every exchange recorded, then the verdict and, when blocked, the diagnosis from everything
+ * observed (src/browser/errors/diagnose.ts).
+ */
+import {
+  type BrowserFetchEvent,
+  type CorsError,
+  createBrowserFetch,
+  describePreflightReason,
+  diagnose,
+} from '../browser/index.js';
+import { dispatcherTransport } from '../browser/transport.js';
+import { bodyFor, type CheckRequest, parseCheckRequest } from './_check-request.js';
+import { type CheckFlags, type CheckResult, type Exchange, NetworkFailure } from './_check-types.js';
+import { EXIT, UsageError } from './output.js';
+
+/** Headers not worth listing as "not readable" (CORS's own, hop-by-hop). */
+const NOT_CONTENT = /^(access-control-|connection$|keep-alive$|transfer-encoding$)/;
+/** At most this much of a refused preflight's body is kept (it may name the cause). */
+const BODY_LIMIT = 2048;
+
+type Answer = NonNullable<Exchange['response']>;
+
+/** Reads at most BODY_LIMIT characters of a refusal's body; never throws. */
+async function refusalBody(res: Response): Promise<string | undefined> {
+  try {
+    const text = await res.clone().text();
+    return text.slice(0, BODY_LIMIT);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A transport that records every answer, in order (bodies of refused preflights too). */
+function recordingTransport(base: typeof globalThis.fetch, answers: Answer[]): typeof globalThis.fetch {
+  return async (input, init) => {
+    const res = await base(input, init);
+    const headers: [string, string][] = [];
+    for (const [n, v] of res.headers) if (n !== 'set-cookie') headers.push([n, v]);
+    for (const c of res.headers.getSetCookie()) headers.push(['set-cookie', c]);
+    const answer: Answer = { status: res.status, headers };
+    const method = (init?.method ?? 'GET').toUpperCase();
+    if (method === 'OPTIONS' && (res.status < 200 || res.status > 299)) {
+      const body = await refusalBody(res);
+      if (body) answer.body = body;
+    }
+    answers.push(answer);
+    return res;
+  };
+}
+
+/** Sends the request; returns the failure (a CorsError) or null when allowed. */
+async function send(
+  req: CheckRequest,
+  transport: typeof globalThis.fetch,
+  onEvent: (e: BrowserFetchEvent) => void,
+): Promise<{ failure: CorsError | null; rejection: string }> {
+  const pageFetch = createBrowserFetch({ origin: req.from, browser: req.browser, onEvent, fetch: transport });
+  const body = bodyFor(req.bodyType);
+  try {
+    const res = await pageFetch(req.url.href, {
+      method: req.method,
+      headers: req.headers,
+      ...(body !== undefined ? { body } : {}),
+      ...(req.bodyType === 'stream' ? { duplex: 'half' } : {}),
+      credentials: req.credentials,
+      mode: req.mode,
+      redirect: req.redirect,
+      signal: AbortSignal.timeout(req.timeout),
+    } as RequestInit);
+    await res.body?.cancel().catch(() => {});
+    return { failure: null, rejection: '' };
+  } catch (err) {
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause && typeof cause === 'object' && (cause as { name?: unknown }).name === 'CorsError') {
+      const failure = cause as CorsError;
+      if (failure.kind === 'network-error') {
+        throw new NetworkFailure(`cannot reach ${failure.url}: ${failure.hint ?? 'network error'}`);
+      }
+      return { failure, rejection: `${(err as Error).name}: ${(err as Error).message}` };
+    }
+    if ((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') {
+      throw new NetworkFailure(`no answer from ${req.url.href} within ${req.timeout} ms`);
+    }
+    if (err instanceof TypeError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** Folds the engine's events and the recorded answers into the result's exchanges. */
+function foldEvents(result: CheckResult, events: BrowserFetchEvent[], answers: Answer[]): void {
+  let sent = 0;
+  const actual: Exchange[] = [];
+  const redirects: NonNullable<CheckResult['redirects']> = [];
+  for (const e of events) {
+    if (e.type === 'preflight-sent') {
+      const answer = answers[sent++];
+      result.preflight!.exchange = {
+        request: { method: 'OPTIONS', url: e.url, headers: e.headers },
+        ...(answer ? { response: answer } : {}),
+      };
+    } else if (e.type === 'actual-sent') {
+      const answer = answers[sent++];
+      actual.push({
+        request: { method: e.method, url: e.url, headers: e.headers },
+        ...(answer ? { response: answer } : {}),
+      });
+    } else if (e.type === 'redirect') {
+      redirects.push({ from: e.from, to: e.to, status: e.status, tainted: e.tainted });
+    } else if (e.type === 'done') {
+      const readable = new Set(e.readableHeaders);
+      result.response = {
+        status: e.status,
+        type: e.responseType,
+        readableHeaders: [...readable].sort(),
+        hiddenHeaders: [...new Set(e.headers.map(([n]) => n.toLowerCase()))]
+          .filter((n) => !readable.has(n) && !NOT_CONTENT.test(n))
+          .sort(),
+      };
+    }
+  }
+  result.actual = actual;
+  result.redirects = redirects;
+}
+
+/** The blocked part of the result: the error, the diagnosis and the fix. */
+function explainFailure(result: CheckResult, req: CheckRequest, failure: CorsError, rejection: string): void {
+  const c = req.classification;
+  result.error = {
+    kind: failure.kind,
+    message: failure.message,
+    logged: failure.logged,
+    rejection,
+    preflight: failure.preflight,
+  };
+  const last = result.actual?.at(-1)?.response;
+  const preflight = result.preflight?.exchange?.response;
+  const d = diagnose({
+    error: failure,
+    request: {
+      method: req.method,
+      unsafeHeaders: c.unsafeHeaders.map((h) => h.name),
+      unsafeMethod: c.preflight.reasons.some((r) => r.kind === 'method'),
+    },
+    ...(preflight ? { preflight } : {}),
+    ...(last ? { actual: last } : {}),
+  });
+  result.diagnosis = { cause: d.cause, candidates: d.candidates, sent: d.sent };
+  result.fix = d.fix;
+}
+
+/** Validates the flags (throws UsageError) and runs the request through the engine. */
+export async function runCheck(
+  url: string,
+  flags: CheckFlags,
+  transport?: typeof globalThis.fetch,
+  onEvent?: (e: BrowserFetchEvent) => void,
+): Promise<CheckResult> {
+  const req = parseCheckRequest(url, flags);
+  const c = req.classification;
+  const events: BrowserFetchEvent[] = [];
+  const answers: Answer[] = [];
+  const recording = recordingTransport(transport ?? dispatcherTransport(), answers);
+  const { failure, rejection } = await send(req, recording, (e) => {
+    events.push(e);
+    onEvent?.(e);
+  });
+  const result: CheckResult = {
+    verdict: failure ? 'blocked' : 'allowed',
+    exitCode: failure ? EXIT.blocked : EXIT.ok,
+    url: req.url.href,
+    from: req.from,
+    browser: req.browser,
+    ...(req.notes.length ? { notes: req.notes } : {}),
+    request: {
+      method: req.method,
+      headers: req.headers,
+      bodyType: req.bodyType,
+      credentials: req.credentials,
+      mode: req.mode,
+      redirect: req.redirect,
+    },
+    sameOrigin: c.sameOrigin,
+    preflight: { needed: c.preflight.needed, reasons: c.preflight.reasons.map(describePreflightReason) },
+    droppedHeaders: [...c.droppedHeaders],
+  };
+  foldEvents(result, events, answers);
+  if (failure) explainFailure(result, req, failure, rejection);
+  return result;
+}

@@ -1,0 +1,87 @@
+/** The shapes `check` (and `explain`) print: one `--json` shape for every outcome. */
+import type { BrowserName, Candidate, CorsErrorKind, PolicyConfigShape, Snippets } from '../browser/index.js';
+
+/** The command's flags as commander parses them. */
+export interface CheckFlags {
+  from?: string;
+  method?: string;
+  header?: string[];
+  bodyType?: string;
+  credentials?: string;
+  mode?: string;
+  redirect?: string;
+  browser?: string;
+  timeout?: string;
+  cookie?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+export const BODY_TYPES = ['none', 'text', 'json', 'urlencoded', 'multipart', 'blob', 'stream'] as const;
+export type BodyType = (typeof BODY_TYPES)[number];
+export const CREDENTIALS = ['omit', 'same-origin', 'include'] as const;
+export const MODES = ['cors', 'no-cors', 'same-origin'] as const;
+export const REDIRECTS = ['follow', 'error', 'manual'] as const;
+export const BROWSERS = ['chromium', 'firefox', 'webkit', 'spec'] as const;
+
+export interface Exchange {
+  request: { method: string; url: string; headers: [string, string][] };
+  response?: { status: number; headers: [string, string][]; body?: string };
+}
+
+/** Every outcome: what happened. `usage-error` and `network-error` carry only `error` besides. */
+export type Verdict = 'allowed' | 'blocked' | 'usage-error' | 'network-error' | 'unexplained';
+
+/** What `check` found, for people (formatCheck) and for `--json` (as is). */
+export interface CheckResult {
+  verdict: Verdict;
+  exitCode: number;
+  url?: string;
+  from?: string;
+  browser?: BrowserName;
+  /** Things the input said that a browser would say differently (a non-serialized --from, ...). */
+  notes?: string[];
+  request?: {
+    method: string;
+    headers: [string, string][];
+    bodyType: BodyType;
+    credentials: string;
+    mode: string;
+    redirect: string;
+  };
+  sameOrigin?: boolean;
+  /** Whether a preflight is needed, and every reason, in words. */
+  preflight?: { needed: boolean; reasons: string[]; exchange?: Exchange };
+  /** Request headers the browser drops silently (forbidden names, or not no-CORS-safelisted in no-cors). */
+  droppedHeaders?: string[];
+  /** Actual requests in order (one per redirect hop). */
+  actual?: Exchange[];
+  redirects?: { from: string; to: string; status: number; tainted: boolean }[];
+  /** When allowed: what the page gets. */
+  response?: { status: number; type: string; readableHeaders: string[]; hiddenHeaders: string[] };
+  /** When blocked: the browser's refusal. For usage and network errors: `kind` usage / network. */
+  error?: {
+    kind: CorsErrorKind | 'usage' | 'network' | 'unknown-message';
+    /** The browser's console line, or the problem in words. */
+    message: string;
+    /** Whether the browser logs `message` itself (false: the engine's description). */
+    logged?: boolean;
+    /** What fetch() rejects with. */
+    rejection?: string;
+    preflight?: boolean;
+    /** For usage errors: the corrected command line or value. */
+    suggestion?: string;
+  };
+  /** When blocked: the cause from everything observed, and what reached the server. */
+  diagnosis?: { cause: string; candidates: Candidate[]; sent: string };
+  /** When blocked: what to change, and config snippets when a server header is the answer. */
+  fix?: { text: string; side: 'server' | 'page'; snippets?: Snippets; policy?: PolicyConfigShape };
+}
+
+/** A problem with the command line: printed on stderr, exit code 2; `suggestion` is the fix. */
+export { UsageError } from './output.js';
+
+/** The transport failed (refused, DNS, timeout): exit code 2. */
+export class NetworkFailure extends Error {
+  override readonly name = 'NetworkFailure';
+}
