@@ -1,0 +1,42 @@
+/**
+ * Beyond CORS: Opaque Response Blocking, Cross-Origin-Resource-Policy, Cross-Origin-Embedder-Policy
+ * (and `crossOriginIsolated`) and Cross-Origin-Opener-Policy, as Chromium 156, Firefox ESR 153 and
+ * the standards do them. See docs/browser.md, "Beyond CORS: ORB, CORP, COEP and COOP".
+ */
+export { determineNosniff, extractMimeType } from './_mime.js';
+export {
+  credentialsUnderEmbedderPolicy,
+  crossOriginIsolated,
+  type EmbedderPolicyValue,
+  parseEmbedderPolicy,
+} from './coep.js';
+export {
+  type CorpCheckInput,
+  type CorpPolicy,
+  type CorpResult,
+  crossOriginResourcePolicyCheck,
+  crossOriginResourcePolicyInternalCheck,
+  parseCorpHeader,
+} from './corp.js';
+export {
+  type BlockedBy,
+  type NoCorsLoad,
+  type NoCorsLoader,
+  type NoCorsOutcome,
+  noCorsLoad,
+  type PageView,
+  scriptMimeRefusal,
+} from './outcome.js';
+export {
+  isOpaqueBlocklistedMimeType,
+  isOpaqueBlocklistedNeverSniffedMimeType,
+  isOpaqueSafelistedMimeType,
+  type OpaqueResponse,
+  type OrbAllowReason,
+  type OrbBlockReason,
+  type OrbVerdict,
+  opaqueResponseBlocking,
+  opaqueResponseBlockingChromium,
+  opaqueResponseBlockingSpec,
+} from './orb.js';
+export { ISOLATION_CHROMIUM, ISOLATION_FIREFOX, ISOLATION_SPEC, type IsolationProfile } from './profile.js';

@@ -1,0 +1,44 @@
+/**
+ * Where Chromium, Firefox and the standards differ on ORB, CORP and COEP: data read by the
+ * algorithms in this folder. Each value is what Chromium 156 and Firefox ESR 153 did in
+ * test/browsers/isolation (docs/browser.md, "Beyond CORS: ORB, CORP, COEP and COOP").
+ */
+export interface IsolationProfile {
+  /**
+   * Which opaque-response-blocking algorithm: `spec` (Fetch PR #1442 / the ORB explainer: safelist,
+   * image and media sniffing, then a JavaScript parse; Firefox), or `chromium` (ORB "v0.1": CSS,
+   * SVG, audio and video pass; everything else is blocked only when nosniff or 206 says so or the
+   * body sniffs as HTML, XML or JSON, JavaScript MIME types included; no JavaScript parse).
+   */
+  readonly orb: 'spec' | 'chromium';
+  /** Whether `nosniff` with `text/plain` blocks before image sniffing (spec, Chromium) or not (Firefox). */
+  readonly orbNosniffTextPlain: boolean;
+  /** What a no-cors `fetch()` gets when ORB blocks: a network error (spec) or an empty opaque response (Chromium, Firefox). */
+  readonly orbBlockedFetch: 'network-error' | 'empty-opaque';
+  /**
+   * Under COEP `require-corp`, a `Cross-Origin-Resource-Policy` value that does not parse counts
+   * as absent, so defaulted to `same-origin` (spec, Chromium), or satisfies COEP (Firefox).
+   */
+  readonly coepUnknownCorp: 'as-absent' | 'as-cross-origin';
+}
+
+export const ISOLATION_SPEC: IsolationProfile = Object.freeze({
+  orb: 'spec',
+  orbNosniffTextPlain: true,
+  orbBlockedFetch: 'network-error',
+  coepUnknownCorp: 'as-absent',
+});
+
+export const ISOLATION_CHROMIUM: IsolationProfile = Object.freeze({
+  orb: 'chromium',
+  orbNosniffTextPlain: true,
+  orbBlockedFetch: 'empty-opaque',
+  coepUnknownCorp: 'as-absent',
+});
+
+export const ISOLATION_FIREFOX: IsolationProfile = Object.freeze({
+  orb: 'spec',
+  orbNosniffTextPlain: false,
+  orbBlockedFetch: 'empty-opaque',
+  coepUnknownCorp: 'as-cross-origin',
+});

@@ -1,0 +1,132 @@
+/**
+ * Runs isolation cases in a real browser (batched: one page load per embedder policy and batch)
+ * and through the engine (src/browser/isolation), and compares what the page could do.
+ */
+import {
+  ISOLATION_CHROMIUM,
+  ISOLATION_FIREFOX,
+  noCorsLoad,
+  parseEmbedderPolicy,
+} from '../../../src/browser/isolation/index.js';
+import { bodyOf } from './_bodies.js';
+import type { IsolationPage } from './_drive.js';
+import { batchExpression, type PageLoad, type PageOutcome } from './_page.js';
+import type { IsolationServers } from './_servers.js';
+import type { IsolationCase } from './generate.js';
+
+/** What the page could do, in terms both sides can produce. */
+export interface Seen {
+  /** fetch: `error`, `opaque`, `basic`; script: `error`, `ran`, `syntax-error`, `nothing`; img: `error`, `load`. */
+  view: string;
+  /** Whether cookies went out (same-origin and same-site targets only; null elsewhere). */
+  cookie: boolean | null;
+  console: string[];
+}
+
+export function pageUrl(s: IsolationServers, c: Pick<IsolationCase, 'coep'>): string {
+  return `http://localhost:${s.a}/page${c.coep === 'none' ? '' : `?coep=${c.coep}`}`;
+}
+
+export function resourceUrl(s: IsolationServers, c: IsolationCase): string {
+  const origin =
+    c.where === 'same-origin'
+      ? `http://localhost:${s.a}`
+      : c.where === 'same-site'
+        ? `http://localhost:${s.b}`
+        : `http://api.test:${s.a}`;
+  return `${origin}/r/${c.id}`;
+}
+
+export function headersOf(c: IsolationCase): [string, string][] {
+  const h: [string, string][] = [];
+  if (c.contentType !== null) h.push(['Content-Type', c.contentType]);
+  if (c.nosniff) h.push(['X-Content-Type-Options', 'nosniff']);
+  if (c.corp !== null) h.push(['Cross-Origin-Resource-Policy', c.corp]);
+  return h;
+}
+
+const cookieScope = (c: IsolationCase) => c.where !== 'cross-site';
+
+/** What the engine says the page sees. */
+export function engineSeen(s: IsolationServers, c: IsolationCase, browser: 'chromium' | 'firefox'): Seen {
+  const page = pageUrl(s, c);
+  const url = resourceUrl(s, c);
+  const out = noCorsLoad(
+    {
+      pageUrl: page,
+      embedderPolicy: parseEmbedderPolicy(c.coep === 'none' ? null : c.coep, page),
+      url,
+      loader: c.loader,
+      response: { status: c.status, headers: headersOf(c), body: bodyOf(c.body, c.id) },
+    },
+    browser,
+    browser === 'chromium' ? ISOLATION_CHROMIUM : ISOLATION_FIREFOX,
+  );
+  let view: string;
+  if (c.loader === 'fetch') {
+    view = out.view === 'network-error' ? 'error' : out.view === 'load' ? 'basic' : 'opaque';
+  } else if (c.loader === 'script') {
+    view =
+      out.view !== 'executed'
+        ? 'error'
+        : c.body === 'js'
+          ? 'ran'
+          : c.body === 'json-array' || c.body === 'empty'
+            ? 'nothing'
+            : 'syntax-error';
+  } else view = out.view === 'load' ? 'load' : 'error';
+  return { view, cookie: cookieScope(c) ? out.credentialsSent : null, console: out.console };
+}
+
+function browserView(c: IsolationCase, o: PageOutcome): string {
+  if (o.outcome === 'timeout') return 'timeout';
+  if (c.loader === 'fetch') return o.outcome === 'error' ? 'error' : (o.type ?? '?');
+  if (c.loader === 'script') {
+    if (o.outcome === 'error') return 'error';
+    return o.ran ? 'ran' : o.syntaxError ? 'syntax-error' : 'nothing';
+  }
+  return o.outcome === 'load' ? 'load' : 'error';
+}
+
+const BATCH = 80;
+
+/** Runs the cases in the browser; one page load per embedder policy and batch. */
+export async function browserSeen(
+  page: IsolationPage,
+  s: IsolationServers,
+  cases: IsolationCase[],
+): Promise<Map<string, Seen>> {
+  const out = new Map<string, Seen>();
+  const groups = new Map<string, IsolationCase[]>();
+  for (const c of cases) groups.set(c.coep, [...(groups.get(c.coep) ?? []), c]);
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += BATCH) {
+      const batch = group.slice(i, i + BATCH);
+      await page.goto(pageUrl(s, batch[0] as IsolationCase));
+      page.console.length = 0;
+      const loads: PageLoad[] = batch.map((c) => {
+        s.register(c.id, { status: c.status, headers: headersOf(c), body: bodyOf(c.body, c.id) });
+        return { id: c.id, url: resourceUrl(s, c), loader: c.loader, ...(c.loader === 'fetch' ? { mode: 'no-cors' as const } : {}) };
+      });
+      const results = await page.evaluate<PageOutcome[]>(batchExpression(loads));
+      // Console lines arrive asynchronously after the load events.
+      await new Promise((r) => setTimeout(r, 600));
+      batch.forEach((c, k) => {
+        const re = new RegExp(`/r/${c.id}(?![0-9])`);
+        const lines = page.console.filter((l) => re.test(l.text) || re.test(l.url)).map((l) => l.text);
+        const seen = s.requests(c.id);
+        out.set(c.id, {
+          view: browserView(c, results[k] as PageOutcome),
+          cookie: cookieScope(c) ? seen.some((q) => q.cookie?.includes('harness=1') === true) : null,
+          console: lines,
+        });
+      });
+    }
+  }
+  return out;
+}
+
+/** A one-line description of a case, for failure messages. */
+export function describeCase(c: IsolationCase): string {
+  return `${c.id} [${c.family}] coep=${c.coep} ${c.where} ${c.loader} ${c.status} ct=${c.contentType ?? '-'}${c.nosniff ? ' nosniff' : ''} corp=${c.corp ?? '-'} body=${c.body}`;
+}
