@@ -13,7 +13,12 @@ export type CorpPolicy = 'same-origin' | 'same-site' | 'cross-origin';
 /** Why a response was blocked; `coep` when the policy came from the embedder policy's default. */
 export type CorpBlock =
   | { blocked: true; reason: 'same-origin' | 'same-site'; policy: CorpPolicy; byCoep: null }
-  | { blocked: true; reason: 'same-origin'; policy: 'same-origin'; byCoep: 'require-corp' | 'credentialless' };
+  | {
+      blocked: true;
+      reason: 'same-origin';
+      policy: 'same-origin';
+      byCoep: 'require-corp' | 'credentialless';
+    };
 
 export type CorpResult = { blocked: false } | CorpBlock;
 
@@ -86,7 +91,9 @@ export function crossOriginResourcePolicyInternalCheck(
   }
   //    same-site: allowed when origin is schemelessly same site with the current URL's origin and
   //    origin's scheme is "https" or the current URL's scheme is not "https".
-  const httpsOk = origin.type === 'tuple' && (origin.scheme === 'https' || target.type !== 'tuple' || target.scheme !== 'https');
+  const httpsOk =
+    origin.type === 'tuple' &&
+    (origin.scheme === 'https' || target.type !== 'tuple' || target.scheme !== 'https');
   if (isSchemelesslySameSite(origin, target) && httpsOk) return { blocked: false };
   return { blocked: true, reason: 'same-site', policy, byCoep: null };
 }

@@ -11,6 +11,13 @@ export {
   parseEmbedderPolicy,
 } from './coep.js';
 export {
+  coopRequiresBrowsingContextGroupSwitch,
+  type OpenerPolicyValue,
+  type PopupRelation,
+  parseOpenerPolicy,
+  popupRelation,
+} from './coop.js';
+export {
   type CorpCheckInput,
   type CorpPolicy,
   type CorpResult,
@@ -18,15 +25,6 @@ export {
   crossOriginResourcePolicyInternalCheck,
   parseCorpHeader,
 } from './corp.js';
-export {
-  type BlockedBy,
-  type NoCorsLoad,
-  type NoCorsLoader,
-  type NoCorsOutcome,
-  noCorsLoad,
-  type PageView,
-  scriptMimeRefusal,
-} from './outcome.js';
 export {
   isOpaqueBlocklistedMimeType,
   isOpaqueBlocklistedNeverSniffedMimeType,
@@ -39,4 +37,13 @@ export {
   opaqueResponseBlockingChromium,
   opaqueResponseBlockingSpec,
 } from './orb.js';
+export {
+  type BlockedBy,
+  type NoCorsLoad,
+  type NoCorsLoader,
+  type NoCorsOutcome,
+  noCorsLoad,
+  type PageView,
+  scriptMimeRefusal,
+} from './outcome.js';
 export { ISOLATION_CHROMIUM, ISOLATION_FIREFOX, ISOLATION_SPEC, type IsolationProfile } from './profile.js';

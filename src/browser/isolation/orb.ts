@@ -228,5 +228,7 @@ export function opaqueResponseBlockingChromium(r: OpaqueResponse): OrbVerdict {
 
 /** ORB for the profile: is this opaque response allowed through to the page? */
 export function opaqueResponseBlocking(r: OpaqueResponse, profile: IsolationProfile): OrbVerdict {
-  return profile.orb === 'chromium' ? opaqueResponseBlockingChromium(r) : opaqueResponseBlockingSpec(r, profile);
+  return profile.orb === 'chromium'
+    ? opaqueResponseBlockingChromium(r)
+    : opaqueResponseBlockingSpec(r, profile);
 }

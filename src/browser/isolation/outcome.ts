@@ -105,7 +105,14 @@ export function noCorsLoad(load: NoCorsLoad, browser: BrowserName, profile: Isol
   );
   const credentialsSent = credentials === 'include' || (credentials === 'same-origin' && sameOrigin);
   const ok = r.status >= 200 && r.status <= 299;
-  const out: NoCorsOutcome = { view: 'load', blockedBy: null, credentialsSent, corp: null, orb: null, console: [] };
+  const out: NoCorsOutcome = {
+    view: 'load',
+    blockedBy: null,
+    credentialsSent,
+    corp: null,
+    orb: null,
+    console: [],
+  };
   const failed = (blockedBy: BlockedBy): NoCorsOutcome => {
     out.blockedBy = blockedBy;
     out.view = load.loader === 'fetch' ? 'network-error' : 'error';
@@ -114,7 +121,13 @@ export function noCorsLoad(load: NoCorsLoad, browser: BrowserName, profile: Isol
   if (!sameOrigin) {
     // HTTP fetch: the cross-origin resource policy check on an opaque-tainted response.
     out.corp = crossOriginResourcePolicyCheck(
-      { origin: load.pageUrl, url: load.url, headers: r.headers, embedderPolicy: load.embedderPolicy, includesCredentials: credentialsSent },
+      {
+        origin: load.pageUrl,
+        url: load.url,
+        headers: r.headers,
+        embedderPolicy: load.embedderPolicy,
+        includesCredentials: credentialsSent,
+      },
       profile,
     );
     if (out.corp.blocked) {
@@ -147,7 +160,8 @@ export function noCorsLoad(load: NoCorsLoad, browser: BrowserName, profile: Isol
     out.view = 'executed';
     return out;
   }
-  const bytes = typeof r.body === 'string' ? Uint8Array.from(r.body.slice(0, 16), (c) => c.charCodeAt(0)) : r.body;
+  const bytes =
+    typeof r.body === 'string' ? Uint8Array.from(r.body.slice(0, 16), (c) => c.charCodeAt(0)) : r.body;
   if (!isImagePattern(bytes)) return failed('decode');
   out.view = 'load';
   return out;

@@ -20,6 +20,10 @@ export interface IsolationProfile {
    * as absent, so defaulted to `same-origin` (spec, Chromium), or satisfies COEP (Firefox).
    */
   readonly coepUnknownCorp: 'as-absent' | 'as-cross-origin';
+  /** Whether COOP `noopener-allow-popups` is understood (spec, Chromium) or ignored as unknown (Firefox ESR 153). */
+  readonly coopNoopenerAllowPopups: boolean;
+  /** `performance.now()` resolution in milliseconds, cross-origin isolated and not (HTML: 5 µs and 100 µs). */
+  readonly timerResolution: { readonly isolated: number; readonly notIsolated: number };
 }
 
 export const ISOLATION_SPEC: IsolationProfile = Object.freeze({
@@ -27,6 +31,8 @@ export const ISOLATION_SPEC: IsolationProfile = Object.freeze({
   orbNosniffTextPlain: true,
   orbBlockedFetch: 'network-error',
   coepUnknownCorp: 'as-absent',
+  coopNoopenerAllowPopups: true,
+  timerResolution: { isolated: 0.005, notIsolated: 0.1 },
 });
 
 export const ISOLATION_CHROMIUM: IsolationProfile = Object.freeze({
@@ -34,6 +40,8 @@ export const ISOLATION_CHROMIUM: IsolationProfile = Object.freeze({
   orbNosniffTextPlain: true,
   orbBlockedFetch: 'empty-opaque',
   coepUnknownCorp: 'as-absent',
+  coopNoopenerAllowPopups: true,
+  timerResolution: { isolated: 0.005, notIsolated: 0.1 },
 });
 
 export const ISOLATION_FIREFOX: IsolationProfile = Object.freeze({
@@ -41,4 +49,6 @@ export const ISOLATION_FIREFOX: IsolationProfile = Object.freeze({
   orbNosniffTextPlain: false,
   orbBlockedFetch: 'empty-opaque',
   coepUnknownCorp: 'as-cross-origin',
+  coopNoopenerAllowPopups: false,
+  timerResolution: { isolated: 0.02, notIsolated: 1 }, // firefox: privacy.reduceTimerPrecision (observed)
 });

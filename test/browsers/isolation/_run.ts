@@ -106,7 +106,12 @@ export async function browserSeen(
       page.console.length = 0;
       const loads: PageLoad[] = batch.map((c) => {
         s.register(c.id, { status: c.status, headers: headersOf(c), body: bodyOf(c.body, c.id) });
-        return { id: c.id, url: resourceUrl(s, c), loader: c.loader, ...(c.loader === 'fetch' ? { mode: 'no-cors' as const } : {}) };
+        return {
+          id: c.id,
+          url: resourceUrl(s, c),
+          loader: c.loader,
+          ...(c.loader === 'fetch' ? { mode: 'no-cors' as const } : {}),
+        };
       });
       const results = await page.evaluate<PageOutcome[]>(batchExpression(loads));
       // Console lines arrive asynchronously after the load events.

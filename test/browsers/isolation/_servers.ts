@@ -34,7 +34,21 @@ export interface SeenRequest {
   secFetchDest: string | null;
 }
 
-export const BLANK = '<!doctype html><html><head><meta charset="utf-8"><title>isolation</title></head><body></body></html>';
+export const BLANK =
+  '<!doctype html><html><head><meta charset="utf-8"><title>isolation</title></head><body></body></html>';
+
+/**
+ * A popup that reports what it sees: a beacon to its own server (`opener=true|false`), and a
+ * message to its opener when it has one.
+ */
+function popupPage(id: string): string {
+  const js = JSON.stringify(id);
+  return `<!doctype html><html><head><meta charset="utf-8"><title>popup</title></head><body><script>
+const hasOpener = window.opener !== null;
+fetch('/beacon?id=' + encodeURIComponent(${js}) + '&v=' + hasOpener);
+if (hasOpener) { try { window.opener.postMessage('hello ' + ${js}, '*'); } catch (e) {} }
+</script></body></html>`;
+}
 
 function headerOf(req: IncomingMessage, name: string): string | null {
   const v = req.headers[name];
@@ -44,6 +58,8 @@ function headerOf(req: IncomingMessage, name: string): string | null {
 export class IsolationServers {
   private readonly resources = new Map<string, ResourceAnswer>();
   private readonly seen = new Map<string, SeenRequest[]>();
+  /** Beacons from popup pages: id -> what the popup saw (`opener=true|false`). */
+  readonly beacons = new Map<string, string>();
   private constructor(
     private readonly servers: Server[],
     readonly a: number,
@@ -96,6 +112,12 @@ export class IsolationServers {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     req.resume();
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/beacon') {
+      this.beacons.set(url.searchParams.get('id') ?? '', url.searchParams.get('v') ?? '');
+      res.writeHead(204, ['Access-Control-Allow-Origin', '*']);
+      res.end();
+      return;
+    }
     if (url.pathname === '/page' || url.pathname === '/popup') {
       const flat: string[] = ['Content-Type', 'text/html; charset=utf-8', 'Cache-Control', 'no-store'];
       const coep = url.searchParams.get('coep');
@@ -107,7 +129,7 @@ export class IsolationServers {
       const corp = url.searchParams.get('corp');
       if (corp) flat.push('Cross-Origin-Resource-Policy', corp);
       res.writeHead(200, flat);
-      res.end(BLANK);
+      res.end(url.pathname === '/popup' ? popupPage(url.searchParams.get('id') ?? '') : BLANK);
       return;
     }
     if (url.pathname === '/__cookie') {

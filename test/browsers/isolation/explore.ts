@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { ChromiumRunner } from '../harness/chromium.js';
 import { FirefoxRunner } from '../harness/firefox.js';
-import { type BodyKind, BODY_KINDS, bodyOf } from './_bodies.js';
+import { BODY_KINDS, type BodyKind, bodyOf } from './_bodies.js';
 import { isolationPage } from './_drive.js';
 import { batchExpression, type Loader, type PageLoad } from './_page.js';
 import { IsolationServers } from './_servers.js';
@@ -39,7 +39,14 @@ async function main() {
   const rows: Row[] = [];
   const loads: PageLoad[] = [];
   let n = 0;
-  const add = (spec: Record<string, unknown>, load: Omit<PageLoad, 'id' | 'url'>, target: string, headers: [string, string][], body: BodyKind, status = 200) => {
+  const add = (
+    spec: Record<string, unknown>,
+    load: Omit<PageLoad, 'id' | 'url'>,
+    target: string,
+    headers: [string, string][],
+    body: BodyKind,
+    status = 200,
+  ) => {
     const id = `x${n++}`;
     s.register(id, { status, headers, body: bodyOf(body, id) });
     const url = `${target}/r/${id}`;
@@ -62,13 +69,27 @@ async function main() {
             }
   } else if (matrix === 'range') {
     for (const body of ['wav', 'json', 'js', 'png', 'text'] as BodyKind[])
-      for (const ct of ['audio/wav', 'application/json', 'text/plain', '', 'application/javascript', 'image/png'])
+      for (const ct of [
+        'audio/wav',
+        'application/json',
+        'text/plain',
+        '',
+        'application/javascript',
+        'image/png',
+      ])
         for (const status of [200, 206])
           for (const loader of ['fetch', 'audio'] as Loader[]) {
             const h: [string, string][] = [];
             if (ct) h.push(['Content-Type', ct]);
             if (status === 206) h.push(['Content-Range', 'bytes 0-5/100']);
-            add({ body, ct, sstatus: status }, { loader, ...(loader === 'fetch' ? { range: 'bytes=0-5' } : {}) }, cross, h, body, status);
+            add(
+              { body, ct, sstatus: status },
+              { loader, ...(loader === 'fetch' ? { range: 'bytes=0-5' } : {}) },
+              cross,
+              h,
+              body,
+              status,
+            );
           }
   } else if (matrix === 'corp' || matrix === 'coep') {
     const coep = matrix === 'coep' ? (process.argv[4] ?? 'require-corp') : '';
@@ -90,11 +111,18 @@ async function main() {
             ['script', { crossorigin: 'anonymous' }],
           ] as [Loader, Partial<PageLoad>][]) {
             const body: BodyKind = loader === 'img' ? 'png' : loader === 'script' ? 'js' : 'text';
-            const ct = loader === 'img' ? 'image/png' : loader === 'script' ? 'application/javascript' : 'text/plain';
+            const ct =
+              loader === 'img' ? 'image/png' : loader === 'script' ? 'application/javascript' : 'text/plain';
             const h: [string, string][] = [['Content-Type', ct]];
             if (corp) h.push(['Cross-Origin-Resource-Policy', corp]);
             if (acao) h.push(['Access-Control-Allow-Origin', '*']);
-            add({ where, corp, acao, coep, crossorigin: extra.crossorigin ?? null, mode: extra.mode ?? null }, { loader, ...extra }, target, h, body);
+            add(
+              { where, corp, acao, coep, crossorigin: extra.crossorigin ?? null, mode: extra.mode ?? null },
+              { loader, ...extra },
+              target,
+              h,
+              body,
+            );
           }
   }
   const out: Row[] = [];
@@ -108,13 +136,25 @@ async function main() {
     batch.forEach((l, k) => {
       const row = rows[i + k] as Row;
       const re = new RegExp(`/r/${l.id}(?![0-9])`);
-      const lines = page.console.filter((c) => re.test(c.text) || re.test(c.url)).map((c) => c.text.replaceAll(String(s.a), 'A').replaceAll(String(s.b), 'B'));
-      out.push({ ...row, seen: s.requests(l.id).length, cookie: s.requests(l.id).map((q) => q.cookie), range: s.requests(l.id)[0]?.range ?? null, ...(res[k] as object), console: lines });
+      const lines = page.console
+        .filter((c) => re.test(c.text) || re.test(c.url))
+        .map((c) => c.text.replaceAll(String(s.a), 'A').replaceAll(String(s.b), 'B'));
+      out.push({
+        ...row,
+        seen: s.requests(l.id).length,
+        cookie: s.requests(l.id).map((q) => q.cookie),
+        range: s.requests(l.id)[0]?.range ?? null,
+        ...(res[k] as object),
+        console: lines,
+      });
     });
     const stray = page.console.filter((c) => !/\/r\/x\d+/.test(c.text + c.url));
     if (stray.length) console.log('stray', stray.slice(0, 5));
   }
-  writeFileSync(`/tmp/iso-explore-${browser}-${matrix}${process.argv[4] ? `-${process.argv[4]}` : ''}.json`, JSON.stringify(out, null, 1));
+  writeFileSync(
+    `/tmp/iso-explore-${browser}-${matrix}${process.argv[4] ? `-${process.argv[4]}` : ''}.json`,
+    JSON.stringify(out, null, 1),
+  );
   console.log(browser, (runner as { version: string }).version, out.length, 'rows');
   await runner.close();
   await s.close();

@@ -54,7 +54,14 @@ const CONTENT_TYPES: readonly (string | null)[] = [
   'TEXT/HTML',
   null,
 ];
-const CORP_VALUES: readonly (string | null)[] = [null, 'same-origin', 'same-site', 'cross-origin', 'SAME-ORIGIN', 'bogus'];
+const CORP_VALUES: readonly (string | null)[] = [
+  null,
+  'same-origin',
+  'same-site',
+  'cross-origin',
+  'SAME-ORIGIN',
+  'bogus',
+];
 const LOADERS = ['fetch', 'script', 'img'] as const;
 
 function bodyFor(loader: IsolationCase['loader'], rng: Prng): BodyKind {
@@ -78,7 +85,9 @@ function orbCase(rng: Prng): Omit<IsolationCase, 'id'> {
     contentType: rng.pick(CONTENT_TYPES),
     nosniff: rng.chance(0.35),
     corp: rng.chance(0.2) ? 'cross-origin' : null,
-    body: rng.chance(0.6) ? rng.pick(['json', 'json-array', 'json-prefix', 'html', 'xml', 'text'] as const) : bodyFor(loader, rng),
+    body: rng.chance(0.6)
+      ? rng.pick(['json', 'json-array', 'json-prefix', 'html', 'xml', 'text'] as const)
+      : bodyFor(loader, rng),
   };
 }
 
@@ -91,7 +100,9 @@ function benign(loader: IsolationCase['loader']): Pick<IsolationCase, 'contentTy
 
 function corpCase(rng: Prng, coep: Coep, family: Family): Omit<IsolationCase, 'id'> {
   const loader = rng.pick(LOADERS);
-  const base = rng.chance(0.8) ? benign(loader) : { contentType: rng.pick(CONTENT_TYPES), body: bodyFor(loader, rng) };
+  const base = rng.chance(0.8)
+    ? benign(loader)
+    : { contentType: rng.pick(CONTENT_TYPES), body: bodyFor(loader, rng) };
   return {
     family,
     coep,
