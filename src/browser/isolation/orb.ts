@@ -142,7 +142,6 @@ export function parsesAsJavaScriptNotJson(text: string): boolean {
     // not JSON: go on
   }
   try {
-    // biome-ignore lint/complexity/useArrowFunction: compile only
     new Function(text);
     return true;
   } catch {
