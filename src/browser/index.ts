@@ -25,6 +25,7 @@ export {
   rejectionMessage,
 } from './errors/index.js';
 export { exposedHeaderNames } from './expose.js';
+export * from './isolation/index.js';
 export {
   checkPreflightResponse,
   type PreflightCacheEntry,
