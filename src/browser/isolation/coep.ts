@@ -3,9 +3,11 @@
  * request, and `crossOriginIsolated`.
  */
 import { isPotentiallyTrustworthyOrigin, isSameOrigin, parseOrigin } from '../../origin/index.js';
+import type { EmbedderPolicyValue } from '../page-context.js';
 import type { CredentialsMode, RequestMode } from '../types.js';
 
-export type EmbedderPolicyValue = 'unsafe-none' | 'require-corp' | 'credentialless';
+/** The page context's type (src/browser/page-context.ts). */
+export type { EmbedderPolicyValue };
 
 /**
  * Obtain an embedder policy's value from a `Cross-Origin-Embedder-Policy` header (a structured

@@ -39,6 +39,8 @@ export {
 } from './orb.js';
 export {
   type BlockedBy,
+  corpErrorKind,
+  isolationErrorKind,
   type NoCorsLoad,
   type NoCorsLoader,
   type NoCorsOutcome,

@@ -4,7 +4,9 @@
  * credentials, the CORP check (HTTP fetch), ORB (main fetch), then the element's own checks (HTML's
  * classic-script MIME checks, image decoding), and the console lines the browser prints.
  */
+
 import { isSameOrigin, parseOrigin } from '../../origin/index.js';
+import { type IsolationErrorKind, isolationMessage } from '../errors/index.js';
 import type { BrowserName, CredentialsMode } from '../types.js';
 import { determineNosniff, extractMimeType, isJavaScriptMimeType } from './_mime.js';
 import { isImagePattern } from './_sniff.js';
@@ -58,37 +60,35 @@ function statusLine(status: number, text: string | undefined): string {
   return `Failed to load resource: the server responded with a status of ${status} (${text ?? REASONS[status] ?? ''})`;
 }
 
-function corpLine(browser: BrowserName, url: string, c: CorpResult & { blocked: true }): string {
-  if (browser === 'firefox') {
-    return `The resource at “${url}” was blocked due to its Cross-Origin-Resource-Policy header (or lack thereof). See https://developer.mozilla.org/docs/Web/HTTP/Cross-Origin_Resource_Policy_(CORP)#`;
-  }
-  const kind = c.byCoep
-    ? 'NotSameOriginAfterDefaultedToSameOriginByCoep'
-    : c.reason === 'same-site'
-      ? 'NotSameSite'
-      : 'NotSameOrigin';
-  return `Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE.${kind}`;
+/** The error kind of a CORP refusal. */
+export function corpErrorKind(c: CorpResult & { blocked: true }): IsolationErrorKind {
+  if (c.byCoep) return 'corp-required-by-coep';
+  return c.reason === 'same-site' ? 'corp-not-same-site' : 'corp-not-same-origin';
 }
 
 /**
  * HTML's classic-script MIME checks (fetch a classic script; Fetch's "should response to request be
- * blocked due to its MIME type" and "due to nosniff"): the line the browser prints, or null.
+ * blocked due to its MIME type" and "due to nosniff"): the refusal's kind and MIME type, or null.
  */
-export function scriptMimeRefusal(r: OpaqueResponse, url: string, browser: BrowserName): string | null {
+export function scriptMimeRefusal(r: OpaqueResponse): { kind: IsolationErrorKind; mimeType: string } | null {
   const m = extractMimeType(r.headers);
-  const shown = m ? m.essence : '';
+  const mimeType = m ? m.essence : '';
   // Blocked due to nosniff: destination script, nosniff, and not a JavaScript MIME type.
   if (determineNosniff(r.headers) && (m === null || !isJavaScriptMimeType(m))) {
-    return browser === 'firefox'
-      ? `The resource from “${url}” was blocked due to MIME type (“${shown}”) mismatch (X-Content-Type-Options: nosniff).`
-      : `Refused to execute script from '${url}' because its MIME type ('${shown}') is not executable, and strict MIME type checking is enabled.`;
+    return { kind: 'script-mime-type-nosniff', mimeType };
   }
   // Blocked due to its MIME type: audio/*, image/*, video/*, text/csv.
   if (m && (m.type === 'audio' || m.type === 'image' || m.type === 'video' || m.essence === 'text/csv')) {
-    return browser === 'firefox'
-      ? `Script from “${url}” was blocked because of a disallowed MIME type (“${shown}”).`
-      : `Refused to execute script from '${url}' because its MIME type ('${shown}') is not executable.`;
+    return { kind: 'script-mime-type-not-executable', mimeType };
   }
+  return null;
+}
+
+/** The error kind behind an outcome (`status` and `decode` are not refusals: null). */
+export function isolationErrorKind(out: NoCorsOutcome, r: OpaqueResponse): IsolationErrorKind | null {
+  if (out.blockedBy === 'corp' && out.corp?.blocked) return corpErrorKind(out.corp);
+  if (out.blockedBy === 'orb') return 'blocked-by-orb';
+  if (out.blockedBy === 'script-mime') return scriptMimeRefusal(r)?.kind ?? null;
   return null;
 }
 
@@ -131,7 +131,7 @@ export function noCorsLoad(load: NoCorsLoad, browser: BrowserName, profile: Isol
       profile,
     );
     if (out.corp.blocked) {
-      out.console.push(corpLine(browser, load.url, out.corp));
+      out.console.push(isolationMessage({ kind: corpErrorKind(out.corp), url: load.url }, browser).message);
       return failed('corp');
     }
     // Main fetch: opaque-response blocking.
@@ -153,8 +153,12 @@ export function noCorsLoad(load: NoCorsLoad, browser: BrowserName, profile: Isol
     return out;
   }
   if (load.loader === 'script') {
-    const refusal = scriptMimeRefusal(r, load.url, browser);
-    if (refusal) out.console.push(refusal);
+    const refusal = scriptMimeRefusal(r);
+    if (refusal) {
+      out.console.push(
+        isolationMessage({ kind: refusal.kind, url: load.url, hint: refusal.mimeType }, browser).message,
+      );
+    }
     if (!ok) return failed('status');
     if (refusal) return failed('script-mime');
     out.view = 'executed';
