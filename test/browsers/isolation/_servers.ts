@@ -11,9 +11,14 @@
  *   the request (cookie, range, headers) recorded for the case;
  * - `GET /__cookie?name=value`: sets a cookie (used by the Firefox runner);
  * - anything else: 404.
+ *
+ * With `{ https: true }`, two more servers speak HTTPS with the test certificate (../harness/tls.ts)
+ * on ports `c` and `d`: `https://localhost:{c}` is a secure page of another scheme, `localhost:{d}`
+ * and `api.test:{d}` its same-site and cross-site resources.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createTestHttpsServer } from '../harness/tls.js';
 
 export type HeaderLines = [string, string][];
 
@@ -64,18 +69,23 @@ export class IsolationServers {
     private readonly servers: Server[],
     readonly a: number,
     readonly b: number,
+    /** HTTPS ports (0 without `https`). */
+    readonly c: number,
+    readonly d: number,
   ) {}
 
-  static async start(): Promise<IsolationServers> {
+  static async start(options: { https?: boolean } = {}): Promise<IsolationServers> {
     const holder: { s?: IsolationServers } = {};
     const servers: Server[] = [];
     const ports: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      const server = createServer({ keepAliveTimeout: 0 }, (req, res) => {
-        res.sendDate = false;
-        if (holder.s) holder.s.handle(req, res);
-        else res.writeHead(503).end();
-      });
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      res.sendDate = false;
+      if (holder.s) holder.s.handle(req, res);
+      else res.writeHead(503).end();
+    };
+    for (let i = 0; i < (options.https ? 4 : 2); i++) {
+      const server =
+        i < 2 ? createServer({ keepAliveTimeout: 0 }, handler) : await createTestHttpsServer(handler);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', () => resolve());
@@ -83,7 +93,13 @@ export class IsolationServers {
       ports.push((server.address() as AddressInfo).port);
       servers.push(server);
     }
-    holder.s = new IsolationServers(servers, ports[0] as number, ports[1] as number);
+    holder.s = new IsolationServers(
+      servers,
+      ports[0] as number,
+      ports[1] as number,
+      ports[2] ?? 0,
+      ports[3] ?? 0,
+    );
     return holder.s;
   }
 

@@ -10,13 +10,15 @@ import { BODY_KINDS, type BodyKind } from './_bodies.js';
 
 export const ISOLATION_SEED = 20261203;
 
-export type Where = 'same-origin' | 'same-site' | 'cross-site';
+export type Where = 'same-origin' | 'same-site' | 'cross-site' | 'other-scheme';
 export type Coep = 'none' | 'require-corp' | 'credentialless';
-export type Family = 'orb' | 'corp' | 'coep';
+export type Family = 'orb' | 'corp' | 'coep' | 'scheme';
 
 export interface IsolationCase {
   id: string;
   family: Family;
+  /** The page is `http://localhost:{a}` or `https://localhost:{c}`. */
+  pageScheme: 'http' | 'https';
   coep: Coep;
   where: Where;
   loader: 'fetch' | 'script' | 'img';
@@ -74,6 +76,7 @@ function orbCase(rng: Prng): Omit<IsolationCase, 'id'> {
   const loader = rng.pick(LOADERS);
   return {
     family: 'orb',
+    pageScheme: 'http',
     coep: 'none',
     where: 'cross-site',
     loader,
@@ -105,6 +108,7 @@ function corpCase(rng: Prng, coep: Coep, family: Family): Omit<IsolationCase, 'i
     : { contentType: rng.pick(CONTENT_TYPES), body: bodyFor(loader, rng) };
   return {
     family,
+    pageScheme: 'http',
     coep,
     where: rng.weighted([
       [1, 'same-origin'],
@@ -119,18 +123,36 @@ function corpCase(rng: Prng, coep: Coep, family: Family): Omit<IsolationCase, 'i
   };
 }
 
-/** `count` cases: 45% ORB, 25% CORP (no COEP), 30% COEP (require-corp and credentialless). */
-export function generateIsolationCases(seed = ISOLATION_SEED, count = 280): IsolationCase[] {
+/** CORP and COEP across schemes: http and https pages, resources on the other scheme of the same host. */
+function schemeCase(rng: Prng): Omit<IsolationCase, 'id'> {
+  const c = corpCase(rng, rng.pick(['none', 'none', 'require-corp', 'credentialless'] as const), 'scheme');
+  return {
+    ...c,
+    pageScheme: rng.pick(['http', 'https'] as const),
+    where: rng.weighted([
+      [1, 'same-origin'],
+      [1, 'same-site'],
+      [1, 'cross-site'],
+      [4, 'other-scheme'],
+    ]),
+    corp: rng.pick([null, 'same-site', 'same-site', 'same-origin', 'cross-origin']),
+  };
+}
+
+/** `count` cases: 40% ORB, 20% CORP (no COEP), 20% COEP, 20% across schemes (http/https pages). */
+export function generateIsolationCases(seed = ISOLATION_SEED, count = 320): IsolationCase[] {
   const rng = new Prng(seed);
   const out: IsolationCase[] = [];
   for (let i = 0; i < count; i++) {
     const r = i % 20;
     const c =
-      r < 9
+      r < 8
         ? orbCase(rng)
-        : r < 14
+        : r < 12
           ? corpCase(rng, 'none', 'corp')
-          : corpCase(rng, r % 2 === 0 ? 'require-corp' : 'credentialless', 'coep');
+          : r < 16
+            ? corpCase(rng, r % 2 === 0 ? 'require-corp' : 'credentialless', 'coep')
+            : schemeCase(rng);
     out.push({ id: `i${seed.toString(36)}-${i}`, ...c });
   }
   return out;
@@ -138,6 +160,6 @@ export function generateIsolationCases(seed = ISOLATION_SEED, count = 280): Isol
 
 if (process.argv[1]?.endsWith('isolation/generate.ts')) {
   const seed = Number(process.argv[2] ?? ISOLATION_SEED);
-  const count = Number(process.argv[3] ?? 280);
+  const count = Number(process.argv[3] ?? 320);
   process.stdout.write(`${JSON.stringify(generateIsolationCases(seed, count), null, 2)}\n`);
 }
