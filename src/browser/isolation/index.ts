@@ -26,6 +26,13 @@ export {
   parseCorpHeader,
 } from './corp.js';
 export {
+  corpCheckAtHttpFetch,
+  type HookAnswer,
+  type HookRequest,
+  orbBlockIsNetworkError,
+  orbCheckAtMainFetch,
+} from './fetch-checks.js';
+export {
   isOpaqueBlocklistedMimeType,
   isOpaqueBlocklistedNeverSniffedMimeType,
   isOpaqueSafelistedMimeType,
