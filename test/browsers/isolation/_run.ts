@@ -2,12 +2,8 @@
  * Runs isolation cases in a real browser (batched: one page load per embedder policy and batch)
  * and through the engine (src/browser/isolation), and compares what the page could do.
  */
-import {
-  ISOLATION_CHROMIUM,
-  ISOLATION_FIREFOX,
-  noCorsLoad,
-  parseEmbedderPolicy,
-} from '../../../src/browser/isolation/index.js';
+import { noCorsLoad, parseEmbedderPolicy } from '../../../src/browser/isolation/index.js';
+import { PROFILES } from '../../../src/browser/profiles.js';
 import { bodyOf } from './_bodies.js';
 import type { IsolationPage } from './_drive.js';
 import { batchExpression, type PageLoad, type PageOutcome } from './_page.js';
@@ -69,7 +65,7 @@ export function engineSeen(s: IsolationServers, c: IsolationCase, browser: 'chro
       response: { status: c.status, headers: headersOf(c), body: bodyOf(c.body, c.id) },
     },
     browser,
-    browser === 'chromium' ? ISOLATION_CHROMIUM : ISOLATION_FIREFOX,
+    PROFILES[browser].isolation,
   );
   let view: string;
   if (c.loader === 'fetch') {

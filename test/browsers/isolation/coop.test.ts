@@ -8,11 +8,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   crossOriginIsolated,
-  ISOLATION_CHROMIUM,
-  ISOLATION_FIREFOX,
   parseOpenerPolicy,
   popupRelation,
 } from '../../../src/browser/isolation/index.js';
+import { PROFILES } from '../../../src/browser/profiles.js';
 import { describeBrowser } from '../harness/vitest.js';
 import { openerExpression, type PopupSeen } from './_coop.js';
 import { isolationPage } from './_drive.js';
@@ -29,7 +28,7 @@ interface Probe {
 }
 
 for (const browser of ['chromium', 'firefox'] as const) {
-  const profile = browser === 'chromium' ? ISOLATION_CHROMIUM : ISOLATION_FIREFOX;
+  const profile = PROFILES[browser].isolation;
   describeBrowser(browser, (runner) => {
     let s: IsolationServers;
     beforeAll(async () => {
