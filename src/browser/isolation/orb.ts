@@ -198,7 +198,8 @@ export function opaqueResponseBlockingSpec(r: OpaqueResponse, profile: Isolation
 /**
  * Chromium 156's ORB (services/network/orb, "v0.1"): departs from the standard where observed.
  * chromium: JavaScript MIME types are sniffed too; audio and video MIME types pass; no JavaScript
- * parse; a response without a MIME type passes even with nosniff (the script element refuses it).
+ * parse; a response without a MIME type passes even with nosniff (the script element refuses it);
+ * a 206 answer is not blocked for being partial.
  */
 export function opaqueResponseBlockingChromium(r: OpaqueResponse): OrbVerdict {
   const m = extractMimeType(r.headers);
@@ -214,7 +215,8 @@ export function opaqueResponseBlockingChromium(r: OpaqueResponse): OrbVerdict {
   const blocklisted = isOpaqueBlocklistedMimeType(m);
   // nosniff with an HTML, JSON, XML or text/plain type blocks before any sniffing.
   if (nosniff && (blocklisted || m.essence === 'text/plain')) return blocked('nosniff', m);
-  if (blocklisted && r.status === 206) return blocked('partial-response', m);
+  // chromium: a 206 answer is not blocked for being partial (observed: text/html 206 with a
+  // script body that sniffs as nothing reaches a <script>); the confirmation sniffing still runs.
   // Confirmation sniffing (CORB's): HTML, XML, JSON objects, JSON security prefixes.
   const bytes = bytesOf(r.body, SNIFF_WINDOW);
   if (hasJsonSecurityPrefix(bytes)) return blocked('json-security-prefix', m);

@@ -47,6 +47,7 @@ export function headersOf(c: IsolationCase): [string, string][] {
   if (c.contentType !== null) h.push(['Content-Type', c.contentType]);
   if (c.nosniff) h.push(['X-Content-Type-Options', 'nosniff']);
   if (c.corp !== null) h.push(['Cross-Origin-Resource-Policy', c.corp]);
+  if (c.status === 206) h.push(['Content-Range', `bytes 0-${bodyOf(c.body, c.id).length - 1}/100000`]);
   return h;
 }
 

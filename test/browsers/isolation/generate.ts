@@ -81,8 +81,9 @@ function orbCase(rng: Prng): Omit<IsolationCase, 'id'> {
     where: 'cross-site',
     loader,
     status: rng.weighted([
-      [8, 200],
-      [1, 404],
+      [14, 200],
+      [2, 206],
+      [2, 404],
       [1, 500],
     ]),
     contentType: rng.pick(CONTENT_TYPES),
