@@ -166,11 +166,8 @@ export function noCorsLoad(load: NoCorsLoad, browser: BrowserName, profile: Isol
   }
   const bytes =
     typeof r.body === 'string' ? Uint8Array.from(r.body.slice(0, 16), (c) => c.charCodeAt(0)) : r.body;
-  // Decoding: raster formats are sniffed; chromium: `image/svg+xml` with nosniff is decoded as SVG only.
-  const svgOnly =
-    profile.imageNosniffSvgOnly &&
-    determineNosniff(r.headers) &&
-    extractMimeType(r.headers)?.essence === 'image/svg+xml';
+  // Decoding: raster formats are sniffed; chromium: `image/svg+xml` is decoded as SVG only.
+  const svgOnly = profile.imageSvgOnlyForSvgType && extractMimeType(r.headers)?.essence === 'image/svg+xml';
   if (svgOnly || !isImagePattern(bytes)) return failed('decode');
   out.view = 'load';
   return out;

@@ -23,10 +23,10 @@ export interface IsolationProfile {
   /** Whether COOP `noopener-allow-popups` is understood (spec, Chromium) or ignored as unknown (Firefox ESR 153). */
   readonly coopNoopenerAllowPopups: boolean;
   /**
-   * Whether an `<img>` answered `image/svg+xml` with `nosniff` is decoded as SVG only, so a PNG
-   * body fails (Chromium), or still sniffed as a raster image (Firefox).
+   * Whether an `<img>` answered `image/svg+xml` is decoded as SVG only, so a PNG body fails
+   * (Chromium), or still sniffed as a raster image (Firefox).
    */
-  readonly imageNosniffSvgOnly: boolean;
+  readonly imageSvgOnlyForSvgType: boolean;
   /** `performance.now()` resolution in milliseconds, cross-origin isolated and not (HTML: 5 µs and 100 µs). */
   readonly timerResolution: { readonly isolated: number; readonly notIsolated: number };
 }
@@ -37,7 +37,7 @@ export const ISOLATION_SPEC: IsolationProfile = Object.freeze({
   orbBlockedFetch: 'network-error',
   coepUnknownCorp: 'as-absent',
   coopNoopenerAllowPopups: true,
-  imageNosniffSvgOnly: true,
+  imageSvgOnlyForSvgType: true,
   timerResolution: { isolated: 0.005, notIsolated: 0.1 },
 });
 
@@ -47,7 +47,7 @@ export const ISOLATION_CHROMIUM: IsolationProfile = Object.freeze({
   orbBlockedFetch: 'empty-opaque',
   coepUnknownCorp: 'as-absent',
   coopNoopenerAllowPopups: true,
-  imageNosniffSvgOnly: true, // chromium: a PNG served as image/svg+xml with nosniff does not load (observed)
+  imageSvgOnlyForSvgType: true, // chromium: a PNG served as image/svg+xml does not load (observed)
   timerResolution: { isolated: 0.005, notIsolated: 0.1 },
 });
 
@@ -57,6 +57,6 @@ export const ISOLATION_FIREFOX: IsolationProfile = Object.freeze({
   orbBlockedFetch: 'empty-opaque',
   coepUnknownCorp: 'as-cross-origin',
   coopNoopenerAllowPopups: false,
-  imageNosniffSvgOnly: false, // firefox: still decodes the PNG (observed)
+  imageSvgOnlyForSvgType: false, // firefox: still decodes the PNG (observed)
   timerResolution: { isolated: 0.02, notIsolated: 1 }, // firefox: privacy.reduceTimerPrecision (observed)
 });

@@ -11,7 +11,8 @@ import { browserSeen, describeCase, engineSeen, type Seen } from './_run.js';
 import { IsolationServers } from './_servers.js';
 import { generateIsolationCases } from './generate.js';
 
-const CASES = generateIsolationCases();
+// ISOLATION_SEED=<n> runs another seed (exploration); CI runs the default one.
+const CASES = generateIsolationCases(process.env.ISOLATION_SEED ? Number(process.env.ISOLATION_SEED) : undefined);
 
 for (const browser of ['chromium', 'firefox'] as const) {
   describeBrowser(
