@@ -12,7 +12,9 @@ import { IsolationServers } from './_servers.js';
 import { generateIsolationCases } from './generate.js';
 
 // ISOLATION_SEED=<n> runs another seed (exploration); CI runs the default one.
-const CASES = generateIsolationCases(process.env.ISOLATION_SEED ? Number(process.env.ISOLATION_SEED) : undefined);
+const CASES = generateIsolationCases(
+  process.env.ISOLATION_SEED ? Number(process.env.ISOLATION_SEED) : undefined,
+);
 
 for (const browser of ['chromium', 'firefox'] as const) {
   describeBrowser(
