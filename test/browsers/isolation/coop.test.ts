@@ -13,7 +13,7 @@ import {
 } from '../../../src/browser/isolation/index.js';
 import { PROFILES } from '../../../src/browser/profiles.js';
 import { describeBrowser } from '../harness/vitest.js';
-import { openerExpression, type PopupSeen } from './_coop.js';
+import { type PopupSeen, runPopups } from './_coop.js';
 import { isolationPage } from './_drive.js';
 import { ISOLATION_PROBE } from './_page.js';
 import { IsolationServers } from './_servers.js';
@@ -53,7 +53,7 @@ for (const browser of ['chromium', 'firefox'] as const) {
             return { id, url: `${origin}/popup?coop=${popup}&id=${id}`, popup, origin };
           }),
         );
-        const seen = await page.evaluate<PopupSeen[]>(openerExpression(popups, 3000));
+        const seen = await runPopups(page, s.beacons, popups);
         popups.forEach((p, k) => {
           const b = seen[k] as PopupSeen;
           const e = popupRelation({
@@ -85,7 +85,7 @@ for (const browser of ['chromium', 'firefox'] as const) {
       expect(severed).toBeGreaterThan(10);
       expect(severed).toBeLessThan(45);
       expect(diffs, diffs.join('\n')).toEqual([]);
-    }, 90_000);
+    }, 150_000);
 
     it('crossOriginIsolated, SharedArrayBuffer and the timer resolution follow COOP × COEP × secure context (18 pages)', async () => {
       const page = isolationPage(runner());

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { ChromiumRunner } from '../harness/chromium.js';
 import { FirefoxRunner } from '../harness/firefox.js';
-import { openerExpression } from './_coop.js';
+import { runPopups } from './_coop.js';
 import { isolationPage } from './_drive.js';
 import { ISOLATION_PROBE } from './_page.js';
 import { IsolationServers } from './_servers.js';
@@ -25,7 +25,7 @@ async function main() {
         const origin = where === 'same-origin' ? `http://localhost:${s.a}` : `http://localhost:${s.b}`;
         popups.push({ id, url: `${origin}/popup?coop=${popup}&id=${id}`, opener, popup, where });
       }
-    const res = await page.evaluate<unknown[]>(openerExpression(popups));
+    const res = await runPopups(page, s.beacons, popups);
     popups.forEach((p, k) => {
       rows.push({ ...p, ...(res[k] as object), popupSawOpener: s.beacons.get(p.id) ?? null });
     });
