@@ -59,6 +59,7 @@ export {
   whatWasSent,
 } from './errors/index.js';
 export { exposedHeaderNames } from './expose.js';
+export * from './isolation/index.js';
 export {
   checkPreflightResponse,
   type PreflightCacheEntry,

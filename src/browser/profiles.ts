@@ -9,6 +9,12 @@ import {
   type RequestHeaderRules,
   SPEC_REQUEST_HEADER_RULES,
 } from '../_fetch/index.js';
+import {
+  ISOLATION_CHROMIUM,
+  ISOLATION_FIREFOX,
+  ISOLATION_SPEC,
+  type IsolationProfile,
+} from './isolation/index.js';
 import type { BrowserName } from './types.js';
 
 export interface BrowserProfile {
@@ -94,6 +100,8 @@ export interface BrowserProfile {
   readonly thirdPartyCookies: boolean;
   /** Cookies without a SameSite attribute are treated as `Lax` (Chromium's Lax-by-default) or `None`. */
   readonly cookieDefaultSameSite: 'lax' | 'none';
+  /** ORB, CORP, COEP and COOP differences (src/browser/isolation/profile.ts). */
+  readonly isolation: IsolationProfile;
 }
 
 const isDigits = (value: string): boolean => /^[0-9]+$/.test(value);
@@ -163,6 +171,7 @@ const BASE: Omit<BrowserProfile, 'name'> = {
   cacheHonoursWildcards: true,
   cachesTaintedPreflights: true,
   preflightsRedirectsOfPreflightedRequests: false,
+  isolation: ISOLATION_SPEC,
 };
 
 export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.freeze({
@@ -189,6 +198,7 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     clearsCacheOnCorsFailure: false, // chromium: a blocked response leaves the preflight cache as it was (observed)
     cachesPermanentRedirects: true, // chromium: a repeated 301 comes from the HTTP cache (observed)
     cachesTaintedPreflights: false, // chromium: the preflight after a tainting redirect is never served from the cache (observed)
+    isolation: ISOLATION_CHROMIUM, // chromium: ORB v0.1, SVG+nosniff decoding (observed; see the isolation profile)
   }),
   firefox: Object.freeze({
     ...BASE,
@@ -208,6 +218,7 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     preflightCheckOrigin: 'sent', // firefox: that preflight passes with ACAO = the page's origin; the request then sends Origin: null (observed)
     preflightsRedirectsOfPreflightedRequests: true, // firefox: the first request's unsafe headers keep forcing preflights (observed)
     cacheHonoursWildcards: false, // firefox: a cached `*` matches nothing, so a wildcard answer is preflighted again (observed)
+    isolation: ISOLATION_FIREFOX, // firefox: unknown CORP satisfies COEP, no noopener-allow-popups (observed)
   }),
   webkit: Object.freeze({
     ...BASE,

@@ -6,6 +6,7 @@ import type { BrowserName } from '../types.js';
 import { chromiumMessage } from './chromium.js';
 import { firefoxMessage } from './firefox.js';
 import { fixFor } from './fix.js';
+import { isIsolationErrorKind, isolationFix, isolationMessage } from './isolation.js';
 import type { CorsError, CorsErrorDetails } from './kinds.js';
 
 export { chromiumMessage, chromiumResourceKind } from './chromium.js';
@@ -22,6 +23,12 @@ export {
 } from './diagnose.js';
 export { firefoxMessage } from './firefox.js';
 export { fixFor } from './fix.js';
+export {
+  type IsolationErrorKind,
+  isIsolationErrorKind,
+  isolationFix,
+  isolationMessage,
+} from './isolation.js';
 export type { CorsError, CorsErrorDetails, CorsErrorKind } from './kinds.js';
 export { PREFLIGHT_TWIN } from './kinds.js';
 export { describePreflightReason } from './reasons.js';
@@ -45,6 +52,7 @@ const PREFLIGHT_KINDS = new Set([
 
 /** Makes the error value for `details` as `browser` reports it. */
 export function makeCorsError(details: CorsErrorDetails, browser: BrowserName): CorsError {
+  if (isIsolationErrorKind(details.kind)) return makeIsolationError(details, browser);
   const { message, logged } = browser === 'firefox' ? firefoxMessage(details) : chromiumMessage(details);
   return {
     ...details,
@@ -54,6 +62,19 @@ export function makeCorsError(details: CorsErrorDetails, browser: BrowserName): 
     logged,
     fix: fixFor(details),
     preflight: details.kind.startsWith('preflight-') || PREFLIGHT_KINDS.has(details.kind),
+  };
+}
+
+function makeIsolationError(details: CorsErrorDetails, browser: BrowserName): CorsError {
+  const { message, logged } = isolationMessage(details, browser);
+  return {
+    ...details,
+    name: 'CorsError',
+    browser,
+    message,
+    logged,
+    fix: isolationFix(details),
+    preflight: false,
   };
 }
 

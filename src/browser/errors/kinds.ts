@@ -43,7 +43,9 @@ export type CorsErrorKind =
   | 'too-many-redirects'
   | 'redirect-with-stream-body'
   // the transport failed (connection refused, DNS, ...)
-  | 'network-error';
+  | 'network-error'
+  // not CORS: ORB, CORP/COEP, the script element's MIME checks (./isolation.ts)
+  | import('./isolation.js').IsolationErrorKind;
 
 /** The CORS-check kinds and their preflight twins. */
 export const PREFLIGHT_TWIN: Readonly<Partial<Record<CorsErrorKind, CorsErrorKind>>> = {

@@ -9,6 +9,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { browserPath } from './available.js';
 import { type ConsoleEntry, type PageDriver, runCasesWith, WARM_UP_CASES } from './runner.js';
 import { CaseServers, type CookieSpec, DEFAULT_COOKIES } from './servers.js';
+import { CHROMIUM_TLS_ARGS } from './tls.js';
 import type { BrowserRunner, HarnessCase, Observation, RunnerOptions } from './types.js';
 
 export const CHROMIUM_PATH = browserPath('chromium');
@@ -72,10 +73,10 @@ export class ChromiumRunner implements BrowserRunner {
       b = await chromium.launch({
         executablePath: CHROMIUM_PATH,
         headless: true,
-        args: CHROMIUM_ARGS,
+        args: options.acceptTestCertificate ? [...CHROMIUM_ARGS, ...CHROMIUM_TLS_ARGS] : CHROMIUM_ARGS,
         timeout: 60_000,
       });
-      const context = await b.newContext();
+      const context = await b.newContext({ ignoreHTTPSErrors: options.acceptTestCertificate === true });
       const cookies = options.cookies ?? DEFAULT_COOKIES;
       if (cookies.length > 0) {
         // Set through CDP as SameSite=None; Secure. Chromium sends a Secure cookie over http only

@@ -116,6 +116,7 @@ export class FirefoxRunner implements BrowserRunner {
         browser: 'firefox',
         executablePath: FIREFOX_PATH,
         headless: true,
+        acceptInsecureCerts: options.acceptTestCertificate === true,
         extraPrefsFirefox: FIREFOX_PREFS,
         dumpio: options.dumpio ?? false,
         timeout: 60_000,

@@ -90,6 +90,8 @@ export interface RunnerOptions {
   progressEvery?: number;
   /** Per-request timeout inside the page, ms (default 10000). */
   requestTimeoutMs?: number;
+  /** Accept the test HTTPS certificate (tls.ts): Chromium ignores certificate errors, Firefox accepts insecure certs. */
+  acceptTestCertificate?: boolean;
 }
 
 export interface BrowserRunner {

@@ -1,0 +1,49 @@
+/**
+ * A thin driver over the harness runners' pages (playwright's for Chromium, puppeteer's for
+ * Firefox): navigate, evaluate an expression, and collect console lines. The runners come from
+ * the one harness (`describeBrowser`), which also sets the `harness=1` cookie on localhost.
+ */
+import type { BrowserRunner } from '../harness/types.js';
+
+export interface ConsoleLine {
+  text: string;
+  url: string;
+}
+
+export interface IsolationPage {
+  readonly browser: 'chromium' | 'firefox';
+  readonly console: ConsoleLine[];
+  goto(url: string): Promise<void>;
+  evaluate<T>(expression: string): Promise<T>;
+}
+
+interface AnyPage {
+  on(event: 'console', cb: (m: { text(): string; location(): { url?: string } }) => void): unknown;
+  on(event: 'pageerror', cb: (e: unknown) => void): unknown;
+  goto(url: string, opts: { waitUntil: 'load' }): Promise<unknown>;
+  evaluate(expr: string): Promise<unknown>;
+}
+
+const wired = new WeakMap<object, IsolationPage>();
+
+/** The runner's page as an {@link IsolationPage} (one per runner; listeners attached once). */
+export function isolationPage(runner: BrowserRunner): IsolationPage {
+  const page = (runner as unknown as { page: AnyPage }).page;
+  const known = wired.get(page);
+  if (known) return known;
+  const log: ConsoleLine[] = [];
+  page.on('console', (m) => log.push({ text: m.text(), url: m.location().url ?? '' }));
+  if (runner.browser === 'firefox') {
+    page.on('pageerror', (e) => log.push({ text: e instanceof Error ? e.message : String(e), url: '' }));
+  }
+  const out: IsolationPage = {
+    browser: runner.browser,
+    console: log,
+    goto: async (url) => {
+      await page.goto(url, { waitUntil: 'load' });
+    },
+    evaluate: async <T>(expr: string) => (await page.evaluate(expr)) as T,
+  };
+  wired.set(page, out);
+  return out;
+}

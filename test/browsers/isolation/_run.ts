@@ -1,0 +1,150 @@
+/**
+ * Runs isolation cases in a real browser (batched: one page load per embedder policy and batch)
+ * and through the engine (src/browser/isolation), and compares what the page could do.
+ */
+import { noCorsLoad, parseEmbedderPolicy } from '../../../src/browser/isolation/index.js';
+import { PROFILES } from '../../../src/browser/profiles.js';
+import { bodyOf } from './_bodies.js';
+import type { IsolationPage } from './_drive.js';
+import { batchExpression, type PageLoad, type PageOutcome } from './_page.js';
+import type { IsolationServers } from './_servers.js';
+import type { IsolationCase } from './generate.js';
+
+/** What the page could do, in terms both sides can produce. */
+export interface Seen {
+  /** fetch: `error`, `opaque`, `basic`; script: `error`, `ran`, `syntax-error`, `nothing`; img: `error`, `load`. */
+  view: string;
+  /** Whether cookies went out (same-origin and same-site targets only; null elsewhere). */
+  cookie: boolean | null;
+  console: string[];
+}
+
+export function pageUrl(s: IsolationServers, c: Pick<IsolationCase, 'coep' | 'pageScheme'>): string {
+  const origin = c.pageScheme === 'https' ? `https://localhost:${s.c}` : `http://localhost:${s.a}`;
+  return `${origin}/page${c.coep === 'none' ? '' : `?coep=${c.coep}`}`;
+}
+
+/** Where each kind of target lives, for an http page and for an https page. */
+function targetOrigin(s: IsolationServers, c: IsolationCase): string {
+  if (c.pageScheme === 'https') {
+    if (c.where === 'same-origin') return `https://localhost:${s.c}`;
+    if (c.where === 'same-site') return `https://localhost:${s.d}`;
+    if (c.where === 'cross-site') return `https://api.test:${s.d}`;
+    return `http://localhost:${s.b}`;
+  }
+  if (c.where === 'same-origin') return `http://localhost:${s.a}`;
+  if (c.where === 'same-site') return `http://localhost:${s.b}`;
+  if (c.where === 'cross-site') return `http://api.test:${s.a}`;
+  return `https://localhost:${s.c}`;
+}
+
+export function resourceUrl(s: IsolationServers, c: IsolationCase): string {
+  return `${targetOrigin(s, c)}/r/${c.id}`;
+}
+
+export function headersOf(c: IsolationCase): [string, string][] {
+  const h: [string, string][] = [];
+  if (c.contentType !== null) h.push(['Content-Type', c.contentType]);
+  if (c.nosniff) h.push(['X-Content-Type-Options', 'nosniff']);
+  if (c.corp !== null) h.push(['Cross-Origin-Resource-Policy', c.corp]);
+  if (c.status === 206) h.push(['Content-Range', `bytes 0-${bodyOf(c.body, c.id).length - 1}/100000`]);
+  return h;
+}
+
+const cookieScope = (c: IsolationCase) => c.where === 'same-origin' || c.where === 'same-site';
+
+/** What the engine says the page sees. */
+export function engineSeen(s: IsolationServers, c: IsolationCase, browser: 'chromium' | 'firefox'): Seen {
+  const page = pageUrl(s, c);
+  const url = resourceUrl(s, c);
+  const out = noCorsLoad(
+    {
+      pageUrl: page,
+      embedderPolicy: parseEmbedderPolicy(c.coep === 'none' ? null : c.coep, page),
+      url,
+      loader: c.loader,
+      response: { status: c.status, headers: headersOf(c), body: bodyOf(c.body, c.id) },
+    },
+    browser,
+    PROFILES[browser].isolation,
+  );
+  let view: string;
+  if (c.loader === 'fetch') {
+    view = out.view === 'network-error' ? 'error' : out.view === 'load' ? 'basic' : 'opaque';
+  } else if (c.loader === 'script') {
+    view =
+      out.view !== 'executed'
+        ? 'error'
+        : c.body === 'js'
+          ? 'ran'
+          : c.body === 'json-array' || c.body === 'empty'
+            ? 'nothing'
+            : 'syntax-error';
+  } else view = out.view === 'load' ? 'load' : 'error';
+  return { view, cookie: cookieScope(c) ? out.credentialsSent : null, console: out.console };
+}
+
+function browserView(c: IsolationCase, o: PageOutcome): string {
+  if (o.outcome === 'timeout') return 'timeout';
+  if (c.loader === 'fetch') return o.outcome === 'error' ? 'error' : (o.type ?? '?');
+  if (c.loader === 'script') {
+    if (o.outcome === 'error') return 'error';
+    return o.ran ? 'ran' : o.syntaxError ? 'syntax-error' : 'nothing';
+  }
+  return o.outcome === 'load' ? 'load' : 'error';
+}
+
+const BATCH = 80;
+
+/** Runs the cases in the browser; one page load per embedder policy and batch. */
+export async function browserSeen(
+  page: IsolationPage,
+  s: IsolationServers,
+  cases: IsolationCase[],
+): Promise<Map<string, Seen>> {
+  const out = new Map<string, Seen>();
+  const groups = new Map<string, IsolationCase[]>();
+  for (const c of cases) {
+    const key = `${c.pageScheme} ${c.coep}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += BATCH) {
+      const batch = group.slice(i, i + BATCH);
+      await page.goto(pageUrl(s, batch[0] as IsolationCase));
+      page.console.length = 0;
+      const loads: PageLoad[] = batch.map((c) => {
+        s.register(c.id, { status: c.status, headers: headersOf(c), body: bodyOf(c.body, c.id) });
+        return {
+          id: c.id,
+          url: resourceUrl(s, c),
+          loader: c.loader,
+          ...(c.loader === 'fetch' ? { mode: 'no-cors' as const } : {}),
+        };
+      });
+      const results = await page.evaluate<PageOutcome[]>(batchExpression(loads));
+      // Console lines arrive asynchronously after the load events.
+      await new Promise((r) => setTimeout(r, 600));
+      batch.forEach((c, k) => {
+        const re = new RegExp(`/r/${c.id}(?![0-9])`);
+        // Mixed-content lines (an https page loading http://localhost) belong to the page-context
+        // model (src/browser/mixed-content, the context engineer's); they are not compared here.
+        const lines = page.console
+          .filter((l) => (re.test(l.text) || re.test(l.url)) && !l.text.startsWith('Mixed Content: '))
+          .map((l) => l.text);
+        const seen = s.requests(c.id);
+        out.set(c.id, {
+          view: browserView(c, results[k] as PageOutcome),
+          cookie: cookieScope(c) ? seen.some((q) => q.cookie?.includes('harness=1') === true) : null,
+          console: lines,
+        });
+      });
+    }
+  }
+  return out;
+}
+
+/** A one-line description of a case, for failure messages. */
+export function describeCase(c: IsolationCase): string {
+  return `${c.id} [${c.family}] ${c.pageScheme} page coep=${c.coep} ${c.where} ${c.loader} ${c.status} ct=${c.contentType ?? '-'}${c.nosniff ? ' nosniff' : ''} corp=${c.corp ?? '-'} body=${c.body}`;
+}
