@@ -15,8 +15,10 @@ import { BoundedMap } from '../_util/index.js';
 import { isSameSite, parseOrigin } from '../origin/index.js';
 import { fetchDecision, requestRefusal } from './classify.js';
 import { corsCheckNormalized } from './cors-check.js';
-import { type CorsError, makeCorsError, rejectionMessage } from './errors/index.js';
+import { type ContextError, type CorsError, makeCorsError, rejectionMessage } from './errors/index.js';
 import { exposedHeaderNamesNormalized } from './expose.js';
+import { pageContextCheck } from './page-checks.js';
+import type { PageContext } from './page-context.js';
 import { checkPreflightNormalized, preflightRequestNormalized } from './preflight.js';
 import { PreflightCache } from './preflight-cache.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
@@ -54,6 +56,10 @@ export type BrowserFetchEvent =
       authorizationDropped: boolean;
     }
   | { type: 'blocked'; error: CorsError }
+  /** Refused by the page itself (mixed content, its CSP, Local Network Access): see `page`. */
+  | { type: 'page-blocked'; error: ContextError }
+  /** A console line the browser prints for a request that goes on (a mixed-content upgrade, a report-only CSP violation). */
+  | { type: 'console'; message: string }
   | {
       type: 'done';
       url: string;
@@ -64,8 +70,15 @@ export type BrowserFetchEvent =
     };
 
 export interface BrowserFetchOptions {
-  /** The page's origin (or any URL on it): relative URLs resolve against it. */
-  origin: string;
+  /** The page's origin (or any URL on it): relative URLs resolve against it. Default: `page`'s URL. */
+  origin?: string;
+  /**
+   * The page itself (`createPageContext`): its URL's scheme, CSP, COEP and COOP. When given, every
+   * request and redirect hop is checked as main fetch does (mixed content upgrade and blocking, the
+   * page's Content Security Policy) and refused with a `ContextError` as `cause`. Default: none (no
+   * such check; only CORS).
+   */
+  page?: PageContext;
   /** Whose behaviour to follow. Default `chromium`. */
   browser?: BrowserName;
   /** A tough-cookie jar for credentials (`include`, or `same-origin` on same-origin requests). */
@@ -321,7 +334,7 @@ function describeRequest(
 }
 
 class CorsBlocked extends Error {
-  constructor(readonly error: CorsError) {
+  constructor(readonly error: CorsError | ContextError) {
     super(error.message);
   }
 }
@@ -346,7 +359,8 @@ class CorsBlocked extends Error {
 export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
   if (options === null || typeof options !== 'object')
     throw new TypeError('createBrowserFetch: options required');
-  const base = URL.parse(String(options.origin));
+  const page = options.page;
+  const base = URL.parse(String(options.origin ?? page?.url));
   if (base === null || (base.protocol !== 'http:' && base.protocol !== 'https:')) {
     throw new TypeError(
       `createBrowserFetch: origin must be an http(s) URL, got ${JSON.stringify(options.origin)}`,
@@ -354,6 +368,10 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
   }
   const baseUrl: URL = base;
   const origin = base.origin;
+  if (page !== undefined && origin !== page.originSerialized)
+    throw new TypeError(
+      `createBrowserFetch: origin ${origin} is not the page's origin ${page.originSerialized}`,
+    );
   const profile: BrowserProfile = getProfile(options.browser ?? 'chromium');
   if (options.fetch !== undefined && options.dispatcher !== undefined)
     throw new TypeError('createBrowserFetch: give a fetch or a dispatcher, not both');
@@ -378,6 +396,23 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     emit({ type: 'blocked', error });
     throw new CorsBlocked(error);
   };
+
+  /** Main fetch steps 4-7 for the page (page-checks.ts): the request to send, maybe upgraded, or a refusal. */
+  function checkPage(req: NormalizedRequest, redirectCount: number): NormalizedRequest {
+    const r = pageContextCheck(
+      { url: req.url, initiator: req.initiator, redirectCount },
+      page as PageContext,
+      profile.name,
+    );
+    if (r.error) {
+      for (const message of r.error.console) emit({ type: 'console', message });
+      emit({ type: 'page-blocked', error: r.error });
+      throw new CorsBlocked(r.error);
+    }
+    for (const message of r.console) emit({ type: 'console', message });
+    if (r.url === req.url) return req;
+    return { ...req, url: r.url, urlList: [...req.urlList.slice(0, -1), r.url] };
+  }
 
   /** chromium: 301 and 308 answers to GET kept as the HTTP cache keeps them (heuristically fresh). */
   const permanentRedirects = new BoundedMap<string, { status: number; headers: [string, string][] }>(256);
@@ -534,6 +569,8 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     let req = n.request;
     let redirects = 0;
     for (;;) {
+      // Main fetch steps 4-7: mixed content and the page's CSP, on every request and redirect hop.
+      if (page !== undefined) req = checkPage(req, redirects);
       const c = fetchDecision(req, profile);
       if (c.refusal) {
         // Refusals new Request() makes reject with their own TypeError, not a network error.

@@ -14,8 +14,14 @@ export {
   expectCorsAllowed,
 } from './browser-fetch.js';
 export { type Classification, type ClassifyResult, classify, type PreflightReason } from './classify.js';
+// Page context: mixed content, CSP, Local Network Access (context), COEP/COOP values (isolation).
+export { CONTEXT_PROFILES, type ContextProfile } from './context-profile.js';
 export { corsCheck, getHeader, headerLines } from './cors-check.js';
+export { type CspViolation, cspRequestCheck } from './csp.js';
+export type { CspPolicy } from './csp-parse.js';
 export {
+  type ContextError,
+  type ContextErrorKind,
   type CorsError,
   type CorsErrorDetails,
   type CorsErrorKind,
@@ -25,6 +31,15 @@ export {
   rejectionMessage,
 } from './errors/index.js';
 export { exposedHeaderNames } from './expose.js';
+export { type ContextDestination, type MixedContentVerdict, mixedContentVerdict } from './mixed-content.js';
+export { type PageCheckRequest, type PageCheckResult, pageContextCheck } from './page-checks.js';
+export {
+  createPageContext,
+  type EmbedderPolicyValue,
+  type OpenerPolicyValue,
+  type PageContext,
+  type PageContextInit,
+} from './page-context.js';
 export {
   checkPreflightResponse,
   type PreflightCacheEntry,

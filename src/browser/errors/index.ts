@@ -9,6 +9,7 @@ import { fixFor } from './fix.js';
 import type { CorsError, CorsErrorDetails } from './kinds.js';
 
 export { chromiumMessage, chromiumResourceKind } from './chromium.js';
+export * from './context.js';
 export { firefoxMessage } from './firefox.js';
 export { fixFor } from './fix.js';
 export type { CorsError, CorsErrorDetails, CorsErrorKind } from './kinds.js';

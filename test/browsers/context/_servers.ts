@@ -12,7 +12,12 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import { type AddressInfo, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { Duplex } from 'node:stream';
 import { createTestHttpsServer } from '../harness/tls.js';
 
@@ -176,7 +181,7 @@ export class ContextServers {
       res.end();
       return;
     }
-    const m = /^\/r\/([^/]+)\/[^/]*\.([a-z]+)$/.exec(url.pathname);
+    const m = /^\/[rs]\/([^/]+)\/[^/]*\.([a-z]+)$/.exec(url.pathname);
     const type = m ? TYPES[m[2] as string] : undefined;
     if (!m || !type) {
       res.writeHead(404, ['Content-Type', 'text/plain', 'Access-Control-Allow-Origin', '*']);

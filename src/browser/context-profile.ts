@@ -1,0 +1,58 @@
+/**
+ * Where browsers depart from Mixed Content, CSP and Local Network Access as written: one record per
+ * profile, read at the one step each switch changes. Observed in Chromium 156 and Firefox ESR 153
+ * (test/browsers/context/); every switch is listed with its case in docs/browser.md ("Beyond CORS:
+ * mixed content, CSP and Local Network Access").
+ */
+import type { BrowserName } from './types.js';
+
+export interface ContextProfile {
+  /**
+   * Which pages restrict mixed content: `potentially-trustworthy` (spec: any page whose origin is
+   * potentially trustworthy, so also http://localhost) or `https` (browsers: only https pages).
+   */
+  readonly mixedContentPages: 'potentially-trustworthy' | 'https';
+  /** Whether images, audio and video to http: are upgraded to https: (Mixed Content Level 2; both browsers do it). */
+  readonly upgradeMixedMedia: boolean;
+  /**
+   * CSP host-source with an explicit port and the scheme upgraded (source `http://a:8080`, URL
+   * `https://a:8080`): `match` (CSP3 port-part match, Firefox) or `no-match` (Chromium: a port
+   * matched exactly allows no scheme upgrade).
+   */
+  readonly cspUpgradeWithExplicitPort: 'match' | 'no-match';
+  /**
+   * Local Network Access: `permission` (a public page needs a secure context and the user's
+   * permission to reach a more private address space: Chromium 156, and the LNA proposal), `prompt`
+   * (the request waits for the user's answer; nothing when denied: Firefox ESR 153 with its LNA prefs
+   * on), or `off` (no check).
+   */
+  readonly localNetworkAccess: 'permission' | 'prompt' | 'off';
+}
+
+export const CONTEXT_PROFILES: Readonly<Record<BrowserName, ContextProfile>> = Object.freeze({
+  spec: Object.freeze({
+    mixedContentPages: 'potentially-trustworthy',
+    upgradeMixedMedia: true,
+    cspUpgradeWithExplicitPort: 'match',
+    localNetworkAccess: 'permission',
+  }),
+  chromium: Object.freeze({
+    mixedContentPages: 'https',
+    upgradeMixedMedia: true,
+    cspUpgradeWithExplicitPort: 'no-match',
+    localNetworkAccess: 'permission',
+  }),
+  firefox: Object.freeze({
+    mixedContentPages: 'https',
+    upgradeMixedMedia: true,
+    cspUpgradeWithExplicitPort: 'match',
+    localNetworkAccess: 'prompt',
+  }),
+  webkit: Object.freeze({
+    // Not observed here (no WebKit run for these mechanisms): the spec's answers.
+    mixedContentPages: 'https',
+    upgradeMixedMedia: true,
+    cspUpgradeWithExplicitPort: 'match',
+    localNetworkAccess: 'off',
+  }),
+});
