@@ -397,10 +397,17 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     throw new CorsBlocked(error);
   };
 
-  /** Main fetch steps 4-7 for the page (page-checks.ts): the request to send, maybe upgraded, or a refusal. */
-  function checkPage(req: NormalizedRequest, redirectCount: number): NormalizedRequest {
+  /**
+   * Main fetch steps 4-7 for the page (page-checks.ts): the request to send, maybe upgraded, or a
+   * refusal. `hop` carries the upgrade decision across redirects and the lines owed to a final answer.
+   */
+  function checkPage(
+    req: NormalizedRequest,
+    redirectCount: number,
+    hop: { upgradeIfInsecure: boolean; onFinal: string[] },
+  ): NormalizedRequest {
     const r = pageContextCheck(
-      { url: req.url, initiator: req.initiator, redirectCount },
+      { url: req.url, initiator: req.initiator, redirectCount, upgradeIfInsecure: hop.upgradeIfInsecure },
       page as PageContext,
       profile.name,
     );
@@ -410,6 +417,8 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
       throw new CorsBlocked(r.error);
     }
     for (const message of r.console) emit({ type: 'console', message });
+    hop.upgradeIfInsecure = r.upgradeIfInsecure;
+    hop.onFinal = r.onFinalResponse;
     if (r.url === req.url) return req;
     return { ...req, url: r.url, urlList: [...req.urlList.slice(0, -1), r.url] };
   }
@@ -568,9 +577,10 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     if (!n.ok) throw new TypeError(n.problem);
     let req = n.request;
     let redirects = 0;
+    const hop = { upgradeIfInsecure: false, onFinal: [] as string[] };
     for (;;) {
       // Main fetch steps 4-7: mixed content and the page's CSP, on every request and redirect hop.
-      if (page !== undefined) req = checkPage(req, redirects);
+      if (page !== undefined) req = checkPage(req, redirects, hop);
       const c = fetchDecision(req, profile);
       if (c.refusal) {
         // Refusals new Request() makes reject with their own TypeError, not a network error.
@@ -724,6 +734,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         continue;
       }
       // Not a redirect: the response, filtered for the page.
+      for (const message of hop.onFinal) emit({ type: 'console', message });
       if (c.tainting === 'opaque') {
         await discard(res);
         emit({

@@ -13,13 +13,24 @@ import { isPotentiallyTrustworthyUrl } from './trustworthy.js';
 /** Fetch's request destinations that matter here ('' is fetch() and XHR). */
 export type ContextDestination = '' | 'image' | 'audio' | 'video' | 'script' | 'style' | 'font';
 
-/** What mixed content does to one request. */
+/** What mixed content does to one request or redirect hop. */
 export type MixedContentVerdict =
   | { readonly action: 'allowed' }
-  /** Upgraded to https: (`url` is the new URL); `local` when Chromium logs that it kept an http: local URL instead. */
-  | { readonly action: 'upgraded'; readonly url: string }
-  | { readonly action: 'not-upgraded-local' }
+  /** Upgraded to https: (`url` is the new URL); `logged` when Chromium prints the upgrade. */
+  | { readonly action: 'upgraded'; readonly url: string; readonly logged: boolean }
+  /** An upgradable request left on http: because its host is an IP address or a local name (Chromium logs it). */
+  | { readonly action: 'not-upgraded'; readonly reason: 'ip' | 'local' }
+  /** chromium: an http: redirect hop of a request that was not eligible for the upgrade, loaded with a warning. */
+  | { readonly action: 'optionally-blockable' }
   | { readonly action: 'blocked' };
+
+/** The state a request carries across redirect hops. */
+export interface MixedContentHop {
+  /** 0 for the first URL. */
+  readonly redirectCount: number;
+  /** chromium: whether the first URL made the request eligible for the upgrade (from the previous hop). */
+  readonly upgradeIfInsecure: boolean;
+}
 
 /**
  * Does settings prohibit mixed security contexts? (§4.4; a top-level page, so no ancestors.)
@@ -55,6 +66,8 @@ export function upgradeMixedContentRequest(
   if (!doesSettingsProhibitMixedSecurityContexts(page, profile)) return null;
   // 4. If request's destination is not "image", "audio", or "video", return.
   if (!isUpgradable(destination) || !profile.upgradeMixedMedia) return null;
+  // firefox: a page on a loopback host does not upgrade.
+  if (!profile.upgradeFromLoopbackPages && isLoopbackPage(page)) return null;
   // 5. (destination "image" with initiator "imageset": not modelled, no <picture> here.)
   // 6. Set request's URL's scheme to "https" (the port, if any, is kept).
   const upgraded = new URL(url.href);
@@ -80,24 +93,66 @@ export function shouldFetchingRequestBeBlockedAsMixedContent(
   return true;
 }
 
+/**
+ * Whether a request's first URL makes it eligible for Chromium's upgrade of later hops: an
+ * upgradable destination on a page that restricts mixed content, to a host that is neither an IP
+ * address nor a local name.
+ */
+export function upgradeEligible(
+  url: URL,
+  destination: ContextDestination,
+  page: PageContext,
+  profile: ContextProfile,
+): boolean {
+  if (!isUpgradable(destination) || !profile.upgradeMixedMedia) return false;
+  if (!doesSettingsProhibitMixedSecurityContexts(page, profile)) return false;
+  if (!profile.upgradeFromLoopbackPages && isLoopbackPage(page)) return false;
+  return !isIpHost(url.hostname) && !isLocalName(url.hostname);
+}
+
 /** Both steps in the order main fetch runs them: upgrade (§4.1), then block (§4.3). */
 export function mixedContentVerdict(
   url: URL,
   destination: ContextDestination,
   page: PageContext,
   profile: ContextProfile,
+  hop: MixedContentHop,
 ): MixedContentVerdict {
   if (url.protocol !== 'http:' && url.protocol !== 'ws:') return ALLOWED;
-  const upgraded = upgradeMixedContentRequest(url, destination, page, profile);
-  if (upgraded) return { action: 'upgraded', url: upgraded.href };
-  if (!shouldFetchingRequestBeBlockedAsMixedContent(url, page, profile)) {
-    // chromium: an image/audio/video to a local http: URL is logged as "not upgraded" though allowed.
-    const local = isUpgradable(destination) && doesSettingsProhibitMixedSecurityContexts(page, profile);
-    return local ? { action: 'not-upgraded-local' } : ALLOWED;
+  if (!doesSettingsProhibitMixedSecurityContexts(page, profile)) return ALLOWED;
+  if (isUpgradable(destination) && !profile.upgradeFromLoopbackPages && isLoopbackPage(page)) {
+    // firefox: mixed display content of a loopback page loads over http: as it is.
+    return ALLOWED;
   }
-  // An upgradable destination to an IP literal that is not loopback stays http: and is blocked? No:
-  // Mixed Content Level 2 leaves it "optionally-blockable"; both browsers load it (not modelled).
-  return isUpgradable(destination) ? { action: 'not-upgraded-local' } : BLOCKED;
+  if (isUpgradable(destination) && profile.upgradeMixedMedia) {
+    // chromium: later hops follow the first URL's eligibility, IP hosts included, silently.
+    if (hop.redirectCount > 0 && profile.mixedUpgradeOnRedirect === 'initial-decision') {
+      if (hop.upgradeIfInsecure) return { action: 'upgraded', url: toHttps(url), logged: false };
+      return isPotentiallyTrustworthyUrl(url) ? ALLOWED : { action: 'optionally-blockable' };
+    }
+    // chromium checks the IP host first (127.0.0.1 is "an IP address", localhost "a local network request").
+    if (isIpHost(url.hostname)) return { action: 'not-upgraded', reason: 'ip' };
+    if (isLocalName(url.hostname)) return { action: 'not-upgraded', reason: 'local' };
+    const upgraded = upgradeMixedContentRequest(url, destination, page, profile);
+    if (upgraded) return { action: 'upgraded', url: upgraded.href, logged: hop.redirectCount === 0 };
+  }
+  return shouldFetchingRequestBeBlockedAsMixedContent(url, page, profile) ? BLOCKED : ALLOWED;
+}
+
+function toHttps(url: URL): string {
+  const u = new URL(url.href);
+  u.protocol = 'https:';
+  return u.href;
+}
+
+function isLoopbackPage(page: PageContext): boolean {
+  const h = page.origin.host;
+  return isLocalName(h) || h === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+function isLocalName(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/\.$/, '');
+  return h === 'localhost' || h.endsWith('.localhost');
 }
 
 const ALLOWED: MixedContentVerdict = Object.freeze({ action: 'allowed' });

@@ -12,14 +12,19 @@ import {
   chromiumCspFetchRefused,
   chromiumCspViolation,
   chromiumMixedContentBlocked,
-  chromiumMixedContentLocal,
+  chromiumMixedContentNotUpgraded,
   chromiumMixedContentUpgraded,
   chromiumMixedMediaWarning,
   firefoxCspViolation,
   firefoxMixedContentBlocked,
   makeContextError,
 } from './errors/context.js';
-import { type ContextDestination, mixedContentVerdict } from './mixed-content.js';
+import {
+  type ContextDestination,
+  type MixedContentVerdict,
+  mixedContentVerdict,
+  upgradeEligible,
+} from './mixed-content.js';
 import type { PageContext } from './page-context.js';
 import type { BrowserName, Initiator } from './types.js';
 
@@ -31,6 +36,8 @@ export interface PageCheckRequest {
   destination?: ContextDestination;
   /** 0 for the first request; n for the n-th redirect hop. */
   redirectCount: number;
+  /** From the previous hop's result (chromium's upgrade decision); ignored on the first request. */
+  upgradeIfInsecure?: boolean;
 }
 
 export interface PageCheckResult {
@@ -40,6 +47,10 @@ export interface PageCheckResult {
   error: ContextError | null;
   /** Console lines for this step when it goes on (upgrade notices, report-only violations). */
   console: string[];
+  /** Lines printed only if the answer to this very request is final (not a redirect). */
+  onFinalResponse: string[];
+  /** Carry to the next hop. */
+  upgradeIfInsecure: boolean;
 }
 
 /** Fetch's destination for the engine's initiators. */
@@ -67,6 +78,46 @@ function violationLine(v: CspViolation, url: string, browser: BrowserName): stri
     : chromiumCspViolation(url, v.directive, v.directiveName, v.effectiveDirective, reportOnly);
 }
 
+function cspError(
+  url: URL,
+  v: CspViolation,
+  base: { pageUrl: string; origin: string; initiator: Initiator },
+  browser: BrowserName,
+  console: string[],
+): ContextError {
+  const message = violationLine(v, url.href, browser);
+  if (base.initiator === 'fetch' && browser !== 'firefox') console.push(chromiumCspFetchRefused(url.href));
+  const details = {
+    ...base,
+    kind: 'csp-blocked' as const,
+    url: url.href,
+    directive: v.directive,
+    directiveName: v.directiveName,
+    effectiveDirective: v.effectiveDirective,
+  };
+  return makeContextError(details, browser, message, console);
+}
+
+/** Chromium's lines for a mixed-content verdict that lets the request go on. */
+function mixedLines(
+  mixed: MixedContentVerdict,
+  original: URL,
+  destination: ContextDestination,
+  page: PageContext,
+  out: { console: string[]; onFinalResponse: string[] },
+): void {
+  const media = destination === 'audio' || destination === 'video' ? destination : 'image';
+  if (mixed.action === 'upgraded' && mixed.logged) {
+    out.console.push(chromiumMixedContentUpgraded(page.url, original.href));
+    if (media !== 'image')
+      out.onFinalResponse.push(chromiumMixedMediaWarning(page.url, original.href, media));
+  } else if (mixed.action === 'not-upgraded') {
+    out.console.push(chromiumMixedContentNotUpgraded(page.url, original.href, mixed.reason));
+  } else if (mixed.action === 'optionally-blockable') {
+    out.console.push(chromiumMixedMediaWarning(page.url, original.href, media));
+  }
+}
+
 /**
  * Main fetch steps 4-7 for one request or redirect hop.
  * https://fetch.spec.whatwg.org/#main-fetch
@@ -79,39 +130,51 @@ export function pageContextCheck(
 ): PageCheckResult {
   const destination = request.destination ?? destinationOf(request.initiator);
   const console: string[] = [];
-  let url = request.url;
+  const onFinalResponse: string[] = [];
+  const original = request.url;
+  const hop = request.redirectCount;
+  const upgradeIfInsecure =
+    hop === 0 ? upgradeEligible(original, destination, page, profile) : (request.upgradeIfInsecure ?? false);
   const base = { pageUrl: page.url, origin: page.originSerialized, initiator: request.initiator };
-  // 6. Upgrade a mixed content request to a potentially trustworthy URL, if appropriate.
-  const mixed = mixedContentVerdict(url, destination, page, profile);
-  if (mixed.action === 'upgraded') {
-    // chromium: the upgrade of a redirect hop is silent.
-    if (request.redirectCount === 0 && browser !== 'firefox') {
-      console.push(chromiumMixedContentUpgraded(page.url, url.href));
-      if (destination === 'audio' || destination === 'video')
-        console.push(chromiumMixedMediaWarning(page.url, url.href, destination));
-    }
-    url = new URL(mixed.url);
-  } else if (mixed.action === 'not-upgraded-local' && browser !== 'firefox' && request.redirectCount === 0) {
-    console.push(chromiumMixedContentLocal(page.url, url.href));
+  const done = (url: URL, error: ContextError | null): PageCheckResult => ({
+    url,
+    error,
+    console,
+    onFinalResponse,
+    upgradeIfInsecure,
+  });
+  const hasCsp = page.csp.length > 0;
+  // chromium (media), firefox (images, audio, video): the CSP sees the URL before the upgrade.
+  const before =
+    hasCsp &&
+    profile.cspBeforeUpgrade.includes(destination) &&
+    (hop === 0 || profile.cspBeforeUpgradeEveryHop);
+  if (before) {
+    const pre = cspRequestCheck(original, destination, hop, page, profile);
+    for (const v of pre.violations) console.push(violationLine(v, original.href, browser));
+    const v = pre.violations.find((x) => x.disposition === 'enforce');
+    if (v) return done(original, cspError(original, v, base, browser, console));
+  } else if (hasCsp) {
+    // 4. Report Content Security Policy violations for request (report-only policies, the URL as requested).
+    for (const v of cspRequestCheck(original, destination, hop, page, profile).violations)
+      if (v.disposition === 'report') console.push(violationLine(v, original.href, browser));
   }
-  // 4 + 7. The page's CSP: report-only violations are reported, enforced ones block.
-  const csp =
-    page.csp.length > 0 ? cspRequestCheck(url, destination, request.redirectCount, page, profile) : null;
-  for (const v of csp?.violations ?? []) console.push(violationLine(v, url.href, browser));
-  if (csp?.blocked) {
-    const v = csp.violations.find((x) => x.disposition === 'enforce') as CspViolation;
-    const message = violationLine(v, url.href, browser);
-    if (request.initiator === 'fetch' && browser !== 'firefox')
-      console.push(chromiumCspFetchRefused(url.href));
-    const details = {
-      ...base,
-      kind: 'csp-blocked' as const,
-      url: url.href,
-      directive: v.directive,
-      directiveName: v.directiveName,
-      effectiveDirective: v.effectiveDirective,
-    };
-    return { url, error: makeContextError(details, browser, message, console), console };
+  // 6. Upgrade a mixed content request to a potentially trustworthy URL, if appropriate.
+  const mixed = mixedContentVerdict(original, destination, page, profile, {
+    redirectCount: hop,
+    upgradeIfInsecure,
+  });
+  if (browser !== 'firefox') mixedLines(mixed, original, destination, page, { console, onFinalResponse });
+  const url = mixed.action === 'upgraded' ? new URL(mixed.url) : original;
+  // 7. Should request be blocked by Content Security Policy? (enforced policies, the URL to fetch)
+  if (hasCsp && (!before || (profile.cspAfterUpgradeToo && url !== original))) {
+    const csp = cspRequestCheck(url, destination, hop, page, profile);
+    const v = csp.violations.find((x) => x.disposition === 'enforce');
+    if (v) {
+      for (const x of csp.violations)
+        if (x.disposition === 'enforce') console.push(violationLine(x, url.href, browser));
+      return done(url, cspError(url, v, base, browser, console));
+    }
   }
   // 7. Should fetching request be blocked as mixed content?
   if (mixed.action === 'blocked') {
@@ -121,7 +184,7 @@ export function pageContextCheck(
         : chromiumMixedContentBlocked(page.url, url.href, request.initiator);
     console.push(message);
     const details = { ...base, kind: 'mixed-content-blocked' as const, url: url.href };
-    return { url, error: makeContextError(details, browser, message, console), console };
+    return done(url, makeContextError(details, browser, message, console));
   }
-  return { url, error: null, console };
+  return done(url, null);
 }

@@ -73,14 +73,26 @@ export function chromiumMixedContentUpgraded(pageUrl: string, url: string): stri
   return `Mixed Content: The page at '${pageUrl}' was loaded over HTTPS, but requested an insecure element '${url}'. This request was automatically upgraded to HTTPS, For more information see https://blog.chromium.org/2019/10/no-more-mixed-messages-about-https.html`;
 }
 
-/** Chromium: an upgradable request to a local http: URL, loaded as it is. */
-export function chromiumMixedContentLocal(pageUrl: string, url: string): string {
-  return `Mixed Content: The page at '${pageUrl}' was loaded over HTTPS, but requested an insecure element '${url}'. This request was not upgraded to HTTPS because it is a local network request.`;
+/** Chromium: an upgradable request to an http: URL on an IP address or a local name, loaded as it is. */
+export function chromiumMixedContentNotUpgraded(
+  pageUrl: string,
+  url: string,
+  reason: 'ip' | 'local',
+): string {
+  const why = reason === 'ip' ? "its URL's host is an IP address" : 'it is a local network request';
+  return `Mixed Content: The page at '${pageUrl}' was loaded over HTTPS, but requested an insecure element '${url}'. This request was not upgraded to HTTPS because ${why}.`;
 }
 
-/** Chromium: the warning printed after an audio or video load that was upgraded. */
-export function chromiumMixedMediaWarning(pageUrl: string, url: string, media: 'audio' | 'video'): string {
-  const what = media === 'audio' ? 'audio file' : 'video';
+/**
+ * Chromium: the warning for optionally-blockable content loaded over http: (an upgraded audio or
+ * video `src` answered directly, or an image/audio/video redirect hop that was not upgraded).
+ */
+export function chromiumMixedMediaWarning(
+  pageUrl: string,
+  url: string,
+  media: 'image' | 'audio' | 'video',
+): string {
+  const what = media === 'audio' ? 'audio file' : media;
   return `Mixed Content: The page at '${pageUrl}' was loaded over HTTPS, but requested an insecure ${what} '${url}'. This content should also be served over HTTPS.`;
 }
 

@@ -5,7 +5,7 @@
  * port numbers written back as `{role}`).
  */
 import { Agent } from 'undici';
-import { createBrowserFetch, type BrowserFetchEvent } from '../../../src/browser/browser-fetch.js';
+import { type BrowserFetchEvent, createBrowserFetch } from '../../../src/browser/browser-fetch.js';
 import { createPageContext } from '../../../src/browser/page-context.js';
 import type { Initiator, RequestMode } from '../../../src/browser/types.js';
 import { loopbackLookup } from '../harness/net.js';
@@ -83,7 +83,9 @@ export async function runInEngine(
   servers: ContextServers,
   pages: ContextPage[],
 ): Promise<Map<string, LoadResult>> {
-  const agent = new Agent({ connect: { lookup: loopbackLookup as never, ...(await testTlsConnectOptions()) } });
+  const agent = new Agent({
+    connect: { lookup: loopbackLookup as never, ...(await testTlsConnectOptions()) },
+  });
   const out = new Map<string, LoadResult>();
   try {
     for (const p of pages) {
@@ -134,7 +136,8 @@ export function compareRuns(
       const e = engine.get(l.id);
       if (!b || !e) throw new Error(`missing result for ${l.id}`);
       const base = { id: l.id, page: pageUrl(p), load: `${l.kind} ${loadUrl(l)}` };
-      if (b.outcome !== e.outcome) out.push({ ...base, field: 'outcome', browser: b.outcome, engine: e.outcome });
+      if (b.outcome !== e.outcome)
+        out.push({ ...base, field: 'outcome', browser: b.outcome, engine: e.outcome });
       else if (b.outcome === 'ok' && b.served !== e.served)
         out.push({ ...base, field: 'served', browser: b.served, engine: e.served });
       if (browser === 'chromium' && JSON.stringify(b.console) !== JSON.stringify(e.console))
