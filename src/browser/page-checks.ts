@@ -6,11 +6,13 @@
  * https://fetch.spec.whatwg.org/#main-fetch
  */
 import { CONTEXT_PROFILES, type ContextProfile } from './context-profile.js';
+import { addressSpaceOfHost, type LocalNetworkVerdict, localNetworkAccessCheck } from './local-network.js';
 import { type CspViolation, cspRequestCheck } from './csp.js';
 import {
   type ContextError,
   chromiumCspFetchRefused,
   chromiumCspViolation,
+  chromiumLocalNetwork,
   chromiumMixedContentBlocked,
   chromiumMixedContentNotUpgraded,
   chromiumMixedContentUpgraded,
@@ -186,5 +188,37 @@ export function pageContextCheck(
     const details = { ...base, kind: 'mixed-content-blocked' as const, url: url.href };
     return done(url, makeContextError(details, browser, message, console));
   }
+  // Local Network Access (checked when the connection is made, after everything above).
+  if (page.addressSpace !== undefined) {
+    const lna = localNetworkAccessCheck(
+      addressSpaceOfHost(url.hostname),
+      page.addressSpace,
+      page.secureContext,
+      page.localNetworkPermission,
+      profile,
+    );
+    if (lna.action !== 'allowed') return done(url, localNetworkError(lna, url, base, browser, console));
+  }
   return done(url, null);
+}
+
+function localNetworkError(
+  lna: Exclude<LocalNetworkVerdict, { action: 'allowed' }>,
+  url: URL,
+  base: { pageUrl: string; origin: string; initiator: Initiator },
+  browser: BrowserName,
+  console: string[],
+): ContextError {
+  const kind =
+    lna.action === 'blocked' && lna.reason === 'insecure-context'
+      ? ('local-network-insecure-context' as const)
+      : ('local-network-permission-denied' as const);
+  const details = { ...base, kind, url: url.href, addressSpace: lna.space };
+  // firefox: no console line; the request waits for the user's answer to the prompt (never, headless).
+  const message =
+    browser === 'firefox'
+      ? `Firefox asks the user to allow access to the ${lna.space} network; the request waits for the answer (no console line).`
+      : chromiumLocalNetwork(details);
+  if (browser !== 'firefox') console.push(message);
+  return makeContextError(details, browser, message, console);
 }
