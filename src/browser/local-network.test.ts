@@ -46,8 +46,9 @@ describe('Local Network Access', () => {
       (err: TypeError) => err,
     );
     expect(e?.message).toBe('Failed to fetch');
-    expect((e?.cause as { kind: string; message: string }).kind).toBe('local-network-insecure-context');
-    expect((e?.cause as { message: string }).message).toMatch(
+    const cause = e?.cause as { kind: string; message: string } | undefined;
+    expect(cause?.kind).toBe('local-network-insecure-context');
+    expect(cause?.message).toMatch(
       /has been blocked by CORS policy: The request client is not a secure context and the resource is in more-private address space `loopback`/,
     );
     expect(sent).toBe(0);

@@ -48,7 +48,11 @@ export function isMorePrivate(target: AddressSpace, client: AddressSpace): boole
 export type LocalNetworkVerdict =
   | { readonly action: 'allowed' }
   /** Refused: the page is not a secure context (chromium), or the permission is not granted. */
-  | { readonly action: 'blocked'; readonly reason: 'insecure-context' | 'permission-denied'; readonly space: 'loopback' | 'local' }
+  | {
+      readonly action: 'blocked';
+      readonly reason: 'insecure-context' | 'permission-denied';
+      readonly space: 'loopback' | 'local';
+    }
   /** firefox: the request waits for the user's answer to a prompt (forever in a headless browser). */
   | { readonly action: 'prompt'; readonly space: 'loopback' | 'local' };
 

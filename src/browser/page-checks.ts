@@ -6,7 +6,6 @@
  * https://fetch.spec.whatwg.org/#main-fetch
  */
 import { CONTEXT_PROFILES, type ContextProfile } from './context-profile.js';
-import { addressSpaceOfHost, type LocalNetworkVerdict, localNetworkAccessCheck } from './local-network.js';
 import { type CspViolation, cspRequestCheck } from './csp.js';
 import {
   type ContextError,
@@ -21,6 +20,7 @@ import {
   firefoxMixedContentBlocked,
   makeContextError,
 } from './errors/context.js';
+import { addressSpaceOfHost, type LocalNetworkVerdict, localNetworkAccessCheck } from './local-network.js';
 import {
   type ContextDestination,
   type MixedContentVerdict,
