@@ -78,7 +78,7 @@ async function serve(role: string): Promise<void> {
     });
     server.listen(0, '127.0.0.1', () => ready(server));
   } else if (role === 'ours-route' || role === 'ours-open') {
-    const { listenProxy } = await import('../src/proxy/server.js');
+    const { listenProxy } = await import('../src/proxy/listen.js');
     const { internal } = await import('../src/proxy/internal.js');
     const running = await listenProxy({
       cors: { origins: [ORIGIN] },

@@ -153,7 +153,7 @@ function add(
   reason: CorsConfigProblemReason,
   message: string,
 ) {
-  problems.push({ option, value, reason, message });
+  problems.push({ path: option, value, reason, message });
 }
 
 // ---------------------------------------------------------------------------------------------

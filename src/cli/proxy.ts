@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ProxyOptions, ProxyRoute } from '../proxy/config.js';
 import { ProxyConfigError } from '../proxy/config.js';
-import { type ListeningProxy, listenProxy } from '../proxy/server.js';
+import { type ListeningProxy, listenProxy } from '../proxy/listen.js';
 import type { CorsPolicyConfig } from '../server/index.js';
 
 /** The command's flags as commander parses them. */

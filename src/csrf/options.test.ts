@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type CsrfGuardOptions, CsrfOptionsError, createCsrfGuard } from './index.js';
 
-function problems(options: unknown): { option: string; reason: string }[] {
+function problems(options: unknown): { path: string; reason: string }[] {
   try {
     createCsrfGuard(options as CsrfGuardOptions);
   } catch (e) {
     expect(e).toBeInstanceOf(CsrfOptionsError);
-    return (e as CsrfOptionsError).problems.map(({ option, reason }) => ({ option, reason }));
+    return (e as CsrfOptionsError).problems.map(({ path, reason }) => ({ path, reason }));
   }
   return [];
 }
@@ -21,8 +21,8 @@ describe('createCsrfGuard options', () => {
   });
 
   it('refuses to guess the scheme: no origin, scheme or trustProxy is an error that says what to set', () => {
-    expect(problems(undefined)).toEqual([{ option: 'origin', reason: 'own-origin-unconfigured' }]);
-    expect(problems({})).toEqual([{ option: 'origin', reason: 'own-origin-unconfigured' }]);
+    expect(problems(undefined)).toEqual([{ path: 'origin', reason: 'own-origin-unconfigured' }]);
+    expect(problems({})).toEqual([{ path: 'origin', reason: 'own-origin-unconfigured' }]);
     try {
       createCsrfGuard();
     } catch (e) {
@@ -67,24 +67,24 @@ describe('createCsrfGuard options', () => {
     [{ scheme: 'https', deny: 403 }, 'deny', 'wrong-type'],
     [{ scheme: 'https', trustedOrigin: ['https://a.example'] }, 'trustedOrigin', 'unknown-option'],
   ])('%j → %s (%s)', (options, option, reason) => {
-    expect(problems(options)).toContainEqual({ option, reason });
+    expect(problems(options)).toContainEqual({ path: option, reason });
   });
 
   it('reports conflicting ways of knowing the own origin', () => {
     expect(problems({ origin: 'https://app.example', scheme: 'https', trustProxy: true })).toEqual([
-      { option: 'scheme', reason: 'conflict' },
-      { option: 'trustProxy', reason: 'conflict' },
+      { path: 'scheme', reason: 'conflict' },
+      { path: 'trustProxy', reason: 'conflict' },
     ]);
   });
 
   it('collects every problem in one error', () => {
     const p = problems({ origin: 'https://app.example/', strict: 1, trustedOrigins: ['x'], nope: true });
-    expect(p.map((x) => x.option).sort()).toEqual(['nope', 'origin', 'strict', 'trustedOrigins[0]']);
+    expect(p.map((x) => x.path).sort()).toEqual(['nope', 'origin', 'strict', 'trustedOrigins[0]']);
   });
 
   it('rejects a non-object', () => {
-    expect(problems('https://app.example')).toEqual([{ option: 'options', reason: 'not-an-object' }]);
-    expect(problems([])).toEqual([{ option: 'options', reason: 'not-an-object' }]);
+    expect(problems('https://app.example')).toEqual([{ path: 'options', reason: 'not-an-object' }]);
+    expect(problems([])).toEqual([{ path: 'options', reason: 'not-an-object' }]);
   });
 
   it('lets the dangerously… options through, and http trusted origins for an http app or on loopback', () => {

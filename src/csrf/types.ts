@@ -69,6 +69,12 @@ export interface CsrfGuardOptions {
    */
   readonly sameSite?: 'allow' | 'refuse';
   /**
+   * A WebSocket handshake (or other upgrade) without `Origin`. Browsers always send `Origin` on a
+   * handshake, so only non-browser clients omit it: `'allow'` lets them connect, `'refuse'` does not.
+   * @default 'allow' ('refuse' with `strict: true`)
+   */
+  readonly upgradeWithoutOrigin?: 'allow' | 'refuse';
+  /**
    * Origin patterns (`crossorigin/origin` syntax: `https://app.example`, `https://*.example.com`,
    * `http://localhost:*`) whose cross-origin requests are accepted. Consulted only after a check
    * failed.
@@ -167,15 +173,29 @@ export interface CsrfRefused extends CsrfDecision, CsrfRefusedInfo {
 
 /** A compiled guard. `handle` is `check`, so the guard is an `HttpCore` every adapter accepts. */
 export interface CsrfGuard extends HttpCore {
-  /** Decides one request. Pure (no I/O, no clock), synchronous, never throws. */
+  /**
+   * Decides one request. Pure (no I/O, no clock), synchronous, never throws. A WebSocket handshake
+   * (`GET` with `Upgrade: websocket`) is decided as {@link CsrfGuard.checkUpgrade} does.
+   */
   check(request: RequestView): CsrfAllowed | CsrfRefused;
   handle(request: RequestView): CsrfAllowed | CsrfRefused;
+  /**
+   * Decides a request to upgrade the connection (a WebSocket handshake), whatever its method and
+   * `Upgrade` value: its `Origin` must be the application's own origin (or same-site with
+   * `sameSite: 'allow'`, or trusted, or the route a bypass route); without `Origin` (never a
+   * browser) it is allowed unless `upgradeWithoutOrigin: 'refuse'`. Never throws.
+   */
+  checkUpgrade(request: RequestView): CsrfAllowed | CsrfRefused;
 }
 
-/** One problem found in the options. */
+/**
+ * One problem found in the options: `path` says where (`origin`, `trustedOrigins[2]`,
+ * `bypass.prefixes[0]`), `reason` why, `message` what to write instead. The same shape as
+ * `CorsConfigProblem` and `ProxyConfigProblem`.
+ */
 export interface CsrfOptionProblem {
   /** The option, e.g. `origin`, `trustedOrigins[2]`, `bypass.prefixes[0]`. */
-  readonly option: string;
+  readonly path: string;
   readonly reason:
     | 'not-an-object'
     | 'unknown-option'
@@ -189,4 +209,5 @@ export interface CsrfOptionProblem {
     | 'invalid-path';
   /** What is wrong and what to write instead. */
   readonly message: string;
+  readonly value?: unknown;
 }

@@ -101,7 +101,7 @@ export function compileSetup(input: unknown, origins: LabOrigins): CompileResult
         policy = { type: 'crossorigin', policy: createCorsPolicy(options as never) };
       } catch (e) {
         if (e instanceof CorsConfigError) {
-          for (const q of e.problems) problems.push(`crossorigin/server: ${q.option}: ${q.message}`);
+          for (const q of e.problems) problems.push(`crossorigin/server: ${q.path}: ${q.message}`);
         } else problems.push(`crossorigin/server: ${e instanceof Error ? e.message : String(e)}`);
       }
     }

@@ -183,7 +183,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(url, (u) => {
         const o = parseOrigin(u);
-        if (o.type !== 'tuple') return;
+        fc.pre(o.type === 'tuple');
         const s = serializeOrigin(o);
         const r = parseOriginHeader(s);
         expect(r).toMatchObject({ ok: true, serialized: s });
@@ -214,16 +214,29 @@ describe('properties', () => {
   });
 
   it('the fast path never accepts what the definition refuses, and agrees on what it denotes', () => {
+    // Most `originish` values are refused by the fast path (nothing to compare then), so half the
+    // inputs are near-valid origins, and the hit count keeps the property from passing on refusals.
+    const label = fc.stringMatching(/^[a-z0-9-]{1,8}$/);
+    const nearValid = fc
+      .tuple(
+        fc.constantFrom('http://', 'https://', 'HTTP://', 'ws://'),
+        fc.array(label, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('', ':80', ':443', ':8080', ':0', ':65535', ':65536', ':', '/'),
+      )
+      .map(([scheme, labels, port]) => `${scheme}${labels.join('.')}${port}`);
+    let accepted = 0;
     fc.assert(
-      fc.property(originish, (s) => {
+      fc.property(fc.oneof(originish, nearValid), (s) => {
         const fast = parseSerializedTupleOriginFast(s);
         if (fast === undefined) return;
+        accepted++;
         expect(referenceIsSerializedTupleOrigin(s)).toBe(true);
         expect(serializeOrigin(fast)).toBe(s);
         expect(parseOrigin(s)).toEqual(fast);
       }),
       { numRuns: 20000 },
     );
+    expect(accepted).toBeGreaterThan(2000);
   });
 
   it('agrees with the definition on IPv4-like and number-ending hosts', () => {

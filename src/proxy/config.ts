@@ -3,6 +3,9 @@
  * typed reason and what to change; the result is a compiled config the request path reads without
  * further parsing.
  */
+
+import type { IncomingMessage } from 'node:http';
+import { ConfigError, type ConfigProblem, ProblemCollector } from '../_config/index.js';
 import type { HttpCore } from '../_http/index.js';
 import { type CorsPolicyConfig, createCorsPolicy } from '../server/index.js';
 import type { OriginMode } from './headers.js';
@@ -63,7 +66,32 @@ export interface ProxyLimits {
   readonly totalTimeoutMs?: number;
   /** Upstream requests in flight at once; more is a 503 with Retry-After. Default 512. */
   readonly maxConcurrentUpstream?: number;
+  /**
+   * Upstream requests (and WebSocket upgrades) in flight at once for one client (see
+   * `clientKey`); more is a 503 for that client only. Default 32.
+   */
+  readonly maxConcurrentUpstreamPerClient?: number;
+  /**
+   * Pipelined requests of one connection handled at once; later ones wait their turn in order.
+   * Default 8.
+   */
+  readonly maxPipelinedPerConnection?: number;
+  /**
+   * Pipelined requests one connection may have waiting; one more is answered 503 and the
+   * connection closed after it. Default 4096.
+   */
+  readonly maxQueuedPerConnection?: number;
+  /** A request body with no new byte for this long is refused (408, connection closed). Default 10 s. */
+  readonly requestBodyIdleTimeoutMs?: number;
+  /**
+   * A request body must arrive at this average rate or faster, from 5 s after it began
+   * (time the proxy itself holds unread data is not counted); slower is a 408. Default 1024.
+   */
+  readonly minRequestBodyBytesPerSecond?: number;
 }
+
+/** Every limit, defaults applied. */
+export type ProxyLimitsResolved = Required<ProxyLimits>;
 
 /** Options of `createProxy`. Only `cors` is required. */
 export interface ProxyOptions {
@@ -86,28 +114,35 @@ export interface ProxyOptions {
   readonly resolver?: Resolver;
   /** Trust X-Forwarded-* from the client (only behind your own reverse proxy). Default false. */
   readonly trustForwardedHeaders?: boolean;
+  /**
+   * Who a client is, for the per-client cap on upstream requests and the per-client rate limit:
+   * for example an API key or, behind your own load balancer, the address it reports. A key
+   * function that throws or returns an empty string falls back to the default. Default: the
+   * peer address (IPv4 as is, IPv6 by its /64).
+   */
+  readonly clientKey?: (req: IncomingMessage) => string;
 }
 
-/** One problem found in the options. */
-export interface ProxyConfigProblem {
-  readonly path: string;
-  readonly reason:
-    | 'missing-cors'
-    | 'bad-route'
-    | 'bad-target-url'
-    | 'bad-host-pattern'
-    | 'no-target-allowlist'
-    | 'bad-rate'
-    | 'bad-limit'
-    | 'bad-header-name'
-    | 'nothing-to-proxy';
-  readonly message: string;
-}
+/** One problem found in the options (the shape `CorsConfigProblem` and `CsrfOptionProblem` share). */
+export type ProxyConfigProblem = ConfigProblem<ProxyConfigProblemReason>;
+
+/** Why an option of `createProxy` was refused. */
+export type ProxyConfigProblemReason =
+  | 'missing-cors'
+  | 'bad-route'
+  | 'bad-target-url'
+  | 'bad-host-pattern'
+  | 'no-target-allowlist'
+  | 'bad-rate'
+  | 'bad-limit'
+  | 'bad-header-name'
+  | 'bad-client-key'
+  | 'nothing-to-proxy';
 
 /** Thrown by `createProxy` with every problem found. */
-export class ProxyConfigError extends Error {
-  constructor(readonly problems: readonly ProxyConfigProblem[]) {
-    super(`invalid proxy options:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
+export class ProxyConfigError extends ConfigError<ProxyConfigProblem> {
+  constructor(problems: readonly ProxyConfigProblem[]) {
+    super('invalid proxy options', problems);
     this.name = 'ProxyConfigError';
   }
 }
@@ -137,28 +172,34 @@ export interface CompiledConfig {
   readonly perClient: RateRule | null;
   readonly perOrigin: RateRule | null;
   readonly store: RateLimitStore | null;
-  readonly limits: Required<ProxyLimits>;
+  readonly limits: ProxyLimitsResolved;
   readonly resolver: Resolver | null;
   readonly trustForwarded: boolean;
+  readonly clientKey: ((req: IncomingMessage) => string) | null;
   readonly internal: InternalOptions;
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-export const DEFAULT_LIMITS: Required<ProxyLimits> = Object.freeze({
+export const DEFAULT_LIMITS: ProxyLimitsResolved = Object.freeze({
   maxBodyBytes: 10 * 1024 * 1024,
   maxHeaderBytes: 16 * 1024,
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 30_000,
   totalTimeoutMs: 300_000,
   maxConcurrentUpstream: 512,
+  maxConcurrentUpstreamPerClient: 32,
+  maxPipelinedPerConnection: 8,
+  maxQueuedPerConnection: 4096,
+  requestBodyIdleTimeoutMs: 10_000,
+  minRequestBodyBytesPerSecond: 1024,
 });
 
 /** Validates and compiles the options; throws one ProxyConfigError listing every problem. */
 export function compileProxyOptions(options: ProxyOptions): CompiledConfig {
-  const problems: ProxyConfigProblem[] = [];
-  const add = (path: string, reason: ProxyConfigProblem['reason'], message: string) =>
-    problems.push({ path, reason, message });
+  const problems = new ProblemCollector<ProxyConfigProblemReason>();
+  const add = (path: string, reason: ProxyConfigProblemReason, message: string) =>
+    problems.add(path, reason, message);
   const o = (options ?? {}) as ProxyOptions;
 
   let cors: HttpCore | null = null;
@@ -307,7 +348,11 @@ export function compileProxyOptions(options: ProxyOptions): CompiledConfig {
     }
   }
 
-  if (problems.length > 0) throw new ProxyConfigError(problems);
+  if (o.clientKey !== undefined && typeof o.clientKey !== 'function') {
+    add('clientKey', 'bad-client-key', 'clientKey must be a function (req) => string');
+  }
+
+  problems.throwIfAny((list) => new ProxyConfigError(list));
   return {
     cors: cors as HttpCore,
     routes,
@@ -319,6 +364,7 @@ export function compileProxyOptions(options: ProxyOptions): CompiledConfig {
     limits,
     resolver: o.resolver ?? null,
     trustForwarded: o.trustForwardedHeaders === true,
+    clientKey: typeof o.clientKey === 'function' ? o.clientKey : null,
     internal: (o as WithInternal<ProxyOptions>)[internal] ?? {},
   };
 }

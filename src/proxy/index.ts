@@ -4,6 +4,7 @@
  * defence at connect time, and limits on everything. See docs/proxy.md.
  */
 export { type AddressVerdict, classifyAddress } from './address.js';
+export { clientRateKey } from './admission.js';
 export {
   DEFAULT_LIMITS,
   type OpenTargetOptions,
@@ -14,6 +15,7 @@ export {
   type ProxyRoute,
   type RateLimitOptions,
 } from './config.js';
+export type { ProxyFailureCode } from './failure.js';
 export type { OriginMode } from './headers.js';
 export {
   createMemoryRateLimitStore,
@@ -22,13 +24,7 @@ export {
   type RateLimitStore,
   type RateRule,
 } from './limits.js';
+export { type ListeningProxy, type ListenOptions, listenProxy } from './listen.js';
 export { type ResolvedAddress, type Resolver, systemResolver, TargetRefusedError } from './lookup.js';
-export {
-  type CrossoriginProxy,
-  createProxy,
-  type ListeningProxy,
-  type ListenOptions,
-  listenProxy,
-  type ProxyFailureCode,
-} from './server.js';
+export { type CrossoriginProxy, createProxy } from './server.js';
 export { compileHostPatterns, type HostMatcher } from './target.js';

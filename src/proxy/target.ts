@@ -163,7 +163,8 @@ export function parseOpenTarget(requestPath: string, rules: OpenTargetRules): Ch
  * Static checks of an open-target URL (the request's target, or a redirect's Location).
  * 1. Only http: and https: (no file:, gopher:, data:, ws:, unix sockets, ...).
  * 2. No credentials in the URL.
- * 3. The hostname, trailing dots removed, must be non-empty.
+ * 3. The hostname, trailing dots removed, must be non-empty and fit DNS: at most 253 characters,
+ *    labels at most 63 (RFC 1035 §2.3.4); getaddrinfo refuses longer names outright.
  * 4. An IP literal must be public unicast unless dangerouslyAllowPrivateTargets.
  * 5. The host must match the allowlist unless dangerouslyAllowAnyTarget.
  */
@@ -183,6 +184,13 @@ export function checkOpenTarget(url: URL, rules: OpenTargetRules): CheckedTarget
   // 3.
   const hostname = normalizeHostname(url.hostname);
   if (hostname === '') return refuse(400, 'bad-target', 'the target URL has no host');
+  if (hostname.length > 253 || LONG_LABEL.test(hostname)) {
+    return refuse(
+      400,
+      'bad-target',
+      'the target host name is too long for DNS (at most 253 characters, 63 per label)',
+    );
+  }
   // 4.
   if (isIP(hostname) !== 0 && !rules.dangerouslyAllowPrivateTargets) {
     const verdict = classifyAddress(hostname);
@@ -203,6 +211,8 @@ export function makeTarget(url: URL, hostname: string, path: string): CheckedTar
   const host = url.port ? `${bracketed}:${url.port}` : bracketed;
   return { kind: 'target', url, origin: `${url.protocol}//${host}`, hostname, host, path: path || '/' };
 }
+
+const LONG_LABEL = /[^.]{64}/;
 
 function truncate(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;

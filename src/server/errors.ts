@@ -3,6 +3,7 @@
  * thrown one at a time: `createCorsPolicy` throws one {@link CorsConfigError} listing all of them.
  * A request never throws: a refusal is a value (`CorsDecision.reason`).
  */
+import { ConfigError, type ConfigProblem } from '../_config/index.js';
 
 /** Why an option was refused at creation. Each comes with a message that says what to change. */
 export type CorsConfigProblemReason =
@@ -54,27 +55,18 @@ export type CorsConfigProblemReason =
   /** A value a browser cannot use (e.g. `optionsSuccessStatus` outside 200..299). */
   | 'invalid-value';
 
-/** One problem found in a configuration. */
-export interface CorsConfigProblem {
-  /** The option, with an index for list items: `origins[2]`, `methods[0]`. */
-  readonly option: string;
-  /** The offending value as given. */
-  readonly value: unknown;
-  readonly reason: CorsConfigProblemReason;
-  /** What is wrong and how to fix it, in one or two sentences. */
-  readonly message: string;
-}
+/**
+ * One problem found in a configuration: `path` says where (`origins[2]`, `methods[0]`,
+ * `originCache.max`), `reason` why, `message` what to change, `value` the offending value as given.
+ * The same shape as `CsrfOptionProblem` and `ProxyConfigProblem`.
+ */
+export type CorsConfigProblem = ConfigProblem<CorsConfigProblemReason>;
 
 /** Thrown by `createCorsPolicy` and `policy.reconfigure` when a configuration has problems. */
-export class CorsConfigError extends Error {
-  readonly problems: readonly CorsConfigProblem[];
+export class CorsConfigError extends ConfigError<CorsConfigProblem> {
   constructor(problems: readonly CorsConfigProblem[]) {
-    const lines = problems.map((p) => `  - ${p.option}: ${p.message} [${p.reason}]`);
-    super(
-      `invalid CORS policy: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${lines.join('\n')}`,
-    );
+    super('invalid CORS policy', problems);
     this.name = 'CorsConfigError';
-    this.problems = Object.freeze([...problems]);
   }
 }
 

@@ -63,7 +63,7 @@ describe.each(policyTables.map((t) => [t.table, t] as const))('%s', (_name, tabl
 
 describe.each(configTables.map((t) => [t.table, t] as const))('%s', (_name, table) => {
   it.each(table.cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
-    let problems: { option: string; reason: string; message: string }[] = [];
+    let problems: { path: string; reason: string; message: string }[] = [];
     let policy: ReturnType<typeof createCorsPolicy> | undefined;
     try {
       policy = createCorsPolicy(c.policy as never);
@@ -71,7 +71,7 @@ describe.each(configTables.map((t) => [t.table, t] as const))('%s', (_name, tabl
       expect(err).toBeInstanceOf(CorsConfigError);
       problems = [...(err as CorsConfigError).problems];
     }
-    expect(problems.map((p) => ({ option: p.option, reason: p.reason }))).toEqual(c.expect.problems);
+    expect(problems.map((p) => ({ option: p.path, reason: p.reason }))).toEqual(c.expect.problems);
     for (const p of problems) expect(p.message.length).toBeGreaterThan(20);
     if (c.expect.problems.length === 0) {
       expect(policy).toBeDefined();

@@ -66,7 +66,7 @@ export class CsrfSite {
         if (csrfRequest !== undefined) decisions.set(csrfRequest, d);
         return d;
       };
-      return { check, handle: check };
+      return { check, handle: check, checkUpgrade: guard.checkUpgrade };
     };
     const handler: RequestListener = (req, res) => {
       const s = site!;

@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListeningProxy } from '../../src/proxy/server.js';
+import type { ListeningProxy } from '../../src/proxy/listen.js';
 import { CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY } from '../browsers/harness/chromium.js';
 import { fakeResolver, PUBLIC_V4, startProxy, startUpstream, type Upstream } from './helpers.js';
 

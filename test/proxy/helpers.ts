@@ -3,11 +3,11 @@
  * (tests never use real DNS), and a proxy factory with the internal test seam.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { ProxyOptions } from '../../src/proxy/config.js';
 import { internal, type WithInternal } from '../../src/proxy/internal.js';
+import { type ListeningProxy, listenProxy } from '../../src/proxy/listen.js';
 import type { ResolvedAddress, Resolver } from '../../src/proxy/lookup.js';
-import { type ListeningProxy, listenProxy } from '../../src/proxy/server.js';
 import { createCorsPolicy } from '../../src/server/index.js';
 
 /** A public-looking address the fake resolver hands out; the seam maps it to loopback. */
@@ -123,5 +123,39 @@ export function rawRequest(
     );
     req.on('error', reject);
     req.end(init.body);
+  });
+}
+
+/**
+ * Writes `payload` on a fresh TCP connection to 127.0.0.1:`port` (from `localAddress`, another
+ * loopback address if given) and collects what comes back until the proxy closes the connection
+ * or `timeoutMs` passes. Returns the raw text and the status lines in order.
+ */
+export function rawExchange(
+  port: number,
+  payload: string | Buffer,
+  options: { localAddress?: string; timeoutMs?: number; endAfter?: number } = {},
+): Promise<{ text: string; statuses: number[]; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1', localAddress: options.localAddress });
+    let text = '';
+    let closed = false;
+    const statuses = () => [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+    const finish = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ text, statuses: statuses(), closed });
+    };
+    const timer = setTimeout(finish, options.timeoutMs ?? 5_000);
+    socket.on('error', reject);
+    socket.on('connect', () => socket.write(payload));
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      if (options.endAfter !== undefined && statuses().length >= options.endAfter) finish();
+    });
+    socket.on('close', () => {
+      closed = true;
+      finish();
+    });
   });
 }

@@ -12,7 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { RateLimitStore } from '../../src/proxy/limits.js';
-import type { ListeningProxy } from '../../src/proxy/server.js';
+import type { ListeningProxy } from '../../src/proxy/listen.js';
 import {
   fakeResolver,
   PAGE_ORIGIN,

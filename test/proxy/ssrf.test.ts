@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListeningProxy } from '../../src/proxy/server.js';
+import type { ListeningProxy } from '../../src/proxy/listen.js';
 import { fakeResolver, PUBLIC_V4, rawRequest, startProxy, startUpstream, type Upstream } from './helpers.js';
 
 interface SsrfCase {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { internal } from '../../src/proxy/internal.js';
-import type { ListeningProxy } from '../../src/proxy/server.js';
+import type { ListeningProxy } from '../../src/proxy/listen.js';
 import { fakeResolver, PUBLIC_V4, rawRequest, startProxy, toLoopback } from './helpers.js';
 
 let server: https.Server;

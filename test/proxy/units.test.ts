@@ -5,10 +5,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyAddress } from '../../src/proxy/address.js';
+import { clientRateKey } from '../../src/proxy/admission.js';
 import { compileProxyOptions, ProxyConfigError } from '../../src/proxy/config.js';
 import { createMemoryRateLimitStore, parseRate } from '../../src/proxy/limits.js';
 import { createCheckedLookup, TargetRefusedError } from '../../src/proxy/lookup.js';
-import { clientRateKey } from '../../src/proxy/server.js';
 import { compileHostPatterns, normalizeHostname } from '../../src/proxy/target.js';
 import { createCorsPolicy } from '../../src/server/index.js';
 import { fakeResolver, PUBLIC_V4, PUBLIC_V6 } from './helpers.js';
