@@ -13,10 +13,14 @@ import { isMethod } from '../_fetch/index.js';
 import {
   type BrowserFetchEvent,
   type BrowserName,
+  type ContextError,
+  type ContextErrorKind,
   type CorsError,
   type CorsErrorKind,
   classify,
   createBrowserFetch,
+  createPageContext,
+  type PageContext,
   type PreflightReason,
 } from '../browser/index.js';
 import { dispatcherTransport } from '../browser/transport.js';
@@ -48,6 +52,11 @@ export interface CheckFlags {
   timeout?: string;
   json?: boolean;
   verbose?: boolean;
+  /** The page (context engineer): its full URL, or `--https-page` for https://<--from host>; its CSP lines and COEP. */
+  pageUrl?: string;
+  httpsPage?: boolean;
+  pageCsp?: string[];
+  coep?: string;
 }
 
 const BODY_TYPES = ['none', 'text', 'json', 'urlencoded', 'multipart', 'blob', 'stream'] as const;
@@ -95,7 +104,7 @@ export interface CheckResult {
   };
   /** When blocked: the engine's CorsError. */
   error?: {
-    kind: CorsErrorKind;
+    kind: CorsErrorKind | ContextErrorKind;
     /** The browser's console line. */
     message: string;
     /** Whether the browser logs `message` itself (false: the engine's description). */
@@ -257,6 +266,9 @@ export async function runCheck(
   flags: CheckFlags,
   transport?: typeof globalThis.fetch,
 ): Promise<CheckResult> {
+  const page = pageContextOf(flags);
+  // --https-page (or --page-url alone) makes the page's origin the request's origin.
+  if (page && (!flags.from || !flags.pageUrl)) flags = { ...flags, from: page.originSerialized };
   if (!flags.from)
     throw new UsageError('--from <origin> is required: the origin of the page making the request');
   const origin = parseOriginHeader(flags.from);
@@ -337,13 +349,17 @@ export async function runCheck(
     answers.push({ status: res.status, headers });
     return res;
   };
+  if (page && page.originSerialized !== origin.serialized)
+    throw new UsageError(`--page-url ${page.url} is not on --from ${origin.serialized}`);
   const pageFetch = createBrowserFetch({
+    ...(page ? { page } : {}),
     origin: origin.serialized,
     browser,
     onEvent: (e) => events.push(e),
     fetch: recording,
   });
   let failure: CorsError | null = null;
+  let pageFailure: ContextError | null = null;
   let rejection = '';
   try {
     const res = await pageFetch(target.href, {
@@ -361,6 +377,9 @@ export async function runCheck(
     const cause = (err as { cause?: unknown }).cause;
     if (cause && typeof cause === 'object' && (cause as { name?: unknown }).name === 'CorsError') {
       failure = cause as CorsError;
+      rejection = `${(err as Error).name}: ${(err as Error).message}`;
+    } else if (cause && typeof cause === 'object' && (cause as { name?: unknown }).name === 'ContextError') {
+      pageFailure = cause as ContextError;
       rejection = `${(err as Error).name}: ${(err as Error).message}`;
     } else if ((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') {
       throw new NetworkFailure(`no answer from ${target.href} within ${timeout} ms`);
@@ -384,8 +403,8 @@ export async function runCheck(
     droppedHeaders: [...c.droppedHeaders],
     actual: [],
     redirects: [],
-    verdict: failure ? 'blocked' : 'allowed',
-    exitCode: failure ? EXIT.blocked : EXIT.ok,
+    verdict: failure || pageFailure ? 'blocked' : 'allowed',
+    exitCode: failure || pageFailure ? EXIT.blocked : EXIT.ok,
   };
   let sent = 0;
   for (const e of events) {
@@ -415,6 +434,12 @@ export async function runCheck(
       };
     }
   }
+  if (pageFailure) {
+    // The page refused it (mixed content, its CSP, Local Network Access): nothing was sent.
+    const { kind, message, logged, fix } = pageFailure;
+    result.error = { kind, message, logged, rejection, preflight: false };
+    result.fix = { text: fix, side: 'page' };
+  }
   if (failure) {
     result.error = {
       kind: failure.kind,
@@ -442,6 +467,27 @@ export async function runCheck(
     }
   }
   return result;
+}
+
+/** The page context from `--page-url` / `--https-page`, `--page-csp`, `--coep`; null without them. */
+function pageContextOf(flags: CheckFlags): PageContext | null {
+  const csp = flags.pageCsp ?? [];
+  if (!flags.pageUrl && !flags.httpsPage && csp.length === 0 && flags.coep === undefined) return null;
+  let url = flags.pageUrl;
+  if (url === undefined) {
+    if (!flags.from) throw new UsageError('--page-csp, --coep and --https-page need --from or --page-url');
+    const from = URL.parse(flags.from);
+    if (!from) throw new UsageError(`--from "${flags.from}" is not an http(s) origin`);
+    if (flags.httpsPage) from.protocol = 'https:';
+    url = from.href;
+  } else if (flags.httpsPage && !url.startsWith('https:')) {
+    throw new UsageError('--https-page contradicts --page-url: give one of them');
+  }
+  try {
+    return createPageContext({ url, csp, ...(flags.coep !== undefined ? { coep: flags.coep } : {}) });
+  } catch (e) {
+    throw new UsageError(`--page-url: ${(e as Error).message}`);
+  }
 }
 
 /** The transport failed (refused, DNS, timeout): exit code 2. */
@@ -577,6 +623,17 @@ export function registerCheckCommand(program: Command): Command {
     .option('--redirect <mode>', 'follow (default), error or manual')
     .option('--browser <name>', 'chromium (default), firefox, webkit or spec')
     .option('--timeout <ms>', 'give up after this many milliseconds (default 15000)')
+    .option(
+      '--page-url <url>',
+      "the page's full URL (its scheme decides mixed content; --from defaults to its origin)",
+    )
+    .option('--https-page', 'the page is https://<the --from host> (mixed content applies)')
+    .option(
+      '--page-csp <policy>',
+      "the page's Content-Security-Policy (repeatable: one per header line)",
+      collect,
+    )
+    .option('--coep <value>', "the page's Cross-Origin-Embedder-Policy (require-corp, credentialless)")
     .option('--json', 'print one JSON object instead of the explanation')
     .option('-v, --verbose', 'show every header, not only those that matter for CORS')
     .addHelpText(
