@@ -577,10 +577,11 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
     if (!n.ok) throw new TypeError(n.problem);
     let req = n.request;
     let redirects = 0;
-    const hop = { upgradeIfInsecure: false, onFinal: [] as string[] };
+    // The page's checks carry state across redirect hops (no page: nothing to carry).
+    const hop = page === undefined ? null : { upgradeIfInsecure: false, onFinal: [] as string[] };
     for (;;) {
       // Main fetch steps 4-7: mixed content and the page's CSP, on every request and redirect hop.
-      if (page !== undefined) req = checkPage(req, redirects, hop);
+      if (hop !== null) req = checkPage(req, redirects, hop);
       const c = fetchDecision(req, profile);
       if (c.refusal) {
         // Refusals new Request() makes reject with their own TypeError, not a network error.
@@ -734,7 +735,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
         continue;
       }
       // Not a redirect: the response, filtered for the page.
-      for (const message of hop.onFinal) emit({ type: 'console', message });
+      if (hop !== null) for (const message of hop.onFinal) emit({ type: 'console', message });
       if (c.tainting === 'opaque') {
         await discard(res);
         emit({

@@ -13,7 +13,7 @@ export interface PageLoad {
 
 export type LoadOutcome = 'ok' | 'blocked';
 
-const SOURCE = String.raw`async (loads) => {
+const SOURCE = `async (loads) => {
   const ran = new Set();
   window.__ran = (id) => ran.add(id);
   const one = (l) => new Promise((resolve) => {
