@@ -9,8 +9,8 @@
  */
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type CsrfAllowed, type CsrfGuard, type CsrfRefused, createCsrfGuard } from '../csrf/index.js';
 import { NodeRequestView } from '../_http/index.js';
+import { type CsrfAllowed, type CsrfGuard, type CsrfRefused, createCsrfGuard } from '../csrf/index.js';
 import type { AdapterOptions, CsrfInput } from './_shared.js';
 
 /** A node:http `'upgrade'` listener. */
