@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createCsrfGuard } from '../csrf/index.js';
-import { CsrfOptionsError } from '../csrf/options.js';
+import { CsrfOptionsError, createCsrfGuard } from '../csrf/index.js';
+// biome-ignore lint/style/noRestrictedImports: the compiler is not public; this test checks its error shape beside server's and csrf's
 import { compileProxyOptions } from '../proxy/compile.js';
-import { ProxyConfigError } from '../proxy/config.js';
+import { ProxyConfigError } from '../proxy/index.js';
 import { CorsConfigError, createCorsPolicy } from '../server/index.js';
 import { ConfigError, describeValue, ProblemCollector, readBoolean } from './index.js';
 

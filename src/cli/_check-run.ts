@@ -10,6 +10,7 @@ import {
   describePreflightReason,
   diagnose,
 } from '../browser/index.js';
+// biome-ignore lint/style/noRestrictedImports: the Node transport is kept out of browser/index.ts so the lab page's bundle never pulls undici; the CLI is Node-only
 import { dispatcherTransport } from '../browser/transport.js';
 import { bodyFor, type CheckRequest, parseCheckRequest } from './_check-request.js';
 import { type CheckFlags, type CheckResult, type Exchange, NetworkFailure } from './_check-types.js';

@@ -3,7 +3,7 @@
  * prints the URL to open: the real browser and the crossorigin/browser engine, side by side.
  */
 import type { Command } from 'commander';
-import { runLab } from '../lab/run.js';
+import { runLab } from '../lab/index.js';
 import { UsageError } from './output.js';
 
 /** Registers `crossorigin lab` on the CLI program (loaded by src/cli/main.ts). */

@@ -15,6 +15,8 @@ export type {
   ParsedOriginPattern,
 } from './pattern.js';
 export { createOriginMatcher, OriginPatternError, parseOriginPattern } from './pattern.js';
+/** @internal The allocation-free serialized-origin scanner the server policy's hot path uses; not a stable API. */
+export { type OriginParts, scanSerializedTupleOriginFast } from './serialized.js';
 export {
   isPotentiallyTrustworthyOrigin,
   isSameSite,

@@ -5,9 +5,10 @@ import { LRUCache } from 'lru-cache';
 import {
   isPotentiallyTrustworthyOrigin,
   MAX_ORIGIN_HEADER_LENGTH,
+  type OriginParts,
   parseOriginHeader,
+  scanSerializedTupleOriginFast,
 } from '../origin/index.js';
-import { type OriginParts, scanSerializedTupleOriginFast } from '../origin/serialized.js';
 import { type CompiledPolicy, compileCorsPolicy, type OriginEntry } from './config.js';
 import {
   asksPrivateNetwork,

@@ -1,0 +1,2 @@
+/** The lab's server side, entered here by the CLI. */
+export { runLab } from './run.js';
