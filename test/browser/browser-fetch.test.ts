@@ -312,7 +312,7 @@ describe('createBrowserFetch', () => {
     const err = await expectCorsAllowed(f, API, { credentials: 'include' }).catch((e: Error) => e);
     expect((err as Error).message).toBe(
       "Access to fetch at 'http://api.test/data' from origin 'http://app.test' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.\n" +
-        "Fix: With credentials, `*` is refused: send `Access-Control-Allow-Origin: http://app.test` (the request's origin, not `*`) and `Access-Control-Allow-Credentials: true` on the response to GET http://api.test/data, plus `Vary: Origin`; or make the request with credentials: 'omit'.",
+        "Fix: With credentials, `*` is refused. Keep an allowlist (here `http://app.test`) and on the response to GET http://api.test/data send `Access-Control-Allow-Origin` with the request's Origin only when it is on the list, with `Access-Control-Allow-Credentials: true` and `Vary: Origin` (never echo every Origin); or make the request with credentials: 'omit'.",
     );
   });
 
