@@ -130,7 +130,8 @@ async function optionsOf(args: readonly string[], flags: ScanFlags): Promise<Sca
 
 /** Progress on stderr (a TTY only): targets done, and requests within the target in progress. */
 function progress(io: Io, enabled: boolean) {
-  const on = enabled && process.stderr.isTTY === true && io.env.NO_COLOR === undefined;
+  // Progress is not colour: NO_COLOR leaves it on (it is cleared, and never written with --json).
+  const on = enabled && process.stderr.isTTY === true;
   let done = 0;
   let last = 0;
   return {
