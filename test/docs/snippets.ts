@@ -3,7 +3,15 @@
  * files a type-checker can read, each as its own module, with `crossorigin/<subpath>` resolved to
  * the source the package exports (the exports map, dist/ read as src/).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -42,14 +50,24 @@ export function allSnippets(): Snippet[] {
 }
 
 /** `crossorigin/<x>` -> the source file its export points at. */
+/** An exports entry: a path, or conditions (`import`/`require`/`types`/`default`) nesting further ones. */
+type ExportTarget = string | { readonly [condition: string]: ExportTarget };
+
+/** The file an `import` resolves to: the `import` (then `default`) branch, down to a path. */
+function importTarget(value: ExportTarget): string | undefined {
+  if (typeof value === 'string') return value;
+  const next = value.import ?? value.default;
+  return next === undefined ? undefined : importTarget(next);
+}
+
 function pathsFromExports(): Record<string, string[]> {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
     name: string;
-    exports: Record<string, string | { import?: string; types?: string }>;
+    exports: Record<string, ExportTarget>;
   };
   const paths: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(pkg.exports)) {
-    const target = typeof value === 'string' ? value : (value.import ?? value.types);
+    const target = importTarget(value);
     if (!target?.startsWith('./dist/')) continue;
     const src = target.replace(/^\.\/dist\//, '../../src/').replace(/\.(d\.ts|js)$/, '.ts');
     paths[key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`] = [src];
@@ -75,13 +93,19 @@ export function writeSnippetProject(snippets: Snippet[]): { dir: string; names: 
     compilerOptions: {
       noEmit: true,
       baseUrl: '.',
-      paths: pathsFromExports(),
+      // next has no `exports` map, so NodeNext needs its subpath spelled out.
+      paths: { ...pathsFromExports(), 'next/server': ['../../node_modules/next/server.d.ts'] },
       noUnusedLocals: false,
       types: ['node'],
     },
     include: ['*.mts'],
   };
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+  // docs/adapters.md's Nest recipe imports the controller that sits beside it in test/adapters/recipes.
+  copyFileSync(
+    path.join(ROOT, 'test/adapters/recipes/nest-controller.ts'),
+    path.join(dir, 'nest-controller.ts'),
+  );
   // docs/internal-fetch.md shows code inside src/ (`../_fetch/index.js`): make that path resolve.
   symlinkSync(path.join(ROOT, 'src', '_fetch'), path.join(ROOT, 'test-artifacts', '_fetch'), 'dir');
   return { dir, names };
