@@ -408,6 +408,8 @@ export interface Transport {
   missingHost?: string;
   /** A Host that is not a URL host (userinfo, port out of range). */
   nonUrlHost?: string;
+  /** More than one Host line (the request is refused by the transport itself, so the attack fails there). */
+  repeatedHost?: string;
   /** In-process `new Request()`: the Fetch API upper-cases delete/get/head/options/post/put. */
   fetchRequest?: boolean;
 }
@@ -437,6 +439,8 @@ export function exclusion(c: AdapterCase, t: Transport): string | null {
     return `the Fetch API normalizes the method ${JSON.stringify(m)} to upper case`;
   }
   if (t.missingHost && meantWithoutHost(c)) return t.missingHost;
+  if (t.repeatedHost && c.request.headers.filter(([n]) => n.toLowerCase() === 'host').length > 1)
+    return t.repeatedHost;
   const host = c.request.headers.find(([n]) => n.toLowerCase() === 'host')?.[1];
   if (t.nonUrlHost && host !== undefined) {
     let ok = false;
