@@ -89,8 +89,10 @@ export function batchExpression(loads: PageLoad[], timeoutMs = 8000): string {
 
 /** A page-side probe: crossOriginIsolated, SharedArrayBuffer, and the timer resolution. */
 export const ISOLATION_PROBE = `(() => {
-  const t = []; let last = performance.now();
-  for (let i = 0; i < 20000 && t.length < 50; i++) { const n = performance.now(); if (n !== last) { t.push(n - last); last = n; } }
+  // Bounded by wall time, not by a count: on a loaded machine 20,000 reads of a 1 ms clock can
+  // span only a tick or two, and a descheduled read skips one (a 2 ms step is not the resolution).
+  const t = []; let last = performance.now(); const end = Date.now() + 400;
+  while (t.length < 50 && Date.now() < end) { const n = performance.now(); if (n !== last) { t.push(n - last); last = n; } }
   return {
     crossOriginIsolated: self.crossOriginIsolated === true,
     sharedArrayBuffer: typeof SharedArrayBuffer === 'function',
