@@ -217,7 +217,12 @@ export function contextFix(d: Details): string {
       const effective = c?.effectiveDirective ?? name;
       const where =
         name === effective ? `'${name}'` : `a '${effective}' directive (now '${name}' stands in for it)`;
-      return `Allow it in the page's Content-Security-Policy: add ${URL.parse(d.url)?.origin ?? d.url} to ${where}, or load the resource from a source the policy lists.`;
+      const target = URL.parse(d.url);
+      // An http: URL from an https: page would next be blocked as mixed content: name its https: twin.
+      const mixed = target?.protocol === 'http:' && c?.pageUrl.startsWith('https:');
+      if (target && mixed) target.protocol = 'https:';
+      const source = target?.origin ?? d.url;
+      return `Allow it in the page's Content-Security-Policy: add ${source} to ${where}${mixed ? ` and serve it over https: (an https: page may not fetch ${d.url})` : ''}, or load the resource from a source the policy lists.`;
     }
     case 'local-network-insecure-context':
       return 'Serve the page over https: (a secure context) so the browser can ask the user for local network access, or serve the API from a public address.';
