@@ -1,5 +1,5 @@
 /** `check`'s report for people (the same result `--json` prints as is). */
-import { pageLines } from './_check-page.js';
+import { pageConsoleLines, pageLines } from './_check-page.js';
 import type { CheckResult, Exchange } from './_check-types.js';
 import { indent, type Style } from './output.js';
 
@@ -125,6 +125,7 @@ export function formatCheck(r: CheckResult, st: Style, verbose = false): string 
     ...preflightLines(r, st, verbose),
     '',
     ...verdictLines(r, st),
+    ...pageConsoleLines(r, st),
     ...diagnosisLines(r, st),
   );
   return `${L.join('\n')}\n`;

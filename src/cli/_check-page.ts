@@ -83,7 +83,7 @@ export function pageFailureExplained(failure: CorsError): Pick<CheckResult, 'dia
   };
 }
 
-/** The page and every console line the browser prints besides the refusal (upgrades, report-only). */
+/** The page, before the exchanges. */
 export function pageLines(r: CheckResult, st: Style): string[] {
   const L: string[] = [];
   if (r.page) {
@@ -97,11 +97,16 @@ export function pageLines(r: CheckResult, st: Style): string[] {
     for (const w of r.page.warnings ?? []) L.push(st.yellow(`Note: ${w}`));
     L.push('');
   }
+  return L;
+}
+
+/** Every console line the browser prints besides the refusal's (its second line, upgrades, report-only), after the verdict. */
+export function pageConsoleLines(r: CheckResult, st: Style): string[] {
+  const L: string[] = [];
   const other = (r.console ?? []).filter((l) => l !== r.error?.message);
   if (other.length) {
-    L.push(st.bold(`Also in the console (${r.browser}):`));
+    L.push('', st.bold(`Also in the console (${r.browser}):`));
     for (const l of other) L.push(`  ${l}`);
-    L.push('');
   }
   return L;
 }

@@ -225,9 +225,11 @@ export function contextFix(d: Details): string {
         target.protocol === 'http:' &&
         c?.pageUrl.startsWith('https:') === true &&
         !isPotentiallyTrustworthyUrl(target);
-      if (target && mixed) target.protocol = 'https:';
-      const source = target?.origin ?? d.url;
-      return `Allow it in the page's Content-Security-Policy: add ${source} to ${where}${mixed ? ` and serve it over https: (an https: page may not fetch ${d.url})` : ''}, or load the resource from a source the policy lists.`;
+      if (target && mixed) {
+        target.protocol = 'https:';
+        return `Request ${target.href} instead: an https: page may not fetch ${d.url} (mixed content), and the page's Content-Security-Policy must allow ${target.origin} in ${where}.`;
+      }
+      return `Allow it in the page's Content-Security-Policy: add ${target?.origin ?? d.url} to ${where}, or load the resource from a source the policy lists.`;
     }
     case 'local-network-insecure-context':
       return 'Serve the page over https: (a secure context) so the browser can ask the user for local network access, or serve the API from a public address.';
