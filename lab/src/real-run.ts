@@ -3,7 +3,7 @@
  * drawn on a canvas, a form or a postMessage from the other site's page), and the lab servers' log
  * of what reached them.
  */
-import { requestBody } from '../../src/lab/shared.js';
+import { pageOrigin, requestBody } from '../../src/lab/shared.js';
 import type { LabCase, Outcome, WireEntry } from '../../src/lab/types.js';
 import { $, h, sleep } from './dom.js';
 import { lab } from './state.js';
@@ -101,4 +101,73 @@ export async function realMessage(c: LabCase): Promise<Outcome[]> {
 export async function getWire(id: string, run: string): Promise<WireEntry[]> {
   const res = await fetch(`/__lab/log/${id}/${run}`, { cache: 'no-store' });
   return (await res.json()) as WireEntry[];
+}
+
+/** A classic `<script src>`: its load or error event. */
+export async function realScript(url: string): Promise<Outcome[]> {
+  const script = h('script', {});
+  const loaded = await new Promise<boolean>((resolve) => {
+    script.onload = () => resolve(true);
+    script.onerror = () => resolve(false);
+    script.src = url;
+    $('stage').replaceChildren(script);
+  });
+  return [{ result: loaded ? 'load' : 'error' }];
+}
+
+/**
+ * `window.open(url)`: the popup says hello to its opener when it still has one ("connected"); a
+ * handle that turns `closed` without a hello means COOP severed the two ("severed").
+ */
+export async function realPopup(url: string): Promise<Outcome[]> {
+  const handle = window.open(url, '_blank');
+  if (!handle) return [{ result: 'popup blocked' }];
+  const outcome = await new Promise<Outcome>((resolve) => {
+    const finish = (o: Outcome) => {
+      clearInterval(poll);
+      clearTimeout(limit);
+      window.removeEventListener('message', onMessage);
+      resolve(o);
+    };
+    const onMessage = (e: MessageEvent) => {
+      if (e.source === handle && (e.data as { labPopup?: unknown })?.labPopup === 'hello')
+        finish({ result: 'connected' });
+    };
+    window.addEventListener('message', onMessage);
+    const poll = setInterval(() => {
+      if (handle.closed) finish({ result: 'severed' });
+    }, 50);
+    const limit = setTimeout(() => finish({ result: 'no answer' }), 10_000);
+  });
+  handle.close();
+  return [outcome];
+}
+
+/**
+ * A case with a page of its own (CSP, COEP, https): the scene frame (`/scene.html`, served with
+ * the case's headers) runs it and posts back what it saw.
+ */
+export async function realInScene(c: LabCase, url: string, caseId: string): Promise<Outcome[]> {
+  const origin = pageOrigin(lab.info, c.server.page);
+  const spec = encodeURIComponent(JSON.stringify({ labCase: c, url }));
+  const frame = h('iframe', {
+    title: "The case's page",
+    tabindex: '-1',
+    src: `${origin}/scene.html?case=${caseId}#${spec}`,
+  });
+  const got = new Promise<Outcome[]>((resolve) => {
+    const limit = setTimeout(() => finish([{ result: 'no answer from the page' }]), 15_000);
+    const finish = (o: Outcome[]) => {
+      clearTimeout(limit);
+      window.removeEventListener('message', listener);
+      resolve(o);
+    };
+    const listener = (e: MessageEvent) => {
+      const data = e.data as { labScene?: Outcome[] } | null;
+      if (e.source === frame.contentWindow && Array.isArray(data?.labScene)) finish(data.labScene);
+    };
+    window.addEventListener('message', listener);
+  });
+  $('stage').replaceChildren(frame);
+  return got;
 }

@@ -9,7 +9,16 @@ import type { LabCase, Outcome, Prediction, WireEntry } from '../../src/lab/type
 import { $, h, sleep } from './dom.js';
 import { readEditor } from './editor.js';
 import { choose, setFragment } from './library.js';
-import { getWire, realFetch, realForm, realImage, realMessage } from './real-run.js';
+import {
+  getWire,
+  realFetch,
+  realForm,
+  realImage,
+  realInScene,
+  realMessage,
+  realPopup,
+  realScript,
+} from './real-run.js';
 import { render } from './render.js';
 import { SCENARIOS } from './scenarios.js';
 import { lab } from './state.js';
@@ -64,8 +73,9 @@ async function putSetup(caseId: string, labCase: LabCase): Promise<boolean> {
   return false;
 }
 
-/** What this browser does with the case. */
+/** What this browser does with the case (in the scene frame when the case has a page of its own). */
 function realRun(labCase: LabCase, url: string, caseId: string, run: string): Promise<Outcome[]> {
+  if (labCase.server.page) return realInScene(labCase, url, caseId);
   switch (labCase.kind) {
     case 'image':
       return realImage(labCase, url);
@@ -73,6 +83,10 @@ function realRun(labCase: LabCase, url: string, caseId: string, run: string): Pr
       return realForm(url, caseId, run);
     case 'message':
       return realMessage(labCase);
+    case 'script':
+      return realScript(url);
+    case 'popup':
+      return realPopup(url);
     default:
       return realFetch(labCase, url);
   }
