@@ -37,6 +37,11 @@ export type BrowserFetchEvent =
       authorizationDropped: boolean;
     }
   | { type: 'blocked'; error: CorsError }
+  /**
+   * Opaque-response blocking refused a no-cors `fetch()`'s answer, and the page still gets an
+   * empty opaque response (chromium, firefox; the spec profile rejects with a network error).
+   */
+  | { type: 'orb-emptied'; url: string; error: CorsError }
   | {
       type: 'done';
       url: string;
