@@ -60,6 +60,9 @@ export {
 } from './errors/index.js';
 export { exposedHeaderNames } from './expose.js';
 export * from './isolation/index.js';
+// The page a request comes from (mixed content, CSP, Local Network Access; COEP/COOP for isolation).
+export type { AddressSpace } from './local-network.js';
+export { createPageContext, type PageContext, type PageContextInit } from './page-context.js';
 export {
   checkPreflightResponse,
   type PreflightCacheEntry,

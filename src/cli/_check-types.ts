@@ -27,6 +27,8 @@ export const BROWSERS = ['chromium', 'firefox', 'webkit', 'spec'] as const;
 export interface Exchange {
   request: { method: string; url: string; headers: [string, string][] };
   response?: { status: number; headers: [string, string][]; body?: string };
+  /** The answer came from the (modelled) HTTP cache: nothing was sent (chromium's permanent redirects). */
+  fromCache?: boolean;
 }
 
 /** Every outcome: what happened. `usage-error` and `network-error` carry only `error` besides. */
