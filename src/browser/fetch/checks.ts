@@ -39,9 +39,13 @@ export function requestBlockedBeforeFetch(_ctx: FetchContext, _fp: FetchParams):
   return null;
 }
 
-/** The embedder policy of the request's client (the page): `unsafe-none` without a page. */
-export function embedderPolicyOf(_ctx: FetchContext): EmbedderPolicyValue {
-  return 'unsafe-none';
+/**
+ * The embedder policy of the request's client (the page, `createBrowserFetch({ page })`; already
+ * `unsafe-none` outside a secure context): `unsafe-none` without a page.
+ * https://html.spec.whatwg.org/multipage/browsers.html#embedder-policy
+ */
+export function embedderPolicyOf(ctx: FetchContext): EmbedderPolicyValue {
+  return ctx.page === undefined ? 'unsafe-none' : ctx.page.coep;
 }
 
 /**

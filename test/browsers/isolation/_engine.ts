@@ -12,6 +12,7 @@ import {
   type BrowserFetchResponseEvent,
   type CorsError,
   createBrowserFetch,
+  createPageContext,
   failedToLoadResourceLine,
 } from '../../../src/browser/index.js';
 import { browserCookieJar } from '../harness/engine.js';
@@ -43,13 +44,13 @@ export class EnginePages {
     return this.agent.close();
   }
 
-  /** The page's fetch: a page at `pageUrl(c)`. */
+  /** The page's fetch: a page at `pageUrl(c)`, with the case's `Cross-Origin-Embedder-Policy`. */
   private fetchFor(s: IsolationServers, c: IsolationCase): BrowserFetch {
     const url = pageUrl(s, c);
     let f = this.pages.get(url);
     if (!f) {
       f = createBrowserFetch({
-        origin: url,
+        page: createPageContext({ url, ...(c.coep === 'none' ? {} : { coep: c.coep }) }),
         browser: this.browser,
         dispatcher: this.agent,
         cookies: this.jar,
