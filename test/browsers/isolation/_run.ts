@@ -7,7 +7,7 @@ import { PROFILES } from '../../../src/browser/profiles.js';
 import { bodyOf } from './_bodies.js';
 import type { IsolationPage } from './_drive.js';
 import { batchExpression, type PageLoad, type PageOutcome } from './_page.js';
-import type { IsolationServers } from './_servers.js';
+import type { IsolationServers, ResourceAnswer } from './_servers.js';
 import type { IsolationCase } from './generate.js';
 
 /** What the page could do, in terms both sides can produce. */
@@ -42,8 +42,20 @@ export function resourceUrl(s: IsolationServers, c: IsolationCase): string {
   return `${targetOrigin(s, c)}/r/${c.id}`;
 }
 
-export function headersOf(c: IsolationCase): [string, string][] {
+/** The resource's answer: status, header lines and body exactly as the server sends them. */
+export function answerOf(s: IsolationServers, c: IsolationCase): ResourceAnswer {
+  return {
+    status: c.status,
+    headers: headersOf(c, new URL(pageUrl(s, c)).origin),
+    body: bodyOf(c.body, c.id),
+  };
+}
+
+export function headersOf(c: IsolationCase, pageOrigin: string): [string, string][] {
   const h: [string, string][] = [];
+  if (c.acao === '*') h.push(['Access-Control-Allow-Origin', '*']);
+  if (c.acao === 'echo' || c.acao === 'echo-credentials') h.push(['Access-Control-Allow-Origin', pageOrigin]);
+  if (c.acao === 'echo-credentials') h.push(['Access-Control-Allow-Credentials', 'true']);
   if (c.contentType !== null) h.push(['Content-Type', c.contentType]);
   if (c.nosniff) h.push(['X-Content-Type-Options', 'nosniff']);
   if (c.corp !== null) h.push(['Cross-Origin-Resource-Policy', c.corp]);
@@ -63,7 +75,8 @@ export function engineSeen(s: IsolationServers, c: IsolationCase, browser: 'chro
       embedderPolicy: parseEmbedderPolicy(c.coep === 'none' ? null : c.coep, page),
       url,
       loader: c.loader,
-      response: { status: c.status, headers: headersOf(c), body: bodyOf(c.body, c.id) },
+      credentials: c.credentials ?? 'include',
+      response: answerOf(s, c),
     },
     browser,
     PROFILES[browser].isolation,
@@ -114,12 +127,14 @@ export async function browserSeen(
       await page.goto(pageUrl(s, batch[0] as IsolationCase));
       page.console.length = 0;
       const loads: PageLoad[] = batch.map((c) => {
-        s.register(c.id, { status: c.status, headers: headersOf(c), body: bodyOf(c.body, c.id) });
+        s.register(c.id, answerOf(s, c));
         return {
           id: c.id,
           url: resourceUrl(s, c),
           loader: c.loader,
-          ...(c.loader === 'fetch' ? { mode: 'no-cors' as const } : {}),
+          ...(c.loader === 'fetch'
+            ? { mode: c.mode ?? 'no-cors', credentials: c.credentials ?? 'include' }
+            : {}),
         };
       });
       const results = await page.evaluate<PageOutcome[]>(batchExpression(loads));
@@ -146,5 +161,9 @@ export async function browserSeen(
 
 /** A one-line description of a case, for failure messages. */
 export function describeCase(c: IsolationCase): string {
-  return `${c.id} [${c.family}] ${c.pageScheme} page coep=${c.coep} ${c.where} ${c.loader} ${c.status} ct=${c.contentType ?? '-'}${c.nosniff ? ' nosniff' : ''} corp=${c.corp ?? '-'} body=${c.body}`;
+  const fetchInit =
+    c.loader === 'fetch'
+      ? ` ${c.mode ?? 'no-cors'}/${c.credentials ?? 'include'}${c.acao ? ` acao=${c.acao}` : ''}`
+      : '';
+  return `${c.id} [${c.family}] ${c.pageScheme} page coep=${c.coep} ${c.where} ${c.loader}${fetchInit} ${c.status} ct=${c.contentType ?? '-'}${c.nosniff ? ' nosniff' : ''} corp=${c.corp ?? '-'} body=${c.body}`;
 }
