@@ -19,6 +19,7 @@ import {
   type OrbVerdict,
   opaqueResponseBlocking as orb,
 } from '../isolation/index.js';
+import { pageContextCheck } from '../page-checks.js';
 import { hasRedirectTaintedOrigin } from '../request.js';
 import type { NormalizedRequest, ResponseTainting } from '../types.js';
 import type { FetchContext, FetchParams, NetworkError } from './context.js';
@@ -35,8 +36,40 @@ const SNIFF_BYTES = 1024;
  * Network Access, where a profile enforces it). Runs for every hop, before anything is sent.
  * https://fetch.spec.whatwg.org/#main-fetch (step 7)
  */
-export function requestBlockedBeforeFetch(_ctx: FetchContext, _fp: FetchParams): CorsError | null {
+export function requestBlockedBeforeFetch(ctx: FetchContext, fp: FetchParams): CorsError | null {
+  // No page: nothing of the page to check (the fast path: one test).
+  const page = ctx.page;
+  if (page === undefined) return null;
+  const req = fp.request;
+  // 4-7. The page's checks for this hop (page-checks.ts), with the upgrade decision of the first hop.
+  const r = pageContextCheck(
+    {
+      url: req.url,
+      initiator: req.initiator,
+      redirectCount: fp.redirectCount,
+      upgradeIfInsecure: fp.pageHop?.upgradeIfInsecure ?? false,
+    },
+    page,
+    ctx.profile.name,
+  );
+  for (const message of r.console) ctx.emit({ type: 'console', message });
+  if (r.refusal !== null) {
+    const { kind, url, context } = r.refusal;
+    return makeCorsError(errorDetails(req, kind, { url: url.href, context }), ctx.profile.name);
+  }
+  fp.pageHop = { upgradeIfInsecure: r.upgradeIfInsecure, onFinal: r.onFinalResponse };
+  // 6. Upgrade a mixed content request to a potentially trustworthy URL: the hop goes to r.url.
+  if (r.url !== req.url) fp.request = { ...req, url: r.url, urlList: [...req.urlList.slice(0, -1), r.url] };
   return null;
+}
+
+/**
+ * The console lines owed to the final answer of a call (chromium: the warning for an upgraded
+ * audio or video `src` that was answered directly), printed once that answer passed its checks.
+ */
+export function pageLinesOnFinalResponse(ctx: FetchContext, fp: FetchParams): void {
+  if (fp.pageHop === undefined) return;
+  for (const message of fp.pageHop.onFinal) ctx.emit({ type: 'console', message });
 }
 
 /**

@@ -7,7 +7,7 @@ import { mainFetchRefusal } from '../classify.js';
 import { exposedHeaderNames } from '../expose.js';
 import { orbBlockIsNetworkError } from '../isolation/index.js';
 import { responseTainting } from '../request.js';
-import { opaqueResponseBlocking, requestBlockedBeforeFetch } from './checks.js';
+import { opaqueResponseBlocking, pageLinesOnFinalResponse, requestBlockedBeforeFetch } from './checks.js';
 import {
   type BrowserFetchEvent,
   type FetchContext,
@@ -39,12 +39,14 @@ export async function mainFetch(
   fp: FetchParams,
   recursive = false,
 ): Promise<Response | InternalResponse | NetworkError> {
-  // 1. Let request be fetchParams's request.
-  const req = fp.request;
-  // 7. If should request be blocked due to a bad port, as mixed content, or by Content Security
-  //    Policy returns blocked, then set response to a network error (checks.ts).
+  // 4-7. Report CSP violations, upgrade a mixed content request (fetchParams's request may become
+  //      its upgraded twin), and if should request be blocked due to a bad port, as mixed content,
+  //      or by Content Security Policy returns blocked, then set response to a network error
+  //      (checks.ts).
   const blocked = requestBlockedBeforeFetch(ctx, fp);
   if (blocked !== null) return networkError(ctx, blocked);
+  // 1. Let request be fetchParams's request.
+  const req = fp.request;
   // 12. The first matching statement: mode "same-origin" and a cross-origin URL, mode "no-cors"
   //     with a redirect mode other than "follow", a scheme that is not HTTP(S): a network error.
   //     (Departs from the spec's order as every profile does: the scheme is checked first.)
@@ -55,6 +57,7 @@ export async function mainFetch(
   const response = await httpFetch(ctx, fp, responseTainting(req));
   // 13. If recursive is true, then return response.
   if (recursive || response instanceof NetworkError) return response;
+  if (response.kind === 'response') pageLinesOnFinalResponse(ctx, fp);
   return filteredResponse(ctx, fp, response);
 }
 
