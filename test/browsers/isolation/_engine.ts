@@ -28,6 +28,7 @@ type Browser = 'chromium' | 'firefox';
 export class EnginePages {
   private readonly pages = new Map<string, BrowserFetch>();
   private answers: BrowserFetchResponseEvent[] = [];
+  private emptied = false;
   private constructor(
     readonly browser: Browser,
     private readonly agent: Agent,
@@ -55,6 +56,9 @@ export class EnginePages {
         dispatcher: this.agent,
         cookies: this.jar,
         onResponse: (e) => this.answers.push(e),
+        onEvent: (e) => {
+          if (e.type === 'orb-emptied') this.emptied = true;
+        },
       });
       this.pages.set(url, f);
     }
@@ -65,6 +69,7 @@ export class EnginePages {
   async seen(s: IsolationServers, c: IsolationCase): Promise<Seen> {
     s.register(c.id, answerOf(s, c));
     this.answers = [];
+    this.emptied = false;
     let view: string;
     let cause: CorsError | null = null;
     try {
@@ -86,6 +91,7 @@ export class EnginePages {
       view,
       cookie: inScope ? s.requests(c.id).some((q) => q.cookie?.includes('harness=1') === true) : null,
       console: this.browser === 'chromium' ? chromiumLines(view, cause, last) : [],
+      failure: networkFailure(this.browser, cause, this.emptied),
     };
   }
 }
@@ -104,4 +110,24 @@ function chromiumLines(view: string, cause: CorsError | null, last: BrowserFetch
   }
   const status = last?.response.status ?? 200;
   return status >= 200 && status <= 299 ? [] : [failedToLoadResourceLine(status)];
+}
+
+const CORP_NAMES: Record<string, string> = {
+  'corp-not-same-origin': 'NotSameOrigin',
+  'corp-not-same-site': 'NotSameSite',
+  'corp-required-by-coep': 'NotSameOriginAfterDefaultedToSameOriginByCoep',
+};
+
+/**
+ * The network error the browser's DevTools protocol reports for the request: Chromium fails a
+ * CORS refusal with `net::ERR_FAILED`, a CORP one with `net::ERR_BLOCKED_BY_RESPONSE.<reason>`,
+ * and aborts the body of the empty opaque response it gives for an ORB block (`net::ERR_ABORTED`);
+ * Firefox reports `NS_ERROR_DOM_CORP_FAILED` for CORP and nothing for ORB or CORS.
+ */
+function networkFailure(browser: Browser, cause: CorsError | null, emptied: boolean): string | null {
+  const corp = cause === null ? undefined : CORP_NAMES[cause.kind];
+  if (browser === 'firefox') return corp === undefined ? null : 'NS_ERROR_DOM_CORP_FAILED';
+  if (emptied) return 'net::ERR_ABORTED';
+  if (corp !== undefined) return `net::ERR_BLOCKED_BY_RESPONSE.${corp}`;
+  return cause === null ? null : 'net::ERR_FAILED';
 }

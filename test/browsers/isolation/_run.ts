@@ -17,6 +17,8 @@ export interface Seen {
   /** Whether cookies went out (same-origin and same-site targets only; null elsewhere). */
   cookie: boolean | null;
   console: string[];
+  /** The network error the browser reported for the request (DevTools' net::ERR_...), if any. */
+  failure?: string | null;
 }
 
 export function pageUrl(s: IsolationServers, c: Pick<IsolationCase, 'coep' | 'pageScheme'>): string {
@@ -109,6 +111,21 @@ function browserView(c: IsolationCase, o: PageOutcome): string {
 
 const BATCH = 80;
 
+/** Waits until `count()` has not changed for 400 ms (at least 600 ms, at most 4 s). */
+async function settle(count: () => number): Promise<void> {
+  const start = Date.now();
+  let last = count();
+  let quietSince = start;
+  while (Date.now() - start < 4000) {
+    await new Promise((r) => setTimeout(r, 100));
+    const n = count();
+    if (n !== last) {
+      last = n;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince >= 400 && Date.now() - start >= 600) return;
+  }
+}
+
 /** Runs the cases in the browser; one page load per embedder policy and batch. */
 export async function browserSeen(
   page: IsolationPage,
@@ -126,6 +143,7 @@ export async function browserSeen(
       const batch = group.slice(i, i + BATCH);
       await page.goto(pageUrl(s, batch[0] as IsolationCase));
       page.console.length = 0;
+      page.failures.length = 0;
       const loads: PageLoad[] = batch.map((c) => {
         s.register(c.id, answerOf(s, c));
         return {
@@ -138,8 +156,9 @@ export async function browserSeen(
         };
       });
       const results = await page.evaluate<PageOutcome[]>(batchExpression(loads));
-      // Console lines arrive asynchronously after the load events.
-      await new Promise((r) => setTimeout(r, 600));
+      // Console lines and failed-request reports arrive asynchronously after the load events:
+      // wait until none has come for 400 ms (at most 4 s).
+      await settle(() => page.console.length + page.failures.length);
       batch.forEach((c, k) => {
         const re = new RegExp(`/r/${c.id}(?![0-9])`);
         // Mixed-content lines (an https page loading http://localhost) belong to the page-context
@@ -148,7 +167,9 @@ export async function browserSeen(
           .filter((l) => (re.test(l.text) || re.test(l.url)) && !l.text.startsWith('Mixed Content: '))
           .map((l) => l.text);
         const seen = s.requests(c.id);
+        const url = resourceUrl(s, c);
         out.set(c.id, {
+          failure: page.failures.find((f) => f.url === url)?.error ?? null,
           view: browserView(c, results[k] as PageOutcome),
           cookie: cookieScope(c) ? seen.some((q) => q.cookie?.includes('harness=1') === true) : null,
           console: lines,

@@ -36,7 +36,7 @@ export interface IsolationCase {
   acao?: Acao;
 }
 
-const CONTENT_TYPES: readonly (string | null)[] = [
+export const CONTENT_TYPES: readonly (string | null)[] = [
   'application/json',
   'text/json',
   'application/ld+json',
