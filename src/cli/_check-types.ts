@@ -80,6 +80,11 @@ export interface CheckResult {
     /** What fetch() rejects with. */
     rejection?: string;
     preflight?: boolean;
+    /**
+     * Other refusals the evidence cannot tell apart from `kind` (a Firefox HAR merges repeated
+     * header lines into one value), each also named in the diagnosis's candidates.
+     */
+    alternatives?: CorsErrorKind[];
     /** For usage errors: the corrected command line or value. */
     suggestion?: string;
   };
