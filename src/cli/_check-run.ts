@@ -13,6 +13,7 @@ import {
   describePreflightReason,
   diagnose,
 } from '../browser/index.js';
+import { pageFailureExplained, pageSummary } from './_check-page.js';
 import { bodyFor, type CheckRequest, parseCheckRequest } from './_check-request.js';
 import { type CheckFlags, type CheckResult, type Exchange, NetworkFailure } from './_check-types.js';
 import { BODY_LIMIT, refusalCapturingDispatcher } from './_refusal-bodies.js';
@@ -59,7 +60,12 @@ async function send(
   req: CheckRequest,
   network: Pick<BrowserFetchOptions, 'fetch' | 'dispatcher' | 'onEvent' | 'onResponse'>,
 ): Promise<{ failure: CorsError | null; rejection: string }> {
-  const pageFetch = createBrowserFetch({ origin: req.from, browser: req.browser, ...network });
+  const pageFetch = createBrowserFetch({
+    origin: req.from,
+    browser: req.browser,
+    ...(req.page ? { page: req.page } : {}),
+    ...network,
+  });
   const body = bodyFor(req.bodyType);
   try {
     const res = await pageFetch(req.url.href, {
@@ -149,6 +155,12 @@ function explainFailure(result: CheckResult, req: CheckRequest, failure: CorsErr
     rejection,
     preflight: failure.preflight,
   };
+  // The page refused it (mixed content, its CSP, Local Network Access): nothing reached the server.
+  const page = pageFailureExplained(failure);
+  if (page !== null) {
+    Object.assign(result, page);
+    return;
+  }
   const last = result.actual?.at(-1)?.response;
   const preflight = result.preflight?.exchange?.response;
   const d = diagnose({
@@ -208,6 +220,10 @@ export async function runCheck(
     preflight: { needed: c.preflight.needed, reasons: c.preflight.reasons.map(describePreflightReason) },
     droppedHeaders: [...c.droppedHeaders],
   };
+  if (req.page) {
+    result.page = pageSummary(req.page);
+    result.console = events.flatMap((e) => (e.type === 'console' ? [e.message] : []));
+  }
   foldObserved(result, answers, events, bodies);
   if (failure) explainFailure(result, req, failure, rejection);
   return result;

@@ -13,7 +13,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProxy } from '../proxy/index.js';
-import { control, serveStatic } from './_lab-control.js';
+import { control, sceneHeaders, serveStatic } from './_lab-control.js';
 import { closeServer, type LabState, listen, sendJson } from './_lab-http.js';
 import { serveApi, serveOther } from './_lab-routes.js';
 import type { LabOrigins } from './setup.js';
@@ -67,19 +67,22 @@ async function listenAll(options: LabOptions) {
   return { servers, appPort, otherPort, origins };
 }
 
-/** The app origin's handler: one canonical host, control endpoints, then the page's files. */
-function serveApp(st: LabState, appPort: number, req: http.IncomingMessage, res: http.ServerResponse): void {
+/**
+ * The app origin's handler (and its https twin's): one canonical host each, control endpoints,
+ * then the page's files (the scene page with its case's headers).
+ */
+function serveApp(st: LabState, req: http.IncomingMessage, res: http.ServerResponse): void {
   const hostHeader = req.headers.host ?? '';
-  if (hostHeader !== `127.0.0.1:${appPort}`) {
+  if (!st.appHosts.has(hostHeader)) {
     // One canonical origin: the lab's CORS cases name it.
     res.writeHead(302, { location: `${st.origins.app}${req.url ?? '/'}` });
     res.end();
     return;
   }
-  const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+  const [pathname = '/', search = ''] = (req.url ?? '/').split('?');
   const done = pathname.startsWith('/__lab/')
     ? control(st, req, res, pathname)
-    : serveStatic(st, req, res, pathname);
+    : serveStatic(st, req, res, pathname, sceneHeaders(st, pathname, search));
   done.catch(() => {
     if (!res.headersSent) sendJson(res, 500, { error: 'lab server failure' });
     else res.destroy();
@@ -109,8 +112,9 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     otherPort,
     proxy,
     counter: 0,
+    appHosts: new Set([`127.0.0.1:${appPort}`]),
   };
-  servers.app.on('request', (req, res) => serveApp(st, appPort, req, res));
+  servers.app.on('request', (req, res) => serveApp(st, req, res));
   servers.api.on('request', (req, res) => serveApi(st, req, res));
   servers.other.on('request', (req, res) => serveOther(st, req, res));
   servers.other6.on('request', (req, res) => serveOther(st, req, res));

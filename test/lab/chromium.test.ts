@@ -9,11 +9,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SCENARIOS } from '../../lab/src/scenarios.js';
 import { type RunningLab, startLab } from '../../src/lab/server.js';
-import { browserPath, browserSuitePolicy } from '../browsers/harness/available.js';
+import { browserPath } from '../browsers/harness/available.js';
 import { CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY } from '../browsers/harness/chromium.js';
+import { describeWithBrowser } from '../browsers/harness/vitest.js';
 import {
   ARTIFACTS,
   buildLabPage,
@@ -25,9 +26,7 @@ import {
 
 const ARGS = [...CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY];
 
-const policy = browserSuitePolicy('chromium');
-
-describe.runIf(policy.run || policy.fail)('the lab in real Chromium', () => {
+describeWithBrowser('chromium', 'the lab in real Chromium', () => {
   let lab: RunningLab;
   let browser: Browser;
   let context: BrowserContext;
@@ -48,7 +47,6 @@ describe.runIf(policy.run || policy.fail)('the lab in real Chromium', () => {
   });
 
   beforeAll(async () => {
-    if (!policy.run) throw new Error(`CI=true and ${policy.reason}`);
     const assetsDir = await buildLabPage('chromium');
     lab = await startLab({ assetsDir, version: 'test' });
     browser = await chromium.launch({ executablePath: browserPath('chromium'), headless: true, args: ARGS });
