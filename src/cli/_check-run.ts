@@ -15,6 +15,7 @@ import {
 } from '../browser/index.js';
 // biome-ignore lint/style/noRestrictedImports: the Node transport is kept out of browser/index.ts so the lab page's bundle never pulls undici; the CLI is Node-only
 import { dispatcherTransport } from '../browser/transport.js';
+import { pageFailureExplained, pageSummary } from './_check-page.js';
 import { bodyFor, type CheckRequest, parseCheckRequest } from './_check-request.js';
 import { type CheckFlags, type CheckResult, type Exchange, NetworkFailure } from './_check-types.js';
 import { EXIT, UsageError } from './output.js';
@@ -67,6 +68,7 @@ async function send(
     origin: req.from,
     browser: req.browser,
     fetch: transport,
+    ...(req.page ? { page: req.page } : {}),
     ...observers,
   });
   const body = bodyFor(req.bodyType);
@@ -158,6 +160,12 @@ function explainFailure(result: CheckResult, req: CheckRequest, failure: CorsErr
     rejection,
     preflight: failure.preflight,
   };
+  // The page refused it (mixed content, its CSP, Local Network Access): nothing reached the server.
+  const page = pageFailureExplained(failure);
+  if (page !== null) {
+    Object.assign(result, page);
+    return;
+  }
   const last = result.actual?.at(-1)?.response;
   const preflight = result.preflight?.exchange?.response;
   const d = diagnose({
@@ -213,6 +221,10 @@ export async function runCheck(
     preflight: { needed: c.preflight.needed, reasons: c.preflight.reasons.map(describePreflightReason) },
     droppedHeaders: [...c.droppedHeaders],
   };
+  if (req.page) {
+    result.page = pageSummary(req.page);
+    result.console = events.flatMap((e) => (e.type === 'console' ? [e.message] : []));
+  }
   foldObserved(result, answers, events, bodies);
   if (failure) explainFailure(result, req, failure, rejection);
   return result;

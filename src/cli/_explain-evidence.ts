@@ -147,8 +147,19 @@ function exchangeResult(x: HarExchange, entries: HarEntry[], browser: BrowserNam
       message: x.error.message,
       logged: x.error.logged,
       preflight: x.error.preflight,
+      ...(x.alternatives ? { alternatives: x.alternatives } : {}),
     };
-    result.diagnosis = { cause: d.cause, candidates: d.candidates, sent: d.sent };
+    const merged = x.alternatives
+      ? [
+          ...(d.candidates.length ? [] : [{ cause: d.cause, tell: 'Firefox says "does not match" for it' }]),
+          {
+            cause:
+              'the server (or a proxy in front of it) sent Access-Control-Allow-Origin on several lines; Firefox refuses repeated lines',
+            tell: 'Firefox says "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed" for it; `curl -si` shows the raw lines',
+          },
+        ]
+      : [];
+    result.diagnosis = { cause: d.cause, candidates: [...d.candidates, ...merged], sent: d.sent };
     result.fix = d.fix;
   }
   return result;

@@ -38,6 +38,11 @@ export type BrowserFetchEvent =
       authorizationDropped: boolean;
     }
   | { type: 'blocked'; error: CorsError }
+  /**
+   * Opaque-response blocking refused a no-cors `fetch()`'s answer, and the page still gets an
+   * empty opaque response (chromium, firefox; the spec profile rejects with a network error).
+   */
+  | { type: 'orb-emptied'; url: string; error: CorsError }
   /** A console line the browser prints for a request that goes on (a mixed-content upgrade, a report-only CSP violation). */
   | { type: 'console'; message: string }
   | {
