@@ -197,10 +197,24 @@ const CONNECTIONS = Number(process.env.PROXY_BENCH_CONNECTIONS ?? 32);
  */
 async function cannon(url: string, amount: number): Promise<CannonResult & { seconds: number }> {
   const require = createRequire(import.meta.url);
-  const autocannon = require('autocannon') as (o: Record<string, unknown>) => Promise<CannonResult>;
+  type Instance = { on(event: 'response', listener: () => void): void };
+  const autocannon = require('autocannon') as (
+    o: Record<string, unknown>,
+    done: (err: Error | null, result: CannonResult) => void,
+  ) => Instance;
+  const connections = Math.min(CONNECTIONS, amount);
   const t0 = performance.now();
-  const res = await autocannon({ url, connections: CONNECTIONS, amount, headers: { origin: ORIGIN } });
-  return { ...res, seconds: (performance.now() - t0) / 1000 };
+  let last = t0;
+  const res = await new Promise<CannonResult>((resolve, reject) => {
+    const instance = autocannon({ url, connections, amount, headers: { origin: ORIGIN } }, (err, r) =>
+      err ? reject(err) : resolve(r),
+    );
+    // autocannon finishes an `amount` run on its 1 s tick: the elapsed time is up to the last answer.
+    instance.on('response', () => {
+      last = performance.now();
+    });
+  });
+  return { ...res, seconds: (last - t0) / 1000 };
 }
 
 const median = (xs: number[]) => {
@@ -215,6 +229,8 @@ interface Case {
   readonly name: string;
   readonly url: string;
   readonly child: Child;
+  /** Fraction of the run's request count this case sends (a slow peer: fewer, same CPU figure). */
+  readonly share?: number;
 }
 
 /**
@@ -222,7 +238,8 @@ interface Case {
  * each round, and the non-2xx + errors count.
  */
 async function measure(cases: Case[], rounds: number, amount: number) {
-  for (const c of cases) await cannon(c.url, Math.ceil(amount / 4)); // warm-up
+  const count = (c: Case) => Math.max(1, Math.round(amount * (c.share ?? 1)));
+  for (const c of cases) await cannon(c.url, Math.ceil(count(c) / 4)); // warm-up
   const rps: number[][] = cases.map(() => []);
   const cpu: number[][] = cases.map(() => []);
   const bad = cases.map(() => 0);
@@ -232,11 +249,14 @@ async function measure(cases: Case[], rounds: number, amount: number) {
       const i = (k + r) % cases.length;
       const c = cases[i]!;
       const before = await c.child.cpu();
-      const res = await cannon(c.url, amount);
+      const res = await cannon(c.url, count(c));
       const after = await c.child.cpu();
       rps[i]!.push(res.requests.total / res.seconds);
       cpu[i]!.push((after - before) / Math.max(1, res.requests.total));
       bad[i]! += res.non2xx + res.errors + res.timeouts;
+      console.error(
+        `bench proxy: round ${r + 1}/${rounds} ${c.name}: ${Math.round(rps[i]!.at(-1)!)} req/s, ${cpu[i]!.at(-1)!.toFixed(1)} µs CPU/req`,
+      );
     }
   }
   return { rps, cpu, bad };
@@ -265,7 +285,7 @@ async function sizeSection(size: number, rounds: number, amount: number): Promis
     const up = await start('upstream', { PROXY_BENCH_SIZE: String(size) });
     children.push(up);
     const env = { PROXY_BENCH_UPSTREAM: `http://127.0.0.1:${up.port}` };
-    const all: { role: string; name: string; url: (port: number) => string }[] = [
+    const all: { role: string; name: string; url: (port: number) => string; share?: number }[] = [
       {
         role: 'ours-route',
         name: 'crossorigin proxy, fixed route',
@@ -280,6 +300,7 @@ async function sizeSection(size: number, rounds: number, amount: number): Promis
         role: 'cors-anywhere',
         name: 'cors-anywhere 0.4.4',
         url: (p) => `http://127.0.0.1:${p}/http://127.0.0.1:${up.port}/data`,
+        share: 0.25,
       },
       { role: 'bare', name: 'bare undici pass-through', url: (p) => `http://127.0.0.1:${p}/data` },
       { role: 'bare-node', name: 'bare node:http pipe (floor)', url: (p) => `http://127.0.0.1:${p}/data` },
@@ -293,6 +314,7 @@ async function sizeSection(size: number, rounds: number, amount: number): Promis
       name: c.name,
       url: c.url(started[i]!.port),
       child: started[i]!,
+      ...(c.share ? { share: c.share } : {}),
     }));
     const ref = cases.length - 1;
     const m = await measure(cases, rounds, amount);
@@ -360,7 +382,7 @@ export default async function bench(): Promise<string> {
     '',
     `Command: \`npm run bench -- proxy\`. ${machineLine()}.`,
     '',
-    `Each server in its own process; autocannon (${CONNECTIONS} connections) over loopback sends a fixed number of requests per run (${amountFor(1024)} for 1 KiB, ${amountFor(65536)} for 64 KiB, ${amountFor(1048576)} for 1 MiB: every request counted was served whole, none cut off in flight), ${ROUNDS} interleaved rounds in rotating order after a warm-up run each; each proxy process's own CPU time per request is \`process.cpuUsage()\` before and after each run divided by the requests served. Requests carry an Origin header; the upstream (its own process) answers a fixed body. The hardening is in place with its defaults (per-client and per-connection admission, request-target parsing, body watchdog). The floor is a minimal node:http proxy: the request piped to the upstream through a keep-alive \`http.Agent\` and the answer piped back (no checks, no header rewriting); a bare undici \`Agent.stream()\` pass-through is shown beside it. CPU capacity vs the floor is the floor's CPU per request divided by the row's, within the same round, then summarised (median and range over rounds): above 1 means less CPU per request than the floor. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
+    `Each server in its own process; autocannon (${CONNECTIONS} connections) over loopback sends a fixed number of requests per run (${amountFor(1024)} for 1 KiB, ${amountFor(65536)} for 64 KiB, ${amountFor(1048576)} for 1 MiB: every request counted was served whole, none cut off in flight; cors-anywhere, much slower, a quarter of that), ${ROUNDS} interleaved rounds in rotating order after a warm-up run each; each proxy process's own CPU time per request is \`process.cpuUsage()\` before and after each run divided by the requests served. Requests carry an Origin header; the upstream (its own process) answers a fixed body. The hardening is in place with its defaults (per-client and per-connection admission, request-target parsing, body watchdog). The floor is a minimal node:http proxy: the request piped to the upstream through a keep-alive \`http.Agent\` and the answer piped back (no checks, no header rewriting); a bare undici \`Agent.stream()\` pass-through is shown beside it. CPU capacity vs the floor is the floor's CPU per request divided by the row's, within the same round, then summarised (median and range over rounds): above 1 means less CPU per request than the floor. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
     '',
     sections.join('\n\n'),
   ].join('\n');
