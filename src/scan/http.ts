@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 
 /** Bytes of a body read at most; the rest is discarded unread. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -41,10 +41,11 @@ function describeError(err: unknown, timeout: number): string {
     name?: string;
     code?: string;
     message?: string;
-    cause?: { code?: string; message?: string };
+    cause?: { name?: string; code?: string; message?: string };
   };
   const code = e.code ?? e.cause?.code;
-  if (e.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+  const timedOut = e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError';
+  if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return `no answer within ${timeout} ms`;
   }
   if (code === 'ECONNREFUSED') return 'connection refused';
@@ -53,16 +54,44 @@ function describeError(err: unknown, timeout: number): string {
   return (code ? `${code}: ` : '') + (e.message ?? String(err));
 }
 
+/**
+ * A per-request deadline that also follows the scan's signal, released as soon as the request is
+ * done (no timer or listener outlives its request: `AbortSignal.timeout` would keep each one for
+ * the full timeout, thousands at a time in a large scan).
+ */
+function deadline(timeout: number, signal?: AbortSignal): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${timeout} ms`, 'TimeoutError')),
+    timeout,
+  );
+  const follow = () => controller.abort(signal?.reason);
+  if (signal?.aborted) follow();
+  else signal?.addEventListener('abort', follow, { once: true });
+  return {
+    signal: controller.signal,
+    release() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', follow);
+    },
+  };
+}
+
 /** Sends one request. Never throws (unless `signal` aborts the whole scan). */
-export async function send(req: ProbeRequest, timeout: number, signal?: AbortSignal): Promise<ProbeResult> {
-  const timer = AbortSignal.timeout(timeout);
-  const abort = signal ? AbortSignal.any([signal, timer]) : timer;
+export async function send(
+  req: ProbeRequest,
+  timeout: number,
+  signal?: AbortSignal,
+  dispatcher?: Dispatcher,
+): Promise<ProbeResult> {
+  const limit = deadline(timeout, signal);
   try {
     const res = await request(req.url, {
       method: req.method as 'GET',
       headers: req.headers.flat(),
       ...(req.body === undefined ? {} : { body: req.body }),
-      signal: abort,
+      ...(dispatcher === undefined ? {} : { dispatcher }),
+      signal: limit.signal,
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });
@@ -101,6 +130,8 @@ export async function send(req: ProbeRequest, timeout: number, signal?: AbortSig
   } catch (err) {
     if (signal?.aborted) throw signal.reason ?? err;
     return { ok: false, error: describeError(err, timeout) };
+  } finally {
+    limit.release();
   }
 }
 
@@ -127,9 +158,14 @@ export function sendUpgrade(req: ProbeRequest, timeout: number, signal?: AbortSi
   ];
   const lib = url.protocol === 'https:' || url.protocol === 'wss:' ? https : http;
   return new Promise((resolve, reject) => {
-    const timer = AbortSignal.timeout(timeout);
-    const abort = signal ? AbortSignal.any([signal, timer]) : timer;
-    const r = lib.request(url, { method: 'GET', headers: headers.flat(), signal: abort, agent: false });
+    const limit = deadline(timeout, signal);
+    const r = lib.request(url, {
+      method: 'GET',
+      headers: headers.flat(),
+      signal: limit.signal,
+      agent: false,
+    });
+    r.on('close', () => limit.release());
     const answer = (status: number, raw: string[]) => {
       const lines: [string, string][] = [];
       for (let i = 0; i + 1 < raw.length; i += 2)
