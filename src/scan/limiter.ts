@@ -5,8 +5,15 @@
  * connection pool (at most `perHost` connections to an origin, an origin's pool dropped once its
  * connections close) is closed with the scan, so memory stays flat in the number of targets.
  */
-import { Agent } from 'undici';
-import { headerValues, type ProbeRequest, type ProbeResult, send, sendUpgrade } from './http.js';
+import {
+  type Agents,
+  createAgents,
+  headerValues,
+  type ProbeRequest,
+  type ProbeResult,
+  send,
+  sendUpgrade,
+} from './http.js';
 
 export interface LimiterOptions {
   concurrency: number;
@@ -59,14 +66,9 @@ export class ScanLimiter {
   sent = 0;
   private readonly global: Slot = { active: 0, queue: [] };
   private readonly hosts = new Map<string, HostSlot>();
-  private readonly agent: Agent;
+  private readonly agents: Agents;
   constructor(readonly options: LimiterOptions) {
-    this.agent = new Agent({
-      connections: options.perHost,
-      keepAliveTimeout: KEEP_ALIVE,
-      keepAliveMaxTimeout: KEEP_ALIVE,
-      connect: { timeout: options.timeout },
-    });
+    this.agents = createAgents(options.perHost, KEEP_ALIVE);
   }
 
   /** Number of hosts with requests in flight, queued or waiting out a delay (bounded by the targets in progress). */
@@ -75,8 +77,9 @@ export class ScanLimiter {
   }
 
   /** Closes the scan's connections (idle ones at once; a request still in flight is cut). */
-  async close(): Promise<void> {
-    await this.agent.destroy().catch(() => {});
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   /** Whether the budget is spent. */
@@ -120,7 +123,7 @@ export class ScanLimiter {
           return { ok: false, error: 'request budget (maxRequests) exhausted', budget: true };
         this.sent++;
         if (req.upgrade) return await sendUpgrade(req, this.options.timeout, this.options.signal);
-        return await send(req, this.options.timeout, this.options.signal, this.agent);
+        return await send(req, this.options.timeout, this.options.signal, this.agents);
       } finally {
         release(this.global);
       }

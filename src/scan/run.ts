@@ -84,7 +84,7 @@ export async function* scanStream(
       yield { ...report, index };
     }
   } finally {
-    await limiter.close();
+    limiter.close();
   }
 }
 
