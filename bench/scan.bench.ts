@@ -2,15 +2,15 @@
  * `npm run bench -- scan`: 10,000 targets on loopback through ONE `scanStream` (the way
  * `crossorigin scan --file` runs), against a fleet server in a child process listening on `HOSTS`
  * distinct loopback endpoints (many addresses of 127/8 times many ports). The input is fed in
- * blocks; after each block has drained, a floor round runs (plain undici GETs at the same
- * concurrency against the same endpoints, nothing judged), so scanner and floor alternate. Memory
+ * blocks; after each block has drained, a floor round runs (plain node:http keep-alive GETs at the
+ * same concurrency against the same endpoints, nothing judged), so scanner and floor alternate. Memory
  * is sampled every `SAMPLE_EVERY` targets (RSS, and the heap after a full collection). Reports
  * requests/s of both and their ratio, server CPU per request, the memory curve and its slope, and
  * the work CORScanner's published probe set would do for the same targets (computed, never run).
  */
 import { fork } from 'node:child_process';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { Agent, request } from 'undici';
 import { scanStream } from '../src/scan/index.js';
 import { machineLine } from './lib.js';
 import { curveTable, type MemorySample, sample } from './scan-memory.js';
@@ -46,16 +46,24 @@ function ask<T>(child: ReturnType<typeof fork>, message: string): Promise<T> {
   });
 }
 
-async function floorRound(urls: string[], count: number, agent: Agent): Promise<number> {
+/** One plain GET with an Origin on a keep-alive agent, the body read and dropped. */
+function get(url: string, agent: http.Agent): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const r = http.get(url, { agent, headers: { origin: 'https://evil.example' } }, (res) => {
+      res.on('end', resolve);
+      res.on('error', reject);
+      res.resume();
+    });
+    r.on('error', reject);
+  });
+}
+
+async function floorRound(urls: string[], count: number, agent: http.Agent): Promise<number> {
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) {
-        const u = urls[next++ % urls.length] as string;
-        const res = await request(u, { dispatcher: agent, headers: ['origin', 'https://evil.example'] });
-        await res.body.dump();
-      }
+      while (next < count) await get(urls[next++ % urls.length] as string, agent);
     }),
   );
   return performance.now() - t0;
@@ -74,7 +82,8 @@ interface Tally {
 /** One scanStream over every target; the input waits at each block's end for the floor round. */
 async function measure(url: (i: number) => string): Promise<Tally> {
   const tally: Tally = { scanRequests: 0, scanMs: 0, floorRequests: 0, floorMs: 0, findings: 0, samples: [] };
-  const agent = new Agent({ connections: PER_HOST });
+  // The scanner's own transport (node:http keep-alive, as src/scan/http.ts), with nothing judged.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: PER_HOST, timeout: 2000 });
   const perBlock = Math.ceil(TARGETS / BLOCKS);
   let received = 0;
   let blockRequests = 0;
@@ -114,7 +123,7 @@ async function measure(url: (i: number) => string): Promise<Tally> {
     }
     if (received % perBlock === 0 || received === TARGETS) (drained as (() => void) | null)?.();
   }
-  await agent.close();
+  agent.destroy();
   return tally;
 }
 
@@ -143,13 +152,13 @@ export default async function run(): Promise<string> {
     '',
     `\`SCAN_BENCH_TARGETS=${TARGETS} SCAN_BENCH_HOSTS=${HOSTS} nice -n 15 npm run bench -- scan\` (${machineLine()}). Run niced on a machine shared with five other engineers' builds, tests and browsers: absolute rates are low and noisy; the ratio to the floor, measured in alternating blocks, is the figure to compare.`,
     '',
-    `${n(TARGETS)} targets on ${n(info.hosts.length)} distinct loopback endpoints (${info.handlers} fleet servers in rotation, one child process; target i on endpoint i mod ${n(info.hosts.length)}), all through ONE \`scanStream\` fed as a stream (concurrency ${CONCURRENCY}, per-host ${PER_HOST}, a session cookie). The input pauses after each of ${BLOCKS} blocks until the block has drained, and a floor round runs (plain undici GETs with an Origin, ${Math.round(FLOOR_SHARE * 100)}% of that block's request count, same concurrency, same endpoints, nothing judged).`,
+    `${n(TARGETS)} targets on ${n(info.hosts.length)} distinct loopback endpoints (${info.handlers} fleet servers in rotation, one child process; target i on endpoint i mod ${n(info.hosts.length)}), all through ONE \`scanStream\` fed as a stream (concurrency ${CONCURRENCY}, per-host ${PER_HOST}, a session cookie). The input pauses after each of ${BLOCKS} blocks until the block has drained, and a floor round runs (plain GETs with an Origin over node:http keep-alive, the scanner's own transport, ${Math.round(FLOOR_SHARE * 100)}% of that block's request count, same concurrency, same endpoints, nothing judged).`,
     '',
     '| | value |',
     '|---|---:|',
     `| scanner requests | ${n(t.scanRequests)} (${(t.scanRequests / TARGETS).toFixed(1)} per target) |`,
     `| scanner requests/s | ${scanRate.toFixed(0)} |`,
-    `| floor requests/s (plain GETs) | ${floorRate.toFixed(0)} |`,
+    `| floor requests/s (plain keep-alive GETs) | ${floorRate.toFixed(0)} |`,
     `| scanner / floor | ${(scanRate / floorRate).toFixed(2)} |`,
     `| targets/s | ${(TARGETS / (t.scanMs / 1000)).toFixed(1)} |`,
     `| server CPU per request | ${(serverCpuPerRequest * 1000).toFixed(0)} µs |`,
