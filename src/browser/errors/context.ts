@@ -49,7 +49,8 @@ export interface ContextDetails {
   console: readonly string[];
 }
 
-type Details = Pick<CorsErrorDetails, 'kind' | 'url' | 'origin' | 'initiator' | 'context'>;
+/** What the texts read; without `context` (a parsed console line), `hint` holds the CSP directive. */
+type Details = Pick<CorsErrorDetails, 'kind' | 'url' | 'origin' | 'initiator' | 'context' | 'hint'>;
 
 /** The word Chromium uses for a blockable insecure request. */
 function chromiumMixedWhat(initiator: Initiator): string {
@@ -177,7 +178,7 @@ export function contextMessage(d: Details, browser: BrowserName): { message: str
         logged: true,
       };
     case 'csp-blocked': {
-      const directive = c.directive ?? '';
+      const directive = c.directive ?? d.hint ?? '';
       const name = c.directiveName ?? directive.split(' ')[0] ?? '';
       const effective = c.effectiveDirective ?? name;
       return {
@@ -214,7 +215,7 @@ export function contextFix(d: Details): string {
     case 'mixed-content-blocked':
       return `Serve ${d.url} over https: (${d.url.replace(/^http:/, 'https:')}); an https: page may only fetch http: URLs on potentially trustworthy hosts (localhost, 127.0.0.1).`;
     case 'csp-blocked': {
-      const name = c?.directiveName ?? 'default-src';
+      const name = c?.directiveName ?? d.hint?.split(' ')[0] ?? 'default-src';
       const effective = c?.effectiveDirective ?? name;
       const where =
         name === effective ? `'${name}'` : `a '${effective}' directive (now '${name}' stands in for it)`;
@@ -238,6 +239,26 @@ export function contextFix(d: Details): string {
   }
   return '';
 }
+
+/** The rule each page-context kind breaks, with its spec (the explain area's rules.ts reads it). Data table. */
+export const CONTEXT_RULES: Readonly<Record<ContextErrorKind, { text: string; source: string }>> = {
+  'mixed-content-blocked': {
+    text: 'Mixed Content: a page whose origin is secure (https:) may not fetch blockable content (fetch, XHR, scripts...) from an http: URL that is not potentially trustworthy; images, audio and video are upgraded to https: instead.',
+    source: 'https://w3c.github.io/webappsec-mixed-content/#should-block-fetch',
+  },
+  'csp-blocked': {
+    text: "Content Security Policy: a request is blocked when an enforced policy's directive for it (connect-src for fetch and XHR, img-src, script-src-elem, media-src, or default-src in their place) does not match its URL.",
+    source: 'https://w3c.github.io/webappsec-csp/#should-block-request',
+  },
+  'local-network-insecure-context': {
+    text: 'Local Network Access: only a secure context may ask to reach a more private address space (loopback or local) than its own.',
+    source: 'https://wicg.github.io/local-network-access/#integration-fetch',
+  },
+  'local-network-permission-denied': {
+    text: "Local Network Access: a request to a more private address space needs the user's permission (the local network access prompt).",
+    source: 'https://wicg.github.io/local-network-access/#integration-fetch',
+  },
+};
 
 /**
  * The page-context lines as console-parser templates (console-templates.ts's shape). In the

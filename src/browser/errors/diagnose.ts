@@ -76,6 +76,11 @@ export const PAGE_KINDS: ReadonlySet<CorsErrorKind> = new Set<CorsErrorKind>([
   'method-unsupported-in-no-cors',
   'no-cors-redirect-mode',
   'redirect-mode-error',
+  // the page's own refusals (./context.ts): nothing is sent
+  'mixed-content-blocked',
+  'csp-blocked',
+  'local-network-insecure-context',
+  'local-network-permission-denied',
 ]);
 
 /** Kinds whose answer is a CORS response header, and so a policy snippet. */

@@ -2,6 +2,7 @@
  * For each kind, what to change: the header and the exact value the server must send on which
  * response, or what the page must change. Concrete values come from the request itself.
  */
+import { contextFix, isContextErrorKind } from './context.js';
 import type { CorsErrorDetails } from './kinds.js';
 
 function on(d: CorsErrorDetails, preflight: boolean): string {
@@ -34,6 +35,8 @@ function nullOriginFix(creds: boolean): string {
 }
 
 export function fixFor(d: CorsErrorDetails): string {
+  // The page's own refusals (mixed content, CSP, Local Network Access) are fixed in the page: ./context.ts.
+  if (isContextErrorKind(d.kind)) return contextFix(d);
   const origin = d.requestOrigin;
   const creds = d.credentials === 'include';
   const preflight = d.kind.startsWith('preflight-');

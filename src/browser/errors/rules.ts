@@ -1,4 +1,5 @@
 /** For each kind: the rule broken, in one sentence, with the spec section (or browser source) that says so. Data table. */
+import { CONTEXT_RULES } from './context.js';
 import type { CorsErrorKind } from './kinds.js';
 
 const FETCH = 'https://fetch.spec.whatwg.org/';
@@ -56,6 +57,8 @@ const RULES: Partial<Record<CorsErrorKind, { text: string; source: string }>> = 
     text: 'No response arrived (connection refused, DNS, TLS), or Firefox reports the actual request after a failed preflight.',
     source: `${FETCH}#concept-network-error`,
   },
+  // The page's own refusals (mixed content, CSP, Local Network Access): ./context.ts.
+  ...CONTEXT_RULES,
 };
 
 /** The rule a kind breaks (the CORS check for the Access-Control-Allow-* kinds). */
