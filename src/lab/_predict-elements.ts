@@ -23,6 +23,12 @@ function refusal(e: unknown): CorsError | undefined {
   return cause !== null && typeof cause === 'object' && cause.name === 'CorsError' ? cause : undefined;
 }
 
+/** The console line the browser prints for a refusal: none for those it does not log (ORB). */
+function consoleLine(cause: CorsError | undefined, e: unknown): string {
+  if (!cause) return String(e);
+  return cause.logged ? cause.message : '';
+}
+
 export async function predictImage(input: PredictInput, profile: BrowserName): Promise<EngineAttempt[]> {
   const { origins, id, run, labCase } = input;
   const url = caseUrl(origins, labCase.request, id, run);
@@ -60,7 +66,7 @@ export async function predictImage(input: PredictInput, profile: BrowserName): P
       {
         outcome: { result: 'error' },
         steps: withAnswers(events),
-        console: cause?.message ?? String(e),
+        console: consoleLine(cause, e),
         explanation:
           cors && cause?.kind !== undefined && !/corp|orb|coep|csp|mixed/.test(cause.kind)
             ? 'With crossorigin set, the image is a CORS request: the CORS check failed, so the image does not load at all (the error event fires).'
@@ -97,7 +103,7 @@ export async function predictScript(input: PredictInput, profile: BrowserName): 
       {
         outcome: { result: 'error' },
         steps: withAnswers(events),
-        console: cause?.message ?? '',
+        console: consoleLine(cause, e),
         explanation: `The script did not load (its error event fires): ${cause?.message ?? String(e)}`,
         fix: cause?.fix ?? '',
         ...(cause ? { errorKind: cause.kind } : {}),
