@@ -9,6 +9,7 @@
 
 import { fixFor } from './fix.js';
 import type { CorsErrorDetails, CorsErrorKind } from './kinds.js';
+import { RULES_BEYOND_CORS, ruleFor } from './rules.js';
 import {
   type PolicyConfigShape,
   type PolicyShape,
@@ -81,6 +82,11 @@ export const PAGE_KINDS: ReadonlySet<CorsErrorKind> = new Set<CorsErrorKind>([
   'method-unsupported-in-no-cors',
   'no-cors-redirect-mode',
   'redirect-mode-error',
+  // The page's context: nothing is sent, and the page (its scheme, its CSP) or the user decides.
+  'mixed-content-blocked',
+  'csp-blocked',
+  'local-network-insecure-context',
+  'local-network-permission-denied',
 ]);
 
 /** Kinds whose answer is a CORS response header, and so a policy snippet. */
@@ -390,6 +396,8 @@ function causeOf(d: CorsErrorDetails): string {
     case 'header-disallowed-by-preflight-response':
       return `The preflight answer does not list the request header ${d.hint ?? ''} in Access-Control-Allow-Headers.`;
     default:
-      return `The browser refused the request (${d.kind.replace(/-/g, ' ')}).`;
+      return RULES_BEYOND_CORS.has(d.kind)
+        ? `${ruleFor(d.kind).text}`
+        : `The browser refused the request (${d.kind.replace(/-/g, ' ')}).`;
   }
 }
