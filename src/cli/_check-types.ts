@@ -90,6 +90,11 @@ export interface CheckResult {
   };
   /** When blocked: the cause from everything observed, and what reached the server. */
   diagnosis?: { cause: string; candidates: Candidate[]; sent: string };
+  /**
+   * `explain` of a copied request judged allowed without credentials: the refusal the browser
+   * gives when the page's fetch used credentials: 'include' (a copy does not record it).
+   */
+  credentialsCaveat?: { kind: CorsErrorKind; message: string; fix: string };
   /** When blocked: what to change, and config snippets when a server header is the answer. */
   fix?: { text: string; side: 'server' | 'page'; snippets?: Snippets; policy?: PolicyConfigShape };
 }

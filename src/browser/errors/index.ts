@@ -34,6 +34,7 @@ export {
 export { firefoxMessage } from './firefox.js';
 export { fixFor } from './fix.js';
 export {
+  ISOLATION_TEMPLATES,
   type IsolationErrorKind,
   isIsolationErrorKind,
   isolationFix,

@@ -72,8 +72,8 @@ const EMPTY_PEEK: BodyPeek = Object.freeze({ bytes: new Uint8Array(0), complete:
  * that sniff it (opaque-response blocking), without losing the rest: `answer.res` becomes a
  * Response with the same status, status text and headers whose body gives the bytes read, then the
  * rest as it arrives (nothing beyond the chunks already read is buffered). Reading stops at `max`,
- * so memory stays bounded; only the caller's signal bounds the wait for a slow body, as in a
- * browser. A body that fails mid-read is a network error (an abort rethrows the signal's reason).
+ * so memory stays bounded; the wait for a slow body is bounded by the caller's signal and the
+ * transport's body timeout (undici's dispatcher: 300 s by default), as in a browser. A body that fails mid-read is a network error (an abort rethrows the signal's reason).
  * https://fetch.spec.whatwg.org/#http-network-fetch (the response body's stream)
  */
 export async function peekBody(
@@ -85,13 +85,20 @@ export async function peekBody(
 ): Promise<BodyPeek | NetworkError> {
   const res = answer.res;
   if (res.body === null || res.bodyUsed) return EMPTY_PEEK;
+  signal?.throwIfAborted();
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   let complete = false;
+  // An abort stops the wait even when the transport does not tie its body to the signal.
+  const onAbort = () => {
+    reader.cancel(signal?.reason).catch(() => undefined);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     while (size < max) {
       const r = await reader.read();
+      if (signal?.aborted) throw signal.reason;
       if (r.done) {
         complete = true;
         break;
@@ -103,6 +110,8 @@ export async function peekBody(
     reader.releaseLock();
     if (signal?.aborted) throw signal.reason ?? err;
     return networkError(ctx, transportFailure(ctx, req, err));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
   answer.res = replay(res, chunks, complete ? null : reader);
   return { bytes: joinBytes(chunks, Math.min(size, max)), complete };

@@ -223,6 +223,21 @@ describe('opaque-response blocking (main fetch)', () => {
     expect((await same.arrayBuffer()).byteLength).toBe(2048);
   });
 
+  it('rejects with the abort reason when the call is aborted while the body is sniffed', async () => {
+    const stalled = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array(10));
+      },
+    });
+    const t = transport({ [url]: { headers: [['content-type', 'text/plain']], body: stalled } });
+    const f = createBrowserFetch({ origin: PAGE, fetch: t.fetch });
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const pending = f(url, { mode: 'no-cors', signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 20);
+    await expect(pending).rejects.toBe(reason);
+  });
+
   it('is a network error when the body fails while being sniffed', async () => {
     const failing = new ReadableStream<Uint8Array>({
       pull(c) {

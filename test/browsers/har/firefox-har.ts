@@ -43,7 +43,7 @@ interface BidiNetworkEvent {
 }
 
 /** One request as Firefox's network monitor keeps it (the fields har-builder.js reads). */
-interface NetworkEvent {
+export interface NetworkEvent {
   id: string;
   startedMs: number;
   method: string;
