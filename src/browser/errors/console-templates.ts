@@ -6,7 +6,6 @@
  * prints them), and the engine's own descriptions of failures no browser logs. Placeholders:
  * {url} {initial} {origin} {hint} {status} {method} {resource}. Data table: no logic here.
  */
-import { CONTEXT_TEMPLATES } from './context.js';
 import type { CorsErrorKind } from './kinds.js';
 
 export type ConsoleBrowser = 'chromium' | 'firefox' | 'webkit' | 'engine';
@@ -384,6 +383,4 @@ export const TEMPLATES: readonly ConsoleTemplate[] = [
     text: "The request to '{url}' has mode 'no-cors', which needs redirect mode 'follow'.",
     kinds: ['no-cors-redirect-mode'],
   },
-  // The page's own refusals and notices: mixed content, CSP, Local Network Access (./context.ts).
-  ...CONTEXT_TEMPLATES,
 ];

@@ -240,26 +240,6 @@ export function contextFix(d: Details): string {
   return '';
 }
 
-/** The rule each page-context kind breaks, with its spec (the explain area's rules.ts reads it). Data table. */
-export const CONTEXT_RULES: Readonly<Record<ContextErrorKind, { text: string; source: string }>> = {
-  'mixed-content-blocked': {
-    text: 'Mixed Content: a page whose origin is secure (https:) may not fetch blockable content (fetch, XHR, scripts...) from an http: URL that is not potentially trustworthy; images, audio and video are upgraded to https: instead.',
-    source: 'https://w3c.github.io/webappsec-mixed-content/#should-block-fetch',
-  },
-  'csp-blocked': {
-    text: "Content Security Policy: a request is blocked when an enforced policy's directive for it (connect-src for fetch and XHR, img-src, script-src-elem, media-src, or default-src in their place) does not match its URL.",
-    source: 'https://w3c.github.io/webappsec-csp/#should-block-request',
-  },
-  'local-network-insecure-context': {
-    text: 'Local Network Access: only a secure context may ask to reach a more private address space (loopback or local) than its own.',
-    source: 'https://wicg.github.io/local-network-access/#integration-fetch',
-  },
-  'local-network-permission-denied': {
-    text: "Local Network Access: a request to a more private address space needs the user's permission (the local network access prompt).",
-    source: 'https://wicg.github.io/local-network-access/#integration-fetch',
-  },
-};
-
 /**
  * The page-context lines as console-parser templates (console-templates.ts's shape). In the
  * mixed-content lines `{origin}` stands for the page's URL as printed; in the CSP lines `{hint}` is
