@@ -2,10 +2,27 @@
  * The CORS and Same-Origin Policy scenarios: the situations the seed articles describe, each as a
  * lab case (the library's index is ./scenarios.ts).
  */
-import type { LabRequest } from '../../src/lab/types.js';
+import type { LabCase, LabRequest } from '../../src/lab/types.js';
 import { GET, type Scenario } from './scenario.js';
 
 const req = (r: Partial<LabRequest>): LabRequest => ({ ...GET, ...r });
+/** The attacker's hidden form POST to the API, with or without the CSRF guard in front. */
+const csrfForm = (csrf: boolean): LabCase => ({
+  kind: 'form',
+  request: req({ method: 'POST', path: 'transfer', body: 'form' }),
+  server: { policy: { type: 'none' }, csrf },
+});
+/** A PUT with a JSON body: preflighted for the method and the Content-Type. */
+const PUT_JSON = req({ method: 'PUT', headers: [['Content-Type', 'application/json']], body: 'json' });
+/** The same with an Authorization header. */
+const PUT_AUTH = req({
+  method: 'PUT',
+  headers: [
+    ['Authorization', 'Bearer lab-token'],
+    ['Content-Type', 'application/json'],
+  ],
+  body: 'json',
+});
 
 export const CORS_SCENARIOS: readonly Scenario[] = [
   {
@@ -78,14 +95,7 @@ export const CORS_SCENARIOS: readonly Scenario[] = [
       'PUT and Authorization both need the preflight to list them. The policy allows PUT and authorization, so the request goes through.',
     labCase: {
       kind: 'fetch',
-      request: req({
-        method: 'PUT',
-        headers: [
-          ['Authorization', 'Bearer lab-token'],
-          ['Content-Type', 'application/json'],
-        ],
-        body: 'json',
-      }),
+      request: PUT_AUTH,
       server: {
         policy: {
           type: 'crossorigin',
@@ -106,14 +116,7 @@ export const CORS_SCENARIOS: readonly Scenario[] = [
       'The policy allows PUT but not the Authorization header: the preflight answer does not list it, and the PUT is never sent.',
     labCase: {
       kind: 'fetch',
-      request: req({
-        method: 'PUT',
-        headers: [
-          ['Authorization', 'Bearer lab-token'],
-          ['Content-Type', 'application/json'],
-        ],
-        body: 'json',
-      }),
+      request: PUT_AUTH,
       server: {
         policy: {
           type: 'crossorigin',
@@ -130,7 +133,7 @@ export const CORS_SCENARIOS: readonly Scenario[] = [
       'The application only routes PUT; nothing answers OPTIONS, so the preflight gets a plain 404 without CORS headers and the PUT is never sent.',
     labCase: {
       kind: 'fetch',
-      request: req({ method: 'PUT', headers: [['Content-Type', 'application/json']], body: 'json' }),
+      request: PUT_JSON,
       server: {
         policy: {
           type: 'raw',
@@ -148,7 +151,7 @@ export const CORS_SCENARIOS: readonly Scenario[] = [
       'The CORS headers are there, but a preflight must answer with an ok status (200-299): a 500 fails it whatever the headers say.',
     labCase: {
       kind: 'fetch',
-      request: req({ method: 'PUT', headers: [['Content-Type', 'application/json']], body: 'json' }),
+      request: PUT_JSON,
       server: {
         policy: {
           type: 'raw',
@@ -280,11 +283,7 @@ export const CORS_SCENARIOS: readonly Scenario[] = [
     title: 'Cross-site form POST (CSRF)',
     lesson:
       "The attacker's page submits a hidden form to the API. No CORS, no preflight: the request is sent and the server acts on it. The attacker cannot read the answer, and does not need to.",
-    labCase: {
-      kind: 'form',
-      request: req({ method: 'POST', path: 'transfer', body: 'form' }),
-      server: { policy: { type: 'none' }, csrf: false },
-    },
+    labCase: csrfForm(false),
   },
   {
     id: 'csrf-guard',
@@ -292,11 +291,7 @@ export const CORS_SCENARIOS: readonly Scenario[] = [
     title: 'The CSRF guard stops the form POST',
     lesson:
       'The same form, with crossorigin/csrf in front of the API: Sec-Fetch-Site is cross-site and the Origin is not the app, so the guard answers 403 before the application runs.',
-    labCase: {
-      kind: 'form',
-      request: req({ method: 'POST', path: 'transfer', body: 'form' }),
-      server: { policy: { type: 'none' }, csrf: true },
-    },
+    labCase: csrfForm(true),
   },
   {
     id: 'postmessage-nocheck',

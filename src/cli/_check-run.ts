@@ -13,16 +13,14 @@ import {
   describePreflightReason,
   diagnose,
 } from '../browser/index.js';
-// biome-ignore lint/style/noRestrictedImports: the Node transport is kept out of browser/index.ts so the lab page's bundle never pulls undici; the CLI is Node-only
-import { dispatcherTransport } from '../browser/transport.js';
+import { pageFailureExplained, pageSummary } from './_check-page.js';
 import { bodyFor, type CheckRequest, parseCheckRequest } from './_check-request.js';
 import { type CheckFlags, type CheckResult, type Exchange, NetworkFailure } from './_check-types.js';
+import { BODY_LIMIT, refusalCapturingDispatcher } from './_refusal-bodies.js';
 import { EXIT, UsageError } from './output.js';
 
 /** Headers not worth listing as "not readable" (CORS's own, hop-by-hop). */
 const NOT_CONTENT = /^(access-control-|connection$|keep-alive$|transfer-encoding$)/;
-/** At most this much of a refused preflight's body is kept (it may name the cause). */
-const BODY_LIMIT = 2048;
 
 type Answer = NonNullable<Exchange['response']>;
 
@@ -37,9 +35,9 @@ async function refusalBody(res: Response): Promise<string | undefined> {
 }
 
 /**
- * A transport that keeps the body of each refused preflight, by URL (our server's debug mode names
- * the refused header there). Everything else about each exchange comes from the engine's
- * `onResponse` event.
+ * A given transport (tests), wrapped to keep the body of each refused preflight, by URL (our
+ * server's debug mode names the refused header there), as refusalCapturingDispatcher does for the
+ * default one. Everything else about each exchange comes from the engine's `onResponse` event.
  */
 function refusalRecorder(
   base: typeof globalThis.fetch,
@@ -60,14 +58,13 @@ function refusalRecorder(
 /** Sends the request; returns the failure (a CorsError) or null when allowed. */
 async function send(
   req: CheckRequest,
-  transport: typeof globalThis.fetch,
-  observers: Pick<BrowserFetchOptions, 'onEvent' | 'onResponse'>,
+  network: Pick<BrowserFetchOptions, 'fetch' | 'dispatcher' | 'onEvent' | 'onResponse'>,
 ): Promise<{ failure: CorsError | null; rejection: string }> {
   const pageFetch = createBrowserFetch({
     origin: req.from,
     browser: req.browser,
-    fetch: transport,
-    ...observers,
+    ...(req.page ? { page: req.page } : {}),
+    ...network,
   });
   const body = bodyFor(req.bodyType);
   try {
@@ -158,6 +155,12 @@ function explainFailure(result: CheckResult, req: CheckRequest, failure: CorsErr
     rejection,
     preflight: failure.preflight,
   };
+  // The page refused it (mixed content, its CSP, Local Network Access): nothing reached the server.
+  const page = pageFailureExplained(failure);
+  if (page !== null) {
+    Object.assign(result, page);
+    return;
+  }
   const last = result.actual?.at(-1)?.response;
   const preflight = result.preflight?.exchange?.response;
   const d = diagnose({
@@ -186,8 +189,12 @@ export async function runCheck(
   const events: BrowserFetchEvent[] = [];
   const answers: BrowserFetchResponseEvent[] = [];
   const bodies = new Map<string, string>();
-  const recording = refusalRecorder(transport ?? dispatcherTransport(), bodies);
-  const { failure, rejection } = await send(req, recording, {
+  // Over the engine's own transport (raw header lines kept) unless a fetch is given (tests).
+  const network = transport
+    ? { fetch: refusalRecorder(transport, bodies) }
+    : { dispatcher: refusalCapturingDispatcher(bodies) };
+  const { failure, rejection } = await send(req, {
+    ...network,
     onEvent: (e) => {
       events.push(e);
       onEvent?.(e);
@@ -213,6 +220,10 @@ export async function runCheck(
     preflight: { needed: c.preflight.needed, reasons: c.preflight.reasons.map(describePreflightReason) },
     droppedHeaders: [...c.droppedHeaders],
   };
+  if (req.page) {
+    result.page = pageSummary(req.page);
+    result.console = events.flatMap((e) => (e.type === 'console' ? [e.message] : []));
+  }
   foldObserved(result, answers, events, bodies);
   if (failure) explainFailure(result, req, failure, rejection);
   return result;

@@ -143,7 +143,7 @@ async function predictRun(st: LabState, req: http.IncomingMessage, res: http.Ser
   if (!st.cases.has(id)) return sendJson(res, 400, { error: 'configure the case first' });
   const engineRun = `${run}-engine`.slice(0, 64);
   const prediction = await predict({
-    origins: st.origins,
+    origins: st.info,
     id,
     run: engineRun,
     profile: typeof profile === 'string' ? profile : 'chromium',

@@ -14,7 +14,7 @@ import { fillOrigins, pageOrigin } from './shared.js';
 import type { EngineStep, LabCase, LabInfo } from './types.js';
 
 export interface PredictInput {
-  origins: Pick<LabInfo, 'app' | 'api' | 'other' | 'appHttps'>;
+  origins: Pick<LabInfo, 'app' | 'api' | 'other' | 'appHttps' | 'httpsProblem'>;
   id: string;
   run: string;
   profile: string;

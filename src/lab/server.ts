@@ -16,6 +16,7 @@ import { createProxy } from '../proxy/index.js';
 import { control, sceneHeaders, serveStatic } from './_lab-control.js';
 import { closeServer, type LabState, listen, sendJson } from './_lab-http.js';
 import { serveApi, serveOther } from './_lab-routes.js';
+import { type HttpsTwin, serveHttpsTwin } from './https.js';
 import type { LabOrigins } from './setup.js';
 
 export { checkSend } from './_lab-http.js';
@@ -31,6 +32,12 @@ export interface LabOptions {
   assetsDir?: string;
   /** The package version shown by the page. */
   version?: string;
+  /**
+   * Serve the app origin over https too (a twin on another port, self-signed certificate made at
+   * start; needs the `selfsigned` package), for the cases whose page is a secure context. Default
+   * true; when the twin cannot start the lab runs without it and says why in `/__lab/info`.
+   */
+  https?: boolean;
 }
 
 export interface RunningLab {
@@ -89,7 +96,20 @@ function serveApp(st: LabState, req: http.IncomingMessage, res: http.ServerRespo
   });
 }
 
-/** Starts the three origins on loopback. */
+/** The app origin's https twin; null (and the reason in the lab's info) when it cannot start. */
+async function startTwin(st: LabState, app: http.Server): Promise<HttpsTwin | null> {
+  try {
+    const twin = await serveHttpsTwin(app);
+    st.appHosts.add(`127.0.0.1:${twin.port}`);
+    st.info.appHttps = twin.origin;
+    return twin;
+  } catch (e) {
+    st.info.httpsProblem = e instanceof Error ? e.message : String(e);
+    return null;
+  }
+}
+
+/** Starts the three origins on loopback (and the app origin's https twin). */
 export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   const { servers, appPort, otherPort, origins } = await listenAll(options);
   const all = Object.values(servers);
@@ -115,6 +135,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     appHosts: new Set([`127.0.0.1:${appPort}`]),
   };
   servers.app.on('request', (req, res) => serveApp(st, req, res));
+  const twin = options.https === false ? null : await startTwin(st, servers.app);
   servers.api.on('request', (req, res) => serveApi(st, req, res));
   servers.other.on('request', (req, res) => serveOther(st, req, res));
   servers.other6.on('request', (req, res) => serveOther(st, req, res));
@@ -125,6 +146,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     close() {
       closed ??= (async () => {
         await Promise.all(all.map(closeServer));
+        await twin?.close();
         await proxy.close();
       })();
       return closed;

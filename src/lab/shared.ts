@@ -33,9 +33,15 @@ export function fillOrigins(text: string, origins: Pick<LabInfo, 'app' | 'api' |
  * The origin of the page that makes a case's request: the lab's app page, or its https twin when
  * the case's page is served over https (the scene frame, `/scene.html`).
  */
-export function pageOrigin(origins: Pick<LabInfo, 'app' | 'appHttps'>, page: LabPage | undefined): string {
+export function pageOrigin(
+  origins: Pick<LabInfo, 'app' | 'appHttps' | 'httpsProblem'>,
+  page: LabPage | undefined,
+): string {
   if (page?.https) {
-    if (!origins.appHttps) throw new Error('this lab serves no https page (its https twin did not start)');
+    if (!origins.appHttps)
+      throw new Error(
+        `this lab serves no https page: ${origins.httpsProblem ?? 'its https twin did not start'}`,
+      );
     return origins.appHttps;
   }
   return origins.app;

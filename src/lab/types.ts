@@ -150,5 +150,7 @@ export interface LabInfo {
   other: string;
   /** The app origin's https twin (same handler, self-signed certificate), when the lab serves one. */
   appHttps?: string;
+  /** Why the lab serves no https twin (when it does not). */
+  httpsProblem?: string;
   version: string;
 }

@@ -14,6 +14,7 @@ import { SCENARIOS } from '../../lab/src/scenarios.js';
 import { type RunningLab, startLab } from '../../src/lab/server.js';
 import { browserPath } from '../browsers/harness/available.js';
 import { CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY } from '../browsers/harness/chromium.js';
+import { CHROMIUM_TLS_ARGS } from '../browsers/harness/tls.js';
 import { describeWithBrowser } from '../browsers/harness/vitest.js';
 import {
   ARTIFACTS,
@@ -24,7 +25,8 @@ import {
   runScenario,
 } from './lab-driver.js';
 
-const ARGS = [...CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY];
+// The lab's https twin has a self-signed certificate (made at start): accept it, as a user clicks through once.
+const ARGS = [...CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY, ...CHROMIUM_TLS_ARGS];
 
 describeWithBrowser('chromium', 'the lab in real Chromium', () => {
   let lab: RunningLab;
@@ -83,9 +85,10 @@ describeWithBrowser('chromium', 'the lab in real Chromium', () => {
       expect(checkExpected(s.id, rec)).toEqual([]);
       // The page says so, visibly.
       await expect(page.locator('#verdict .agree').count()).resolves.toBe(1);
-      // Chromium's console line is the one the engine predicted (the engine's run has its own URL).
+      // Chromium's console line is the one the engine predicted (the engine's run has its own URL),
+      // for what the page itself loads (fetch, and the CORP/COEP lines of an image or a script).
       for (const a of rec.prediction.attempts) {
-        if (!a.console || s.labCase.kind !== 'fetch') continue;
+        if (!a.console || !['fetch', 'image', 'script'].includes(s.labCase.kind)) continue;
         const predicted = a.console.replaceAll(`/${rec.run}-engine/`, `/${rec.run}/`);
         await expect.poll(() => consoleLines, { timeout: 3000 }).toContain(predicted);
       }

@@ -26,6 +26,8 @@ describeWithBrowser('firefox', 'the lab in real Firefox', () => {
       browser: 'firefox',
       executablePath: browserPath('firefox'),
       headless: true,
+      // The lab's https twin has a self-signed certificate (made at start).
+      acceptInsecureCerts: true,
       extraPrefsFirefox: FIREFOX_PREFS,
       timeout: 60_000,
       protocolTimeout: 60_000,

@@ -107,15 +107,25 @@ export const EXPECTED: Record<string, Expected> = {
   // The spec says the wildcard does not cover Authorization; Chromium 156 and Firefox ESR 153 allow it.
   'allow-headers-star-authorization': { results: ['allowed'], preflights: 1, type: 'cors' },
   // Beyond CORS: the element's error event (ORB, CORP, COEP), the popup severed (COOP).
-  'orb-json-script': { results: ['error'], preflights: 0 },
-  'corp-same-origin-image': { results: ['error'], preflights: 0 },
-  'coep-corp-less-image': { results: ['error'], preflights: 0 },
+  'orb-json-script': { results: ['error'], preflights: 0, errorKind: 'blocked-by-orb' },
+  'corp-same-origin-image': { results: ['error'], preflights: 0, errorKind: 'corp-not-same-origin' },
+  'coep-corp-less-image': { results: ['error'], preflights: 0, errorKind: 'corp-required-by-coep' },
   'coop-severs-opener': { results: ['severed'], preflights: 0 },
   // The page refuses: mixed content (loopback is trustworthy) and the page's CSP.
   'mixed-content-loopback': { results: ['allowed'], preflights: 0, type: 'cors' },
   'mixed-content-image-upgrade': { results: ['tainted'], preflights: 0 },
-  'csp-connect-src-self': { results: ['blocked'], preflights: 0, nothingSent: true },
-  'csp-default-src-fallback': { results: ['blocked'], preflights: 0, nothingSent: true },
+  'csp-connect-src-self': {
+    results: ['blocked'],
+    preflights: 0,
+    nothingSent: true,
+    errorKind: 'csp-blocked',
+  },
+  'csp-default-src-fallback': {
+    results: ['blocked'],
+    preflights: 0,
+    nothingSent: true,
+    errorKind: 'csp-blocked',
+  },
   'csp-connect-src-api': { results: ['allowed'], preflights: 0, type: 'cors' },
 };
 

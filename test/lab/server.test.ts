@@ -3,6 +3,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GET } from '../../lab/src/scenario.js';
 import { type RunningLab, startLab } from '../../src/lab/server.js';
 import type { Prediction, WireEntry } from '../../src/lab/types.js';
 
@@ -188,16 +189,7 @@ describe('the lab server', () => {
         profile: 'chromium',
         case: {
           kind: 'fetch',
-          request: {
-            target: 'api',
-            path: 'data',
-            method: 'GET',
-            headers: [],
-            body: 'none',
-            credentials: 'same-origin',
-            mode: 'cors',
-            repeat: 1,
-          },
+          request: GET,
           server: { policy: { type: 'none' } },
         },
       }),

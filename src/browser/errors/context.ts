@@ -9,6 +9,7 @@
  * Network Access: test/browsers/private-network.test.ts); Firefox's are ESR 153's.
  * `CONTEXT_TEMPLATES` gives the same lines in the console parser's template form.
  */
+import { isPotentiallyTrustworthyUrl } from '../trustworthy.js';
 import type { BrowserName, Initiator } from '../types.js';
 import type { ConsoleTemplate } from './console-templates.js';
 import type { CorsErrorDetails } from './kinds.js';
@@ -219,10 +220,16 @@ export function contextFix(d: Details): string {
         name === effective ? `'${name}'` : `a '${effective}' directive (now '${name}' stands in for it)`;
       const target = URL.parse(d.url);
       // An http: URL from an https: page would next be blocked as mixed content: name its https: twin.
-      const mixed = target?.protocol === 'http:' && c?.pageUrl.startsWith('https:');
-      if (target && mixed) target.protocol = 'https:';
-      const source = target?.origin ?? d.url;
-      return `Allow it in the page's Content-Security-Policy: add ${source} to ${where}${mixed ? ` and serve it over https: (an https: page may not fetch ${d.url})` : ''}, or load the resource from a source the policy lists.`;
+      const mixed =
+        target !== null &&
+        target.protocol === 'http:' &&
+        c?.pageUrl.startsWith('https:') === true &&
+        !isPotentiallyTrustworthyUrl(target);
+      if (target && mixed) {
+        target.protocol = 'https:';
+        return `Request ${target.href} instead: an https: page may not fetch ${d.url} (mixed content), and the page's Content-Security-Policy must allow ${target.origin} in ${where}.`;
+      }
+      return `Allow it in the page's Content-Security-Policy: add ${target?.origin ?? d.url} to ${where}, or load the resource from a source the policy lists.`;
     }
     case 'local-network-insecure-context':
       return 'Serve the page over https: (a secure context) so the browser can ask the user for local network access, or serve the API from a public address.';

@@ -15,7 +15,9 @@ import { compareRuns, type LoadResult, runInBrowser, runInEngine } from './_run.
 import { ContextServers } from './_servers.js';
 import { CONTEXT_SEED, generateContextPages, loadUrl } from './generate.js';
 
-const PAGES = generateContextPages(CONTEXT_SEED, 32);
+// CONTEXT_SEED=<n> / CONTEXT_PAGES=<n> run another seed or more pages (exploration); CI runs the default.
+const SEED = process.env.CONTEXT_SEED ? Number(process.env.CONTEXT_SEED) : CONTEXT_SEED;
+const PAGES = generateContextPages(SEED, process.env.CONTEXT_PAGES ? Number(process.env.CONTEXT_PAGES) : 50);
 const CASES = PAGES.reduce((n, p) => n + p.loads.length, 0);
 
 /** How many loads fell in each interesting class: each must be non-zero for the run to mean something. */
@@ -51,7 +53,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
       await servers?.close();
     });
 
-    it(`${CASES} generated loads agree with the engine (${name} profile)`, async () => {
+    it(`${CASES} generated loads agree with the engine (${name} profile, seed ${SEED})`, async () => {
       expect(CASES).toBeGreaterThanOrEqual(150);
       const seen = await runInBrowser(browser as ContextBrowser, servers, PAGES);
       const engine = await runInEngine(name, servers, PAGES);
