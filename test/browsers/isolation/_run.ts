@@ -158,6 +158,7 @@ async function runBatch(
   await page.goto(pageUrl(s, batch[0] as IsolationCase));
   page.console.length = 0;
   page.failures.length = 0;
+  page.settled.clear();
   const loads: PageLoad[] = batch.map((c) => {
     registerCase(s, c);
     return {
@@ -168,9 +169,14 @@ async function runBatch(
     };
   });
   const results = await page.evaluate<PageOutcome[]>(batchExpression(loads, LOAD_TIMEOUT_MS));
-  // Console lines and failed-request reports arrive asynchronously after the load events:
-  // wait until none has come for 400 ms (at most 4 s).
-  await settle(() => page.console.length + page.failures.length);
+  // Console lines and finished/failed-request reports arrive asynchronously after the load
+  // events: wait until every request has been reported (at most 2 s: Chromium reports neither for
+  // some answers the page used), then until no line or report has come for 400 ms (at most 4 s).
+  const reported = (c: IsolationCase) =>
+    page.settled.has(resourceUrl(s, c)) || page.settled.has(requestUrl(s, c));
+  for (const end = Date.now() + 2_000; Date.now() < end && !batch.every(reported); )
+    await new Promise((r) => setTimeout(r, 100));
+  await settle(() => page.console.length + page.failures.length + page.settled.size);
   batch.forEach((c, k) => {
     const re = new RegExp(`/r/${c.id}(?![0-9])`);
     // Mixed-content lines (an https page loading http://localhost) belong to the page-context
