@@ -15,7 +15,7 @@
  */
 import { pipeline, Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { type Dispatcher, getGlobalDispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
 /** What the engine passes: always a header list of pairs and `redirect: 'manual'`. */
 type TransportInit = RequestInit & { duplex?: 'half' };
@@ -176,6 +176,14 @@ export interface Exchange {
 }
 
 /**
+ * undici's global dispatcher, loaded on first use: importing undici costs a short CLI run (a
+ * one-host scan, which never sends through this transport) more than its whole probing.
+ */
+async function globalDispatcher(): Promise<Dispatcher> {
+  return (await import('undici')).getGlobalDispatcher();
+}
+
+/**
  * One HTTP exchange over `dispatcher` (default: undici's global dispatcher, which Node's own fetch
  * shares): sends exactly the header list it is given (plus the absent defaults), follows no
  * redirect, and resolves as soon as the response's headers arrive. Failures reject as fetch's do
@@ -195,7 +203,7 @@ export async function exchange(
   const method = init.method ?? 'GET';
   let data: Dispatcher.ResponseData;
   try {
-    data = await (dispatcher ?? getGlobalDispatcher()).request({
+    data = await (dispatcher ?? (await globalDispatcher())).request({
       origin: url.origin,
       path: url.pathname + url.search,
       method: method as Dispatcher.HttpMethod,

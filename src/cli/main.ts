@@ -7,28 +7,31 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { registerCheckCommand } from './check.js';
-import { registerExplainCommand } from './explain.js';
-import { registerLabCommand } from './lab.js';
 import { EXIT, printJson, processIo } from './output.js';
-import { registerProxyCommand } from './proxy.js';
-import { registerScanCommand } from './scan.js';
 
 type Register = (program: Command) => unknown;
 
-/** The commands, in the order `--help` lists them. */
-const COMMANDS: readonly Register[] = [
-  registerCheckCommand,
-  registerExplainCommand,
-  registerScanCommand,
-  registerProxyCommand,
-  registerLabCommand,
+/**
+ * The commands, in the order `--help` lists them, each loaded only when needed: a run of one
+ * command imports that command's modules alone (`crossorigin scan` never loads the proxy or the
+ * lab), which is most of a short run's start-up time.
+ */
+const COMMANDS: readonly (readonly [string, () => Promise<Register>])[] = [
+  ['check', async () => (await import('./check.js')).registerCheckCommand],
+  ['explain', async () => (await import('./explain.js')).registerExplainCommand],
+  ['scan', async () => (await import('./scan.js')).registerScanCommand],
+  ['proxy', async () => (await import('./proxy.js')).registerProxyCommand],
+  ['lab', async () => (await import('./lab.js')).registerLabCommand],
 ];
 
 export const VERSION = '0.1.0';
 
-/** Builds the program with every command registered. Usage errors exit 2 (commander's default is 1). */
-export function createProgram(): Command {
+/**
+ * Builds the program. With `only` (a command name), registers that command alone; otherwise every
+ * command (the root help, an unknown command's suggestions). Usage errors exit 2 (commander's
+ * default is 1).
+ */
+export async function createProgram(only?: string): Promise<Command> {
   const program = new Command('crossorigin')
     .description(
       'The Same-Origin Policy and CORS, both sides of the wire: check a request, scan for misconfigurations, run a safe proxy',
@@ -36,13 +39,21 @@ export function createProgram(): Command {
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  const wanted = COMMANDS.filter(([name]) => only === undefined || name === only);
+  const registers = await Promise.all(wanted.map(([, load]) => load()));
+  for (const register of registers) register(program);
   return program;
+}
+
+/** The command `argv` runs, when it names one (the first argument that is not an option). */
+function commandOf(argv: readonly string[]): string | undefined {
+  const name = argv.slice(2).find((a) => !a.startsWith('-'));
+  return COMMANDS.some(([n]) => n === name) ? name : undefined;
 }
 
 /** Runs the CLI with `argv` (as process.argv); returns the exit code to use. */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
-  const program = createProgram();
+  const program = await createProgram(commandOf(argv));
   try {
     await program.parseAsync([...argv]);
   } catch (err) {

@@ -1,10 +1,19 @@
 /**
  * The scan's politeness: one limiter for every request of every target (global concurrency), a
  * per-host limit (`host:port`), a delay between two requests to one host, retries with backoff on
- * 429 and 503, and a request budget. Host entries are dropped when idle, so memory stays flat in
- * the number of targets.
+ * 429 and 503, and a request budget. Host entries are dropped when idle, and the scan's own
+ * connection pool (at most `perHost` connections to an origin, an origin's pool dropped once its
+ * connections close) is closed with the scan, so memory stays flat in the number of targets.
  */
-import { headerValues, type ProbeRequest, type ProbeResult, send, sendUpgrade } from './http.js';
+import {
+  type Agents,
+  createAgents,
+  headerValues,
+  type ProbeRequest,
+  type ProbeResult,
+  send,
+  sendUpgrade,
+} from './http.js';
 
 export interface LimiterOptions {
   concurrency: number;
@@ -25,6 +34,9 @@ interface HostSlot extends Slot {
   /** Earliest time (performance.now()) of the next request to this host. */
   next: number;
 }
+
+/** How long an idle connection is kept for the next probe of the same target, milliseconds. */
+const KEEP_ALIVE = 2_000;
 
 /** Longest wait a Retry-After header can impose, milliseconds. */
 const MAX_RETRY_AFTER = 10_000;
@@ -54,7 +66,21 @@ export class ScanLimiter {
   sent = 0;
   private readonly global: Slot = { active: 0, queue: [] };
   private readonly hosts = new Map<string, HostSlot>();
-  constructor(readonly options: LimiterOptions) {}
+  private readonly agents: Agents;
+  constructor(readonly options: LimiterOptions) {
+    this.agents = createAgents(options.perHost, KEEP_ALIVE);
+  }
+
+  /** Number of hosts with requests in flight, queued or waiting out a delay (bounded by the targets in progress). */
+  get hostEntries(): number {
+    return this.hosts.size;
+  }
+
+  /** Closes the scan's connections (idle ones at once; a request still in flight is cut). */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
 
   /** Whether the budget is spent. */
   get exhausted(): boolean {
@@ -96,15 +122,25 @@ export class ScanLimiter {
         if (this.exhausted)
           return { ok: false, error: 'request budget (maxRequests) exhausted', budget: true };
         this.sent++;
-        return await (req.upgrade ? sendUpgrade : send)(req, this.options.timeout, this.options.signal);
+        if (req.upgrade) return await sendUpgrade(req, this.options.timeout, this.options.signal);
+        return await send(req, this.options.timeout, this.options.signal, this.agents);
       } finally {
         release(this.global);
       }
     } finally {
       release(host);
-      if (host.active === 0 && host.queue.length === 0 && host.next <= performance.now()) {
-        this.hosts.delete(key);
-      }
+      this.forget(key, host);
     }
+  }
+
+  /**
+   * Drops an idle host's entry; one still inside its politeness delay is dropped when the delay
+   * ends (kept until then, so the next request to it still waits).
+   */
+  private forget(key: string, host: HostSlot): void {
+    if (host.active > 0 || host.queue.length > 0 || this.hosts.get(key) !== host) return;
+    const wait = host.next - performance.now();
+    if (wait <= 0) this.hosts.delete(key);
+    else setTimeout(() => this.forget(key, host), wait).unref();
   }
 }

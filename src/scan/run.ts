@@ -9,6 +9,7 @@ import { ScanLimiter } from './limiter.js';
 import { checkTarget, type ResolvedScanOptions, resolveScanOptions } from './options.js';
 import { jsonpNamesInScripts } from './probes.js';
 import { type SendContext, sendProbes } from './send.js';
+import { mapConcurrent } from './stream.js';
 import type { ScanOptions, ScanReport, Severity, TargetReport } from './types.js';
 
 export { SEVERITIES, severityFor } from './findings.js';
@@ -51,8 +52,8 @@ async function pageNames(o: ResolvedScanOptions, limiter: ScanLimiter): Promise<
  * Scans targets as they come (an array, any iterable, or an async iterable such as lines of a
  * file or stdin) and yields each target's report as soon as it is done (completion order, `index`
  * is the input position). At most `concurrency` targets are in progress; the input is read only as
- * fast as targets finish. Throws TypeError for misuse (a bad option; a target that is not an
- * http(s) URL, when it is reached).
+ * fast as targets finish, and a slow input never holds back a finished report. Throws TypeError
+ * for misuse (a bad option; a target that is not an http(s) URL, when it is reached).
  *
  * @example
  * import { scanStream } from 'crossorigin/scan';
@@ -66,41 +67,24 @@ export async function* scanStream(
 ): AsyncGenerator<TargetReport & { index: number }> {
   const o = resolveScanOptions(options);
   const limiter = new ScanLimiter({ ...o, ...(options.signal ? { signal: options.signal } : {}) });
-  const ctx: SendContext = {
-    options: o,
-    limiter,
-    jsonpNames: await pageNames(o, limiter),
-    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
-  };
-  const running = new Map<number, Promise<{ index: number; report: TargetReport }>>();
-  let index = 0;
-  const iterator = (
-    Symbol.asyncIterator in targets ? targets[Symbol.asyncIterator]() : targets[Symbol.iterator]()
-  ) as AsyncIterator<string> | Iterator<string>;
-  let done = false;
-  while (!done || running.size > 0) {
-    while (!done && running.size < o.concurrency) {
-      const next = await iterator.next();
-      if (next.done) {
-        done = true;
-        break;
+  try {
+    const ctx: SendContext = {
+      options: o,
+      limiter,
+      jsonpNames: await pageNames(o, limiter),
+      ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    };
+    const scanOne = (target: string) => scanTarget(checkTarget(target), ctx);
+    for await (const { index, value: report } of mapConcurrent(targets, o.concurrency, scanOne)) {
+      try {
+        options.onTarget?.(report);
+      } catch {
+        // an observer must not change the scan
       }
-      const target = checkTarget(next.value);
-      const i = index++;
-      running.set(
-        i,
-        scanTarget(target, ctx).then((report) => ({ index: i, report })),
-      );
+      yield { ...report, index };
     }
-    if (running.size === 0) break;
-    const { index: i, report } = await Promise.race(running.values());
-    running.delete(i);
-    try {
-      options.onTarget?.(report);
-    } catch {
-      // an observer must not change the scan
-    }
-    yield { ...report, index: i };
+  } finally {
+    limiter.close();
   }
 }
 

@@ -19,10 +19,18 @@ import {
 
 const noServer = () => new WebSocketServer({ noServer: true });
 
-/** A WebSocket endpoint; `accept(req)` decides the handshake (else 403). */
+/**
+ * A WebSocket endpoint; `accept(req)` decides the handshake (else 403). A handshake without Host
+ * is answered 400, as RFC 9112 section 3.2 requires of a server and as nginx does (Node's own
+ * server lets it through to the upgrade listener).
+ */
 function websocket(accept: (req: http.IncomingMessage) => boolean): FleetServer['upgrade'] {
   const wss = noServer();
   return (req, socket, head) => {
+    if (!req.headers.host) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
     if (!accept(req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
@@ -201,6 +209,17 @@ export const CLASS_FLEET: FleetServer[] = [
     what: 'WebSocket endpoint accepting any Origin (its first message is the data the cookie unlocks)',
     handler: json,
     upgrade: websocket(() => true),
+    expected: { 'websocket-hijacking': 'medium' },
+  },
+  {
+    name: 'websocket-strict-front-end',
+    what: 'WebSocket endpoint accepting any Origin behind a strict front end (only a complete RFC 6455 handshake: Host, version 13, a 16-byte key)',
+    handler: json,
+    upgrade: websocket(
+      (req) =>
+        req.headers['sec-websocket-version'] === '13' &&
+        Buffer.from(String(req.headers['sec-websocket-key'] ?? ''), 'base64').length === 16,
+    ),
     expected: { 'websocket-hijacking': 'medium' },
   },
   {
