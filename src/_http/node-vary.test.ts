@@ -70,4 +70,30 @@ describe('keepVary on an Express response (hook on the framework prototype)', ()
     expect(varyOf((res as unknown as { _header: string })._header)).toEqual(['Accept, Origin']);
     expect(ServerResponse.prototype.writeHead).toBe(nodeWriteHead);
   });
+
+  it("still runs a wrapper put on node's ServerResponse.prototype.writeHead after the hook, for every Express response", () => {
+    exchange(app, '/clobber'); // the hook is on express.response by now
+    const bare = express();
+    bare.get('/plain', (_req, res) => {
+      res.send('ok');
+    });
+    const seen: string[] = [];
+    // What an APM agent does: wrap node's writeHead on the prototype, later than us.
+    ServerResponse.prototype.writeHead = function wrapped(this: ServerResponse, ...args: unknown[]) {
+      seen.push(String(this.req?.url));
+      this.setHeader('x-apm', '1');
+      return (nodeWriteHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+    } as typeof nodeWriteHead;
+    try {
+      const ours = exchange(app, '/clobber');
+      const other = exchange(bare, '/plain');
+      expect(seen).toEqual(['/clobber', '/plain']);
+      expect(ours.head).toMatch(/^x-apm: 1$/im);
+      expect(other.head).toMatch(/^x-apm: 1$/im);
+      expect(varyOf(ours.head)).toEqual(['Accept, Origin']);
+      expect(varyOf(other.head)).toEqual([]);
+    } finally {
+      ServerResponse.prototype.writeHead = nodeWriteHead;
+    }
+  });
 });

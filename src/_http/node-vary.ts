@@ -189,6 +189,15 @@ const nodeResponsePrototype = (
   nodeWriteHead === null ? null : globalThis.process.getBuiltinModule!('node:http').ServerResponse.prototype
 ) as object | null;
 
+/**
+ * node's writeHead as it is now, looked up at each call: the hook shadows node's prototype for every
+ * response of that framework copy (ours or not), so whatever wrapped `ServerResponse.prototype.writeHead`
+ * after this module loaded (an APM agent, an on-headers style library) must still run.
+ */
+function liveNodeWriteHead(): WriteHead {
+  return (nodeResponsePrototype as { writeHead: WriteHead }).writeHead;
+}
+
 /** Vary names per response, for the prototype hook (responses are never given a property). */
 const namesByResponse = new WeakMap<ServerResponse, readonly string[]>();
 
@@ -201,9 +210,9 @@ function writeHeadOnPrototype(
   const names = namesByResponse.get(this);
   if (names !== undefined) {
     const args = varyBeforeWriteHead(this, names, varyValue(undefined, names), reason, headers);
-    return (nodeWriteHead as WriteHead).call(this, statusCode, args[0], args[1]);
+    return liveNodeWriteHead().call(this, statusCode, args[0], args[1]);
   }
-  return (nodeWriteHead as WriteHead).call(this, statusCode, reason, headers);
+  return liveNodeWriteHead().call(this, statusCode, reason, headers);
 }
 
 /**
