@@ -114,12 +114,12 @@ export function doesUrlMatchExpression(
       if (!hostPartMatch(expression.host, url.hostname)) return false;
       // 3.4-3.5. port-part match.
       if (!portPartMatch(expression.port, url)) return false;
-      // chromium: a port matched exactly allows no scheme upgrade (http://a:8080 does not match https://a:8080).
+      // chromium: a port matched exactly allows no scheme upgrade (http://a:8080 does not match
+      // https://a:8080; nor does a scheme-less a:8080 on an http: page, whose scheme stands in).
       if (
         profile.cspUpgradeWithExplicitPort === 'no-match' &&
         /^\d+$/.test(expression.port) &&
-        expression.scheme !== null &&
-        expression.scheme !== scheme
+        (expression.scheme ?? origin.scheme) !== scheme
       ) {
         return false;
       }

@@ -69,6 +69,23 @@ describe('does url match source list (CSP3 §6.7.2.5)', () => {
   });
 });
 
+describe('an http: page (scheme-less sources take its scheme)', () => {
+  const httpPage = parseOrigin('http://app.test:8080') as TupleOrigin;
+  const match = (list: string, url: string, profile = chromium) =>
+    doesUrlMatchSourceList(new URL(url), list.split(' '), httpPage, 0, profile);
+  it('spec: api.test:8443 matches https://api.test:8443 (scheme upgrade, port-part match)', () => {
+    expect(match('api.test:8443', 'https://api.test:8443/x', spec)).toBe(true);
+    expect(match('*.test:8443', 'https://api.test:8443/x', spec)).toBe(true);
+  });
+  it('chromium: an exact port allows no upgrade there either (seed 7 of the context differential)', () => {
+    expect(match('api.test:8443', 'https://api.test:8443/x')).toBe(false);
+    expect(match('*.test:8443', 'https://api.test:8443/x')).toBe(false);
+    expect(match('127.0.0.1:8443', 'https://127.0.0.1:8443/x')).toBe(false);
+    expect(match('api.test:8443', 'http://api.test:8443/x')).toBe(true);
+    expect(match('api.test:*', 'https://api.test:8443/x')).toBe(true);
+  });
+});
+
 describe('directives: effective directive and fallback', () => {
   it('fetch -> connect-src, image -> img-src, script -> script-src-elem, audio -> media-src', () => {
     expect(getEffectiveDirectiveForRequest('')).toBe('connect-src');

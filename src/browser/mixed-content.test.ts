@@ -73,4 +73,18 @@ describe('mixed content (Mixed Content Level 2)', () => {
     expect(e.logged).toBe(true);
     expect(e.fix).toContain('https://api.test/x');
   });
+  it("chromium: a not-upgraded image hop that the CSP refuses prints the CSP line alone (seed 20261203's p38l3)", () => {
+    const page = createPageContext({ url: 'https://app.test/', csp: 'img-src https://api.test' });
+    const hop = { url: new URL('http://other.test/x.png'), initiator: 'image' as const, redirectCount: 1 };
+    const r = pageContextCheck({ ...hop, upgradeIfInsecure: false }, page, 'chromium');
+    expect(r.refusal?.kind).toBe('csp-blocked');
+    expect(r.console).toHaveLength(1);
+    expect(r.console[0]).toMatch(/^Loading the image 'http:\/\/other.test\/x.png' violates/);
+    const allowed = createPageContext({ url: 'https://app.test/', csp: 'img-src http://other.test' });
+    const ok = pageContextCheck({ ...hop, upgradeIfInsecure: false }, allowed, 'chromium');
+    expect(ok.refusal).toBeNull();
+    expect(ok.console).toEqual([
+      "Mixed Content: The page at 'https://app.test/' was loaded over HTTPS, but requested an insecure image 'http://other.test/x.png'. This content should also be served over HTTPS.",
+    ]);
+  });
 });

@@ -112,7 +112,7 @@ function mixedLines(
   original: URL,
   destination: ContextDestination,
   page: PageContext,
-  out: { console: string[]; onFinalResponse: string[] },
+  out: { console: string[]; onFinalResponse: string[]; afterCsp: string[] },
 ): void {
   const media = destination === 'audio' || destination === 'video' ? destination : 'image';
   if (mixed.action === 'upgraded' && mixed.logged) {
@@ -122,7 +122,8 @@ function mixedLines(
   } else if (mixed.action === 'not-upgraded') {
     out.console.push(chromiumMixedContentNotUpgraded(page.url, original.href, mixed.reason));
   } else if (mixed.action === 'optionally-blockable') {
-    out.console.push(chromiumMixedMediaWarning(page.url, original.href, media));
+    // Printed only once the page's CSP let the load go on (a CSP refusal prints its line alone).
+    out.afterCsp.push(chromiumMixedMediaWarning(page.url, original.href, media));
   }
 }
 
@@ -200,14 +201,16 @@ export function pageContextCheck(
     redirectCount: hop,
     upgradeIfInsecure,
   });
+  const afterCsp: string[] = [];
   if (browser !== 'firefox')
-    mixedLines(mixed, original, destination, page, { console: s.console, onFinalResponse });
+    mixedLines(mixed, original, destination, page, { console: s.console, onFinalResponse, afterCsp });
   const url = mixed.action === 'upgraded' ? new URL(mixed.url) : original;
   // 7. Should request be blocked by Content Security Policy? (enforced policies, the URL to fetch)
   if (hasCsp && (!before || (profile.cspAfterUpgradeToo && url !== original))) {
     const refused = cspAfterUpgrade(s, url);
     if (refused) return done(url, refused);
   }
+  s.console.push(...afterCsp);
   // 7. Should fetching request be blocked as mixed content?
   if (mixed.action === 'blocked') {
     s.console.push(

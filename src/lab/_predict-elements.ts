@@ -9,6 +9,7 @@ import {
   type CorsError,
   createPageContext,
   getProfile,
+  isContextErrorKind,
   parseOpenerPolicy,
   popupRelation,
   sopAccess,
@@ -27,6 +28,19 @@ function refusal(e: unknown): CorsError | undefined {
 function consoleLine(cause: CorsError | undefined, e: unknown): string {
   if (!cause) return String(e);
   return cause.logged ? cause.message : '';
+}
+
+/** A refused element load: its error event fires; the console line, the cause and the fix. */
+function elementError(e: unknown, events: readonly BrowserFetchEvent[], why?: string): EngineAttempt {
+  const cause = refusal(e);
+  return {
+    outcome: { result: 'error' },
+    steps: withAnswers(events),
+    console: consoleLine(cause, e),
+    explanation: why ?? `It did not load (its error event fires): ${cause?.message ?? String(e)}`,
+    fix: cause?.fix ?? '',
+    ...(cause ? { errorKind: cause.kind } : {}),
+  };
 }
 
 export async function predictImage(input: PredictInput, profile: BrowserName): Promise<EngineAttempt[]> {
@@ -61,19 +75,16 @@ export async function predictImage(input: PredictInput, profile: BrowserName): P
       },
     ];
   } catch (e) {
-    const cause = refusal(e);
+    // With crossorigin set, a CORS refusal (not the page's own CSP or mixed-content block).
+    const corsRefused = cors && !isContextErrorKind(refusal(e)?.kind ?? '');
     return [
-      {
-        outcome: { result: 'error' },
-        steps: withAnswers(events),
-        console: consoleLine(cause, e),
-        explanation:
-          cors && cause?.kind !== undefined && !/corp|orb|coep|csp|mixed/.test(cause.kind)
-            ? 'With crossorigin set, the image is a CORS request: the CORS check failed, so the image does not load at all (the error event fires).'
-            : `The image did not load (its error event fires): ${cause?.message ?? String(e)}`,
-        fix: cause?.fix ?? '',
-        ...(cause ? { errorKind: cause.kind } : {}),
-      },
+      elementError(
+        e,
+        events,
+        corsRefused
+          ? 'With crossorigin set, the image is a CORS request: the CORS check failed, so the image does not load at all (the error event fires).'
+          : undefined,
+      ),
     ];
   }
 }
@@ -98,17 +109,7 @@ export async function predictScript(input: PredictInput, profile: BrowserName): 
       },
     ];
   } catch (e) {
-    const cause = refusal(e);
-    return [
-      {
-        outcome: { result: 'error' },
-        steps: withAnswers(events),
-        console: consoleLine(cause, e),
-        explanation: `The script did not load (its error event fires): ${cause?.message ?? String(e)}`,
-        fix: cause?.fix ?? '',
-        ...(cause ? { errorKind: cause.kind } : {}),
-      },
-    ];
+    return [elementError(e, events)];
   }
 }
 

@@ -10,38 +10,21 @@
  * certificate, certificate errors ignored) and resolves nothing itself. The fleet servers are on
  * 127.0.0.1, which neither browser proxies and both treat as potentially trustworthy.
  */
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveOriginProbes, type ScanReport, scan } from '../../src/scan/index.js';
+import { browserPath } from '../browsers/harness/available.js';
 import { CHROMIUM_BASE_ARGS } from '../browsers/harness/chromium.js';
+import { testCertificate } from '../browsers/harness/tls.js';
+import type { BrowserName } from '../browsers/harness/types.js';
+import { describeWithBrowser } from '../browsers/harness/vitest.js';
 import { COOKIE, FLEET, listen, type Running, SITE } from './fleet.js';
 
-const PATHS = {
-  chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  firefox: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
-} as const;
-type BrowserName = keyof typeof PATHS;
-function available(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-for (const [name, path] of Object.entries(PATHS)) {
-  if (!available(path))
-    console.warn(`test/scan/browser.test.ts: ${name} skipped (nothing at ${path}, or no openssl)`);
-}
+const BROWSERS: readonly BrowserName[] = ['chromium', 'firefox'];
 
 /** What the tests need from a page, in either automation library. */
 interface MiniPage {
@@ -56,7 +39,7 @@ interface Driver {
 
 async function launchChromium(proxyPort: number): Promise<Driver> {
   const b = await chromium.launch({
-    executablePath: PATHS.chromium,
+    executablePath: browserPath('chromium'),
     headless: true,
     timeout: 60_000,
     args: [
@@ -84,7 +67,7 @@ async function launchChromium(proxyPort: number): Promise<Driver> {
 async function launchFirefox(proxyPort: number): Promise<Driver> {
   const b = await puppeteer.launch({
     browser: 'firefox',
-    executablePath: PATHS.firefox,
+    executablePath: browserPath('firefox'),
     headless: true,
     acceptInsecureCerts: true,
     timeout: 60_000,
@@ -149,38 +132,25 @@ const NOT_OPENED: Record<BrowserName, string[]> = {
 
 const BLANK = '<!doctype html><meta charset="utf-8"><title>probe origin</title>';
 
-describe('scan verdicts in real browsers', () => {
-  const running: Running[] = [];
-  const closers: (() => Promise<void>)[] = [];
-  let report: ScanReport;
-  let dir: string;
-  let proxyPort = 0;
+/** Set up once by the outer suite, read by each browser's suite. */
+const running: Running[] = [];
+const closers: (() => Promise<void>)[] = [];
+let report: ScanReport;
+let proxyPort = 0;
 
+describe('scan verdicts in real browsers', () => {
   beforeAll(async () => {
     for (const s of FLEET) running.push(await listen(s.name, s.handler));
     report = await scan(
       running.map((r) => r.url),
       { origin: SITE, cookie: COOKIE, concurrency: 16 },
     );
-    // A throwaway certificate for the TLS page server (Chromium is told to ignore its errors).
-    dir = mkdtempSync(join(tmpdir(), 'crossorigin-scan-tls-'));
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=probe', '-days', '1'].concat([
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ]),
-      { stdio: 'ignore' },
-    );
-    const tls = https.createServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-      (_req, res) => {
-        res.setHeader('content-type', 'text/html');
-        res.end(BLANK);
-      },
-    );
+    // The harness's throwaway certificate for the TLS page server (both browsers ignore its errors).
+    const { key, cert } = await testCertificate();
+    const tls = https.createServer({ key, cert }, (_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(BLANK);
+    });
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
     const tlsPort = (tls.address() as AddressInfo).port;
     // The proxy: every CONNECT goes to the TLS page server; plain http pages are answered here.
@@ -216,177 +186,167 @@ describe('scan verdicts in real browsers', () => {
   afterAll(async () => {
     for (const c of closers) await c();
     await Promise.all(running.map((r) => r.close()));
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  describe.each(Object.keys(PATHS) as BrowserName[])('%s', (browserName) => {
-    // Without the browser: skipped with the reason printed above, but a failure under CI=true.
-    const skip = !available(PATHS[browserName]) && process.env.CI !== 'true';
-    let driver: Driver | undefined;
-    beforeAll(async () => {
-      if (!skip) driver = await (browserName === 'chromium' ? launchChromium : launchFirefox)(proxyPort);
-    }, 120_000);
-    afterAll(async () => {
-      await driver?.close();
-    });
+  // The harness's policy: without the browser, skipped with the reason printed (a failure under CI=true).
+  for (const browserName of BROWSERS)
+    describeWithBrowser(browserName, browserName, () => browserSuite(browserName));
+});
 
-    const SPECIAL = new Set(
-      deriveOriginProbes(SITE)
-        .filter((p) => p.class === 'special-characters')
-        .map((p) => p.origin),
-    );
-    const unreachable = new Set<string>();
+/** One browser's tests (inside the harness's availability policy). */
+function browserSuite(browserName: BrowserName): void {
+  let driver: Driver | undefined;
+  beforeAll(async () => {
+    driver = await (browserName === 'chromium' ? launchChromium : launchFirefox)(proxyPort);
+  }, 120_000);
+  afterAll(async () => {
+    await driver?.close();
+  });
 
-    /** Opens a page on `origin` and fetches each URL from it; true where script could read the body. */
-    async function readsFrom(
-      origin: string,
-      urls: string[],
-      credentials: RequestCredentials | RequestCredentials[],
-    ): Promise<boolean[] | null> {
-      const modes = Array.isArray(credentials) ? credentials : [credentials];
-      // A fresh page per origin: a refused navigation leaves an error page loading in the old one.
-      const page = await (driver as Driver).newPage();
+  const SPECIAL = new Set(
+    deriveOriginProbes(SITE)
+      .filter((p) => p.class === 'special-characters')
+      .map((p) => p.origin),
+  );
+  const unreachable = new Set<string>();
+
+  /** Opens a page on `origin` and fetches each URL from it; true where script could read the body. */
+  async function readsFrom(
+    origin: string,
+    urls: string[],
+    credentials: RequestCredentials | RequestCredentials[],
+  ): Promise<boolean[] | null> {
+    const modes = Array.isArray(credentials) ? credentials : [credentials];
+    // A fresh page per origin: a refused navigation leaves an error page loading in the old one.
+    const page = await (driver as Driver).newPage();
+    try {
+      let actual: string | null = null;
       try {
-        let actual: string | null = null;
-        try {
-          await page.goto(`${origin}/`);
-          actual = await page.evaluate(() => location.origin, undefined);
-        } catch (err) {
-          if (!SPECIAL.has(origin)) throw err;
-        }
-        if (actual !== origin && SPECIAL.has(origin)) {
-          // Refused, or the host was rewritten: not this origin.
-          unreachable.add(origin);
-          return null;
-        }
-        expect(actual).toBe(origin);
-        return await page.evaluate(
-          async ({ urls, modes }) =>
-            Promise.all(
-              modes.flatMap((credentials) =>
-                urls.map(async (u) => {
-                  try {
-                    await (await fetch(u, { credentials })).text();
-                    return true;
-                  } catch {
-                    return false;
-                  }
-                }),
-              ),
+        await page.goto(`${origin}/`);
+        actual = await page.evaluate(() => location.origin, undefined);
+      } catch (err) {
+        if (!SPECIAL.has(origin)) throw err;
+      }
+      if (actual !== origin && SPECIAL.has(origin)) {
+        // Refused, or the host was rewritten: not this origin.
+        unreachable.add(origin);
+        return null;
+      }
+      expect(actual).toBe(origin);
+      return await page.evaluate(
+        async ({ urls, modes }) =>
+          Promise.all(
+            modes.flatMap((credentials) =>
+              urls.map(async (u) => {
+                try {
+                  await (await fetch(u, { credentials })).text();
+                  return true;
+                } catch {
+                  return false;
+                }
+              }),
             ),
-          { urls, modes },
-        );
-      } finally {
-        await page.close();
+          ),
+        { urls, modes },
+      );
+    } finally {
+      await page.close();
+    }
+  }
+
+  // Pages the loopback proxy can serve: not localhost/127.0.0.1 (development-origin probes), which
+  // neither browser proxies; those are judged by the engine (fleet.test.ts).
+  const isPageOrigin = (o: string) =>
+    URL.parse(o)?.origin === o && !/^http:\/\/(localhost|127\.0\.0\.1)(:|$)/.test(o);
+
+  it('every trusted probe origin of a finding reads the target (with credentials when the finding says so)', async () => {
+    const byOrigin = new Map<string, { url: string; credentials: boolean; what: string }[]>();
+    for (const [i, t] of report.targets.entries()) {
+      for (const f of t.findings) {
+        if (f.class === 'preflight-only-trust') continue; // the point: the page cannot read (attacks.browser.test.ts)
+        for (const origin of (f.origins ?? []).filter(isPageOrigin)) {
+          const list = byOrigin.get(origin) ?? [];
+          list.push({
+            url: running[i]?.url ?? '',
+            credentials: f.credentials === true,
+            what: `${FLEET[i]?.name} ${f.class}`,
+          });
+          byOrigin.set(origin, list);
+        }
       }
     }
-
-    // Pages the loopback proxy can serve: not localhost/127.0.0.1 (development-origin probes), which
-    // neither browser proxies; those are judged by the engine (fleet.test.ts).
-    const isPageOrigin = (o: string) =>
-      URL.parse(o)?.origin === o && !/^http:\/\/(localhost|127\.0\.0\.1)(:|$)/.test(o);
-
-    it.skipIf(skip)(
-      'every trusted probe origin of a finding reads the target (with credentials when the finding says so)',
-      async () => {
-        const byOrigin = new Map<string, { url: string; credentials: boolean; what: string }[]>();
-        for (const [i, t] of report.targets.entries()) {
-          for (const f of t.findings) {
-            if (f.class === 'preflight-only-trust') continue; // the point: the page cannot read (attacks.browser.test.ts)
-            for (const origin of (f.origins ?? []).filter(isPageOrigin)) {
-              const list = byOrigin.get(origin) ?? [];
-              list.push({
-                url: running[i]?.url ?? '',
-                credentials: f.credentials === true,
-                what: `${FLEET[i]?.name} ${f.class}`,
-              });
-              byOrigin.set(origin, list);
-            }
-          }
-        }
-        expect(byOrigin.size).toBeGreaterThan(10);
-        let checked = 0;
-        for (const [origin, targets] of byOrigin) {
-          for (const mode of ['include', 'omit'] as const) {
-            const subset = targets.filter((t) => mode === 'omit' || t.credentials);
-            if (subset.length === 0) continue;
-            const reads = await readsFrom(
-              origin,
-              subset.map((t) => t.url),
-              mode,
-            );
-            if (reads === null) continue;
-            checked++;
-            subset.forEach((t, k) => {
-              expect(reads[k], `${origin} ${mode}: ${t.what}`).toBe(true);
-            });
-          }
-        }
-        expect(checked).toBeGreaterThan(10);
-      },
-      400_000,
-    );
-
-    it.skipIf(skip)('opens every probe origin but the known special-character ones', () => {
-      expect([...unreachable].sort()).toEqual(
-        NOT_OPENED[browserName].map((c) => `https://app.victim.test${c}.evil.example`).sort(),
-      );
-    });
-
-    it.skipIf(skip)(
-      'a sandboxed iframe (Origin: null) reads the null-trusting server with credentials',
-      async () => {
-        const i = FLEET.findIndex((s) => s.name === 'reflected-null');
-        expect(report.targets[i]?.findings.map((f) => f.class)).toEqual(['null-origin']);
-        const url = running[i]?.url ?? '';
-        const correct =
-          running[FLEET.findIndex((s) => s.name === 'crossorigin-server-credentials')]?.url ?? '';
-        const page = await (driver as Driver).newPage();
-        await page.goto('https://sandbox-host.example/');
-        const result = await page.evaluate(
-          ({ urls }) =>
-            new Promise<string>((resolve) => {
-              window.addEventListener('message', (e) => resolve(String(e.data)));
-              const f = document.createElement('iframe');
-              f.setAttribute('sandbox', 'allow-scripts');
-              f.srcdoc = `<script>Promise.all(${JSON.stringify(urls)}.map((u) => fetch(u, { credentials: 'include' }).then((r) => r.text()).then(() => 'read', () => 'blocked'))).then((r) => parent.postMessage(origin + ' ' + r.join(','), '*'));</script>`;
-              document.body.append(f);
-            }),
-          { urls: [url, correct] },
+    expect(byOrigin.size).toBeGreaterThan(10);
+    let checked = 0;
+    for (const [origin, targets] of byOrigin) {
+      for (const mode of ['include', 'omit'] as const) {
+        const subset = targets.filter((t) => mode === 'omit' || t.credentials);
+        if (subset.length === 0) continue;
+        const reads = await readsFrom(
+          origin,
+          subset.map((t) => t.url),
+          mode,
         );
-        await page.close();
-        expect(result).toBe('null read,blocked');
-      },
-    );
+        if (reads === null) continue;
+        checked++;
+        subset.forEach((t, k) => {
+          expect(reads[k], `${origin} ${mode}: ${t.what}`).toBe(true);
+        });
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  }, 400_000);
 
-    it.skipIf(skip)(
-      'on the correct servers no probe origin reads with credentials; only the public API without',
-      async () => {
-        const names = [
-          'crossorigin-server-credentials',
-          'crossorigin-server-list',
-          'cors-package-allowlist',
-          'no-cors',
-          'public-wildcard-api',
-        ];
-        const urls = names.map((n) => running[FLEET.findIndex((s) => s.name === n)]?.url ?? '');
-        const probes = [...new Set(deriveOriginProbes(SITE).map((p) => p.origin))].filter(isPageOrigin);
-        expect(probes.length).toBeGreaterThan(20);
-        let opened = 0;
-        for (const origin of probes) {
-          const reads = await readsFrom(origin, urls, ['include', 'omit']);
-          if (reads === null) continue;
-          opened++;
-          expect(reads.slice(0, names.length), `${origin} include`).toEqual(names.map(() => false));
-          expect(reads.slice(names.length), `${origin} omit`).toEqual(
-            names.map((n) => n === 'public-wildcard-api'),
-          );
-        }
-        expect(opened).toBeGreaterThan(20);
-        // The site itself reads every CORS-enabled one.
-        expect(await readsFrom(SITE, urls, 'omit')).toEqual(names.map((n) => n !== 'no-cors'));
-      },
-      400_000,
+  it('opens every probe origin but the known special-character ones', () => {
+    expect([...unreachable].sort()).toEqual(
+      NOT_OPENED[browserName].map((c) => `https://app.victim.test${c}.evil.example`).sort(),
     );
   });
-});
+
+  it('a sandboxed iframe (Origin: null) reads the null-trusting server with credentials', async () => {
+    const i = FLEET.findIndex((s) => s.name === 'reflected-null');
+    expect(report.targets[i]?.findings.map((f) => f.class)).toEqual(['null-origin']);
+    const url = running[i]?.url ?? '';
+    const correct = running[FLEET.findIndex((s) => s.name === 'crossorigin-server-credentials')]?.url ?? '';
+    const page = await (driver as Driver).newPage();
+    await page.goto('https://sandbox-host.example/');
+    const result = await page.evaluate(
+      ({ urls }) =>
+        new Promise<string>((resolve) => {
+          window.addEventListener('message', (e) => resolve(String(e.data)));
+          const f = document.createElement('iframe');
+          f.setAttribute('sandbox', 'allow-scripts');
+          f.srcdoc = `<script>Promise.all(${JSON.stringify(urls)}.map((u) => fetch(u, { credentials: 'include' }).then((r) => r.text()).then(() => 'read', () => 'blocked'))).then((r) => parent.postMessage(origin + ' ' + r.join(','), '*'));</script>`;
+          document.body.append(f);
+        }),
+      { urls: [url, correct] },
+    );
+    await page.close();
+    expect(result).toBe('null read,blocked');
+  });
+
+  it('on the correct servers no probe origin reads with credentials; only the public API without', async () => {
+    const names = [
+      'crossorigin-server-credentials',
+      'crossorigin-server-list',
+      'cors-package-allowlist',
+      'no-cors',
+      'public-wildcard-api',
+    ];
+    const urls = names.map((n) => running[FLEET.findIndex((s) => s.name === n)]?.url ?? '');
+    const probes = [...new Set(deriveOriginProbes(SITE).map((p) => p.origin))].filter(isPageOrigin);
+    expect(probes.length).toBeGreaterThan(20);
+    let opened = 0;
+    for (const origin of probes) {
+      const reads = await readsFrom(origin, urls, ['include', 'omit']);
+      if (reads === null) continue;
+      opened++;
+      expect(reads.slice(0, names.length), `${origin} include`).toEqual(names.map(() => false));
+      expect(reads.slice(names.length), `${origin} omit`).toEqual(
+        names.map((n) => n === 'public-wildcard-api'),
+      );
+    }
+    expect(opened).toBeGreaterThan(20);
+    // The site itself reads every CORS-enabled one.
+    expect(await readsFrom(SITE, urls, 'omit')).toEqual(names.map((n) => n !== 'no-cors'));
+  }, 400_000);
+}

@@ -29,12 +29,28 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Firefox prefs: the harness's offline prefs; mixed content as shipped (display content upgraded). */
 export const CONTEXT_FIREFOX_PREFS: Record<string, unknown> = { ...FIREFOX_OFFLINE_PREFS };
 
-export async function launchContextBrowser(name: BrowserName): Promise<ContextBrowser> {
+/** More switches for one suite: Chromium arguments, Firefox prefs (set, or removed to get Firefox's default). */
+export interface LaunchExtras {
+  args?: string[];
+  prefs?: Record<string, unknown>;
+  defaultPrefs?: string[];
+}
+
+function firefoxPrefs(extras: LaunchExtras): Record<string, unknown> {
+  const prefs: Record<string, unknown> = { ...CONTEXT_FIREFOX_PREFS, ...(extras.prefs ?? {}) };
+  for (const k of extras.defaultPrefs ?? []) delete prefs[k];
+  return prefs;
+}
+
+export async function launchContextBrowser(
+  name: BrowserName,
+  extras: LaunchExtras = {},
+): Promise<ContextBrowser> {
   if (name === 'chromium') {
     const b: PwBrowser = await chromium.launch({
       executablePath: browserPath('chromium'),
       headless: true,
-      args: [...CHROMIUM_ARGS, ...CHROMIUM_TLS_ARGS],
+      args: [...CHROMIUM_ARGS, ...CHROMIUM_TLS_ARGS, ...(extras.args ?? [])],
       timeout: 60_000,
     });
     const context = await b.newContext({ ignoreHTTPSErrors: true });
@@ -61,7 +77,7 @@ export async function launchContextBrowser(name: BrowserName): Promise<ContextBr
     executablePath: browserPath('firefox'),
     headless: true,
     acceptInsecureCerts: true,
-    extraPrefsFirefox: CONTEXT_FIREFOX_PREFS,
+    extraPrefsFirefox: firefoxPrefs(extras),
     timeout: 60_000,
     protocolTimeout: 60_000,
   });

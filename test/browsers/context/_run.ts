@@ -93,6 +93,7 @@ export async function runInEngine(
         url: servers.localize(pageUrl(p)),
         csp: p.csp.map((v) => servers.localize(v)),
         cspReportOnly: p.reportOnly.map((v) => servers.localize(v)),
+        ...(p.addressSpace ? { addressSpace: p.addressSpace } : {}),
       });
       for (const l of p.loads) {
         servers.seen.length = 0;

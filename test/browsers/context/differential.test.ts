@@ -17,7 +17,7 @@ import { CONTEXT_SEED, generateContextPages, loadUrl } from './generate.js';
 
 // CONTEXT_SEED=<n> / CONTEXT_PAGES=<n> run another seed or more pages (exploration); CI runs the default.
 const SEED = process.env.CONTEXT_SEED ? Number(process.env.CONTEXT_SEED) : CONTEXT_SEED;
-const PAGES = generateContextPages(SEED, process.env.CONTEXT_PAGES ? Number(process.env.CONTEXT_PAGES) : 32);
+const PAGES = generateContextPages(SEED, process.env.CONTEXT_PAGES ? Number(process.env.CONTEXT_PAGES) : 50);
 const CASES = PAGES.reduce((n, p) => n + p.loads.length, 0);
 
 /** How many loads fell in each interesting class: each must be non-zero for the run to mean something. */

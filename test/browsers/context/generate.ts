@@ -37,6 +37,8 @@ export interface ContextPage {
   /** Content-Security-Policy-Report-Only header lines. */
   reportOnly: string[];
   loads: ContextLoad[];
+  /** Local Network Access: the page's address space, when the suite makes the page server `public`. */
+  addressSpace?: 'public' | 'local' | 'loopback';
 }
 
 const EXT: Record<LoadKind, string> = { fetch: 'json', xhr: 'json', img: 'png', script: 'js', audio: 'wav' };
@@ -142,7 +144,7 @@ export function pageUrl(p: ContextPage): string {
     ...p.csp.map((v) => `csp=${encodeURIComponent(v)}`),
     ...p.reportOnly.map((v) => `ro=${encodeURIComponent(v)}`),
   ];
-  return `${p.page.scheme}://${p.page.host}:{app}/page${q.length ? `?${q.join('&')}` : ''}`;
+  return `${p.page.scheme}://${p.page.host}:{${p.page.role}}/page${q.length ? `?${q.join('&')}` : ''}`;
 }
 
 function at(e: Endpoint): string {

@@ -18,7 +18,7 @@ import {
 import { browserCookieJar } from '../harness/engine.js';
 import { loopbackLookup } from '../harness/net.js';
 import { testTlsConnectOptions } from '../harness/tls.js';
-import { answerOf, pageUrl, resourceUrl, type Seen } from './_run.js';
+import { pageUrl, registerCase, requestUrl, type Seen } from './_run.js';
 import type { IsolationServers } from './_servers.js';
 import type { IsolationCase } from './generate.js';
 
@@ -67,13 +67,13 @@ export class EnginePages {
 
   /** Runs one fetch() case through createBrowserFetch; the server's log for it is cleared first. */
   async seen(s: IsolationServers, c: IsolationCase): Promise<Seen> {
-    s.register(c.id, answerOf(s, c));
+    registerCase(s, c);
     this.answers = [];
     this.emptied = false;
     let view: string;
     let cause: CorsError | null = null;
     try {
-      const res = await this.fetchFor(s, c)(resourceUrl(s, c), {
+      const res = await this.fetchFor(s, c)(requestUrl(s, c), {
         mode: c.mode ?? 'no-cors',
         credentials: c.credentials ?? 'include',
       });
@@ -91,7 +91,7 @@ export class EnginePages {
       view,
       cookie: inScope ? s.requests(c.id).some((q) => q.cookie?.includes('harness=1') === true) : null,
       console: this.browser === 'chromium' ? chromiumLines(view, cause, last) : [],
-      failure: networkFailure(this.browser, cause, this.emptied),
+      failure: networkFailure(this.browser, cause, this.emptied, last?.response.status ?? 0),
     };
   }
 }
@@ -122,11 +122,21 @@ const CORP_NAMES: Record<string, string> = {
  * The network error the browser's DevTools protocol reports for the request: Chromium fails a
  * CORS refusal with `net::ERR_FAILED`, a CORP one with `net::ERR_BLOCKED_BY_RESPONSE.<reason>`,
  * and aborts the body of the empty opaque response it gives for an ORB block (`net::ERR_ABORTED`);
- * Firefox reports `NS_ERROR_DOM_CORP_FAILED` for CORP and nothing for ORB or CORS.
+ * Firefox reports `NS_ERROR_DOM_CORP_FAILED` for CORP, `NS_ERROR_DOM_BAD_URI` for a CORS refusal of
+ * a redirect answer, and nothing for ORB or a CORS refusal of the final answer.
  */
-function networkFailure(browser: Browser, cause: CorsError | null, emptied: boolean): string | null {
+function networkFailure(
+  browser: Browser,
+  cause: CorsError | null,
+  emptied: boolean,
+  lastStatus: number,
+): string | null {
   const corp = cause === null ? undefined : CORP_NAMES[cause.kind];
-  if (browser === 'firefox') return corp === undefined ? null : 'NS_ERROR_DOM_CORP_FAILED';
+  if (browser === 'firefox') {
+    if (corp !== undefined) return 'NS_ERROR_DOM_CORP_FAILED';
+    const redirect = lastStatus >= 300 && lastStatus < 400;
+    return cause !== null && redirect && !isIsolationErrorKind(cause.kind) ? 'NS_ERROR_DOM_BAD_URI' : null;
+  }
   if (emptied) return 'net::ERR_ABORTED';
   if (corp !== undefined) return `net::ERR_BLOCKED_BY_RESPONSE.${corp}`;
   return cause === null ? null : 'net::ERR_FAILED';

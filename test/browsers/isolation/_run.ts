@@ -44,6 +44,25 @@ export function resourceUrl(s: IsolationServers, c: IsolationCase): string {
   return `${targetOrigin(s, c)}/r/${c.id}`;
 }
 
+/** The URL the page asks for: the resource, or the redirect to it (`via`). */
+export function requestUrl(s: IsolationServers, c: IsolationCase): string {
+  return c.via === undefined ? resourceUrl(s, c) : `${targetOrigin(s, { ...c, where: c.via })}/r/${c.id}-via`;
+}
+
+/** Registers the case's answers (the redirect's too) and clears what the servers saw for them. */
+export function registerCase(s: IsolationServers, c: IsolationCase): void {
+  const answer = answerOf(s, c);
+  s.register(c.id, answer);
+  if (c.via === undefined) return;
+  const cors = answer.headers.filter(([n]) => n.startsWith('Access-Control-'));
+  const corp: [string, string][] = c.viaCorp ? [['Cross-Origin-Resource-Policy', c.viaCorp]] : [];
+  s.register(`${c.id}-via`, {
+    status: 302,
+    headers: [['Location', resourceUrl(s, c)], ...cors, ...corp],
+    body: '',
+  });
+}
+
 /** The resource's answer: status, header lines and body exactly as the server sends them. */
 export function answerOf(s: IsolationServers, c: IsolationCase): ResourceAnswer {
   return {
@@ -145,10 +164,10 @@ export async function browserSeen(
       page.console.length = 0;
       page.failures.length = 0;
       const loads: PageLoad[] = batch.map((c) => {
-        s.register(c.id, answerOf(s, c));
+        registerCase(s, c);
         return {
           id: c.id,
-          url: resourceUrl(s, c),
+          url: requestUrl(s, c),
           loader: c.loader,
           ...(c.loader === 'fetch'
             ? { mode: c.mode ?? 'no-cors', credentials: c.credentials ?? 'include' }
@@ -167,9 +186,9 @@ export async function browserSeen(
           .filter((l) => (re.test(l.text) || re.test(l.url)) && !l.text.startsWith('Mixed Content: '))
           .map((l) => l.text);
         const seen = s.requests(c.id);
-        const url = resourceUrl(s, c);
+        const urls = [resourceUrl(s, c), requestUrl(s, c)];
         out.set(c.id, {
-          failure: page.failures.find((f) => f.url === url)?.error ?? null,
+          failure: page.failures.find((f) => urls.includes(f.url))?.error ?? null,
           view: browserView(c, results[k] as PageOutcome),
           cookie: cookieScope(c) ? seen.some((q) => q.cookie?.includes('harness=1') === true) : null,
           console: lines,
@@ -184,7 +203,7 @@ export async function browserSeen(
 export function describeCase(c: IsolationCase): string {
   const fetchInit =
     c.loader === 'fetch'
-      ? ` ${c.mode ?? 'no-cors'}/${c.credentials ?? 'include'}${c.acao ? ` acao=${c.acao}` : ''}`
+      ? ` ${c.mode ?? 'no-cors'}/${c.credentials ?? 'include'}${c.acao ? ` acao=${c.acao}` : ''}${c.via ? ` via ${c.via} (corp=${c.viaCorp ?? '-'})` : ''}`
       : '';
   return `${c.id} [${c.family}] ${c.pageScheme} page coep=${c.coep} ${c.where} ${c.loader}${fetchInit} ${c.status} ct=${c.contentType ?? '-'}${c.nosniff ? ' nosniff' : ''} corp=${c.corp ?? '-'} body=${c.body}`;
 }

@@ -34,6 +34,12 @@ export interface IsolationCase {
   credentials?: 'include' | 'same-origin' | 'omit';
   /** fetch() in cors mode: what the server answers for CORS. */
   acao?: Acao;
+  /**
+   * fetch(): the request first goes to a URL there, answered `302` to the resource (with the same
+   * CORS headers and its own `Cross-Origin-Resource-Policy`, `viaCorp`).
+   */
+  via?: Where;
+  viaCorp?: string | null;
 }
 
 export const CONTENT_TYPES: readonly (string | null)[] = [
@@ -149,7 +155,8 @@ function schemeCase(rng: Prng): Omit<IsolationCase, 'id'> {
 
 /**
  * fetch() in every mode the page can pick: no-cors or cors, each credentials mode, on an http or
- * https page with any embedder policy, answered with or without CORS, CORP, JSON or a script.
+ * https page with any embedder policy, answered with or without CORS, CORP, JSON or a script,
+ * directly or after a redirect from another origin.
  */
 function fetchCase(rng: Prng): Omit<IsolationCase, 'id'> {
   const mode = rng.chance(0.45) ? 'cors' : 'no-cors';
@@ -172,6 +179,12 @@ function fetchCase(rng: Prng): Omit<IsolationCase, 'id'> {
     mode,
     credentials: rng.pick(['include', 'include', 'same-origin', 'omit'] as const),
     acao: mode === 'cors' ? rng.pick(['echo', 'echo-credentials', '*', null] as const) : null,
+    ...(rng.chance(0.35)
+      ? {
+          via: rng.pick(['same-origin', 'same-site', 'cross-site'] as const),
+          viaCorp: rng.pick([null, null, 'same-origin', 'same-site', 'cross-origin']),
+        }
+      : {}),
   };
 }
 
