@@ -12,14 +12,18 @@ import { PROFILES } from '../../src/browser/profiles.js';
 import { runEngineCases } from './harness/engine.js';
 import type { Observation } from './harness/types.js';
 import { describeBrowser } from './harness/vitest.js';
-import { headerOrderCases } from './header-order-cases.js';
+import { HEADER_ORDER_COUNT, HEADER_ORDER_SEED, headerOrderCases } from './header-order-cases.js';
 
 const NAMED = {
   chromium: /Request header field (\S+) is not allowed by Access-Control-Allow-Headers/,
   firefox: /header ‘([^’]+)’ is not allowed according to header ‘Access-Control-Allow-Headers’/,
 } as const;
 
-const cases = headerOrderCases();
+// CROSSORIGIN_HEADER_ORDER_SEED / _COUNT explore other sets (CI uses the defaults).
+const cases = headerOrderCases(
+  Number(process.env.CROSSORIGIN_HEADER_ORDER_SEED ?? HEADER_ORDER_SEED),
+  Number(process.env.CROSSORIGIN_HEADER_ORDER_COUNT ?? HEADER_ORDER_COUNT),
+);
 
 /** The names a case's preflight answer does not allow, in the page's order (for the baselines). */
 function deniedInPageOrder(browser: keyof typeof NAMED, i: number): string[] {
