@@ -5,11 +5,13 @@
 import {
   byteLowercase,
   corsUnsafeRequestHeaderNames,
+  corsUnsafeRequestHeaderNamesDetailed,
   extractHeaderListValues,
   isCorsNonWildcardRequestHeaderName,
   isCorsSafelistedMethod,
   isToken,
 } from '../_fetch/index.js';
+import { chromiumHeaderCheckOrder } from './_blink-header-map.js';
 import { errorDetails } from './classify.js';
 import { corsCheck, getHeader, headerLines, invalidRequestError } from './cors-check.js';
 import { type CorsError, type CorsErrorKind, makeCorsError } from './errors/index.js';
@@ -171,10 +173,15 @@ export function firstHeaderNotAllowed(
   // 7.7. For each unsafeName in the CORS-unsafe request-header names with request's header list: if
   //      unsafeName is not a byte-case-insensitive match for an item in headerNames and request's
   //      credentials mode is "include" or headerNames does not contain `*`, return a network error.
-  for (const name of corsUnsafeRequestHeaderNames(req.headers, req.headerRules)) {
-    if (!lower.includes(name) && !wildcard) return name;
-  }
-  return null;
+  if (wildcard) return null;
+  const unsafe = corsUnsafeRequestHeaderNamesDetailed(req.headers, req.headerRules);
+  const denied = unsafe.names.filter((name) => !lower.includes(name));
+  if (denied.length < 2 || profile.deniedHeaderOrder === 'sorted') return denied[0] ?? null;
+  // chromium: walks the names in its header map's order, those unsafe only by the 1024-byte total last.
+  const order = chromiumHeaderCheckOrder(req.headers.map(([name]) => name));
+  const rank = (name: string): number =>
+    order.indexOf(name) + (unsafe.reasons[name] === 'total-length' ? order.length : 0);
+  return denied.reduce((best, name) => (rank(name) < rank(best) ? name : best));
 }
 
 /**

@@ -37,6 +37,12 @@ export interface BrowserProfile {
   /** Whether `Access-Control-Allow-Headers: *` also covers `Authorization` (spec: no). */
   readonly wildcardCoversAuthorization: boolean;
   /**
+   * Which of several request headers a preflight answer does not allow is reported: the first in
+   * sorted order (`sorted`: spec, Firefox) or the first in Blink's `HTTPHeaderMap` iteration order
+   * (`blink-header-map`: Chromium; src/browser/_blink-header-map.ts).
+   */
+  readonly deniedHeaderOrder: 'sorted' | 'blink-header-map';
+  /**
    * Order of the preflight's list checks: `parse-both-first` parses Allow-Methods and Allow-Headers
    * before checking either (spec, Chromium); `interleaved` parses and checks methods, then headers (Firefox).
    */
@@ -150,6 +156,7 @@ const BASE: Omit<BrowserProfile, 'name'> = {
   invalidMaxAge: 'default',
   negativeMaxAge: 'default',
   wildcardCoversAuthorization: false,
+  deniedHeaderOrder: 'sorted',
   preflightListOrder: 'parse-both-first',
   preflightRedirect: 'as-status',
   allowOriginDiagnostics: 'chromium',
@@ -185,6 +192,7 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     maxAgeCap: 7200,
     negativeMaxAge: 'no-cache', // chromium: a negative max-age means "do not cache"
     wildcardCoversAuthorization: true, // chromium: `*` covers Authorization (observed in 156)
+    deniedHeaderOrder: 'blink-header-map', // chromium: names the first in its header hash map's order (observed in 156)
     preflightRedirect: 'before-cors-check', // chromium: kPreflightDisallowedRedirect before the CORS check (observed)
     cacheModel: 'per-url', // chromium: PreflightCache keyed by origin + URL, entry replaced whole
     preflightOriginAfterTaint: 'null', // chromium: the preflight after a tainting redirect sends Origin: null
