@@ -47,6 +47,27 @@ async function serve(role: string): Promise<void> {
     });
     server.keepAliveTimeout = 60_000;
     server.listen(0, '127.0.0.1', () => ready(server));
+  } else if (role === 'bare-node') {
+    // The floor the issue names: a minimal node:http proxy, request piped to the upstream and the
+    // upstream's answer piped back (keep-alive agent, hop-by-hop request headers dropped, nothing
+    // checked, nothing rewritten).
+    const target = new URL(upstream);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+    const server = http.createServer((req, res) => {
+      const headers: import('node:http').OutgoingHttpHeaders = { ...req.headers, host: target.host };
+      delete headers.connection;
+      delete headers['keep-alive'];
+      const out = http.request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      out.on('error', () => res.destroy());
+      req.pipe(out);
+    });
+    server.listen(0, '127.0.0.1', () => ready(server));
   } else if (role === 'bare') {
     const { Agent } = await import('undici');
     const agent = new Agent({ keepAliveTimeout: 60_000 });
@@ -120,7 +141,11 @@ interface Child {
 
 function start(role: string, env: Record<string, string> = {}): Promise<Child> {
   const file = fileURLToPath(import.meta.url);
-  const proc = spawn(process.execPath, ['--import', 'tsx', file], {
+  // PROXY_BENCH_PROF=role,role: those children run with --cpu-prof (profile written on SIGINT).
+  const prof = (process.env.PROXY_BENCH_PROF ?? '').split(',').includes(role)
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROXY_BENCH_PROF_DIR ?? '/tmp/proxy-prof'}`]
+    : [];
+  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', file], {
     env: { ...process.env, ...env, PROXY_BENCH_ROLE: role },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -163,10 +188,33 @@ interface CannonResult {
   timeouts: number;
 }
 
-async function cannon(url: string, seconds: number): Promise<CannonResult> {
+const CONNECTIONS = Number(process.env.PROXY_BENCH_CONNECTIONS ?? 32);
+
+/**
+ * A fixed number of requests (not a duration): every request counted was served completely, and
+ * none is cut off in flight at the end, whose CPU would be charged to the others (with 1 MiB
+ * bodies and 32 connections, a 2 s run's cut-off tail was a third of its requests).
+ */
+async function cannon(url: string, amount: number): Promise<CannonResult & { seconds: number }> {
   const require = createRequire(import.meta.url);
-  const autocannon = require('autocannon') as (o: Record<string, unknown>) => Promise<CannonResult>;
-  return autocannon({ url, connections: 32, duration: seconds, headers: { origin: ORIGIN } });
+  type Instance = { on(event: 'response', listener: () => void): void };
+  const autocannon = require('autocannon') as (
+    o: Record<string, unknown>,
+    done: (err: Error | null, result: CannonResult) => void,
+  ) => Instance;
+  const connections = Math.min(CONNECTIONS, amount);
+  const t0 = performance.now();
+  let last = t0;
+  const res = await new Promise<CannonResult>((resolve, reject) => {
+    const instance = autocannon({ url, connections, amount, headers: { origin: ORIGIN } }, (err, r) =>
+      err ? reject(err) : resolve(r),
+    );
+    // autocannon finishes an `amount` run on its 1 s tick: the elapsed time is up to the last answer.
+    instance.on('response', () => {
+      last = performance.now();
+    });
+  });
+  return { ...res, seconds: (last - t0) / 1000 };
 }
 
 const median = (xs: number[]) => {
@@ -181,25 +229,34 @@ interface Case {
   readonly name: string;
   readonly url: string;
   readonly child: Child;
+  /** Fraction of the run's request count this case sends (a slow peer: fewer, same CPU figure). */
+  readonly share?: number;
 }
 
 /**
  * Interleaved rounds: every case once per round, in order. Per case: req/s and CPU µs/request of
  * each round, and the non-2xx + errors count.
  */
-async function measure(cases: Case[], rounds: number, seconds: number) {
-  for (const c of cases) await cannon(c.url, 1); // warm-up
+async function measure(cases: Case[], rounds: number, amount: number) {
+  const count = (c: Case) => Math.max(1, Math.round(amount * (c.share ?? 1)));
+  for (const c of cases) await cannon(c.url, Math.ceil(count(c) / 4)); // warm-up
   const rps: number[][] = cases.map(() => []);
   const cpu: number[][] = cases.map(() => []);
   const bad = cases.map(() => 0);
   for (let r = 0; r < rounds; r++) {
-    for (const [i, c] of cases.entries()) {
+    // Rotating order: each case leads in turn, so none always runs right after the same neighbour.
+    for (let k = 0; k < cases.length; k++) {
+      const i = (k + r) % cases.length;
+      const c = cases[i]!;
       const before = await c.child.cpu();
-      const res = await cannon(c.url, seconds);
+      const res = await cannon(c.url, count(c));
       const after = await c.child.cpu();
-      rps[i]!.push(res.requests.average);
+      rps[i]!.push(res.requests.total / res.seconds);
       cpu[i]!.push((after - before) / Math.max(1, res.requests.total));
       bad[i]! += res.non2xx + res.errors + res.timeouts;
+      console.error(
+        `bench proxy: round ${r + 1}/${rounds} ${c.name}: ${Math.round(rps[i]!.at(-1)!)} req/s, ${cpu[i]!.at(-1)!.toFixed(1)} µs CPU/req`,
+      );
     }
   }
   return { rps, cpu, bad };
@@ -222,47 +279,54 @@ function table(cases: Case[], m: Awaited<ReturnType<typeof measure>>, ref: numbe
   ];
 }
 
-async function sizeSection(size: number, rounds: number, seconds: number): Promise<string> {
+async function sizeSection(size: number, rounds: number, amount: number): Promise<string> {
   const children: Child[] = [];
   try {
     const up = await start('upstream', { PROXY_BENCH_SIZE: String(size) });
     children.push(up);
     const env = { PROXY_BENCH_UPSTREAM: `http://127.0.0.1:${up.port}` };
-    const [route, open, ca, bare] = await Promise.all([
-      start('ours-route', env),
-      start('ours-open', env),
-      start('cors-anywhere', env),
-      start('bare', env),
-    ]);
-    children.push(route, open, ca, bare);
-    const cases: Case[] = [
+    const all: { role: string; name: string; url: (port: number) => string; share?: number }[] = [
       {
+        role: 'ours-route',
         name: 'crossorigin proxy, fixed route',
-        url: `http://127.0.0.1:${route.port}/api/data`,
-        child: route,
+        url: (p) => `http://127.0.0.1:${p}/api/data`,
       },
       {
+        role: 'ours-open',
         name: 'crossorigin proxy, open target (allowlist + SSRF check)',
-        url: `http://127.0.0.1:${open.port}/http://upstream.test:${up.port}/data`,
-        child: open,
+        url: (p) => `http://127.0.0.1:${p}/http://upstream.test:${up.port}/data`,
       },
       {
+        role: 'cors-anywhere',
         name: 'cors-anywhere 0.4.4',
-        url: `http://127.0.0.1:${ca.port}/http://127.0.0.1:${up.port}/data`,
-        child: ca,
+        url: (p) => `http://127.0.0.1:${p}/http://127.0.0.1:${up.port}/data`,
+        share: 0.25,
       },
-      { name: 'bare undici pass-through', url: `http://127.0.0.1:${bare.port}/data`, child: bare },
+      { role: 'bare', name: 'bare undici pass-through', url: (p) => `http://127.0.0.1:${p}/data` },
+      { role: 'bare-node', name: 'bare node:http pipe (floor)', url: (p) => `http://127.0.0.1:${p}/data` },
     ];
-    const m = await measure(cases, rounds, seconds);
+    // PROXY_BENCH_CASES=role,role picks rows (the floor is always measured).
+    const only = process.env.PROXY_BENCH_CASES?.split(',');
+    const chosen = all.filter((c) => !only || only.includes(c.role) || c.role === 'bare-node');
+    const started = await Promise.all(chosen.map((c) => start(c.role, env)));
+    children.push(...started);
+    const cases: Case[] = chosen.map((c, i) => ({
+      name: c.name,
+      url: c.url(started[i]!.port),
+      child: started[i]!,
+      ...(c.share ? { share: c.share } : {}),
+    }));
+    const ref = cases.length - 1;
+    const m = await measure(cases, rounds, amount);
     const label = size >= 1024 * 1024 ? `${size / 1024 / 1024} MiB` : `${size / 1024} KiB`;
-    return [`### Response body ${label}`, '', ...table(cases, m, 3)].join('\n');
+    return [`### Response body ${label}`, '', ...table(cases, m, ref)].join('\n');
   } finally {
-    for (const c of children) c.proc.kill('SIGKILL');
+    for (const c of children) c.proc.kill(process.env.PROXY_BENCH_PROF ? 'SIGINT' : 'SIGKILL');
   }
 }
 
 /** The shared store's cost: the fixed route with a per-client limit in Redis vs in memory, same run. */
-async function storeSection(rounds: number, seconds: number): Promise<string> {
+async function storeSection(rounds: number, amount: number): Promise<string> {
   const { startRedis } = await import('../test/proxy/redis-server.js');
   const redis = await startRedis();
   const children: Child[] = [];
@@ -289,7 +353,7 @@ async function storeSection(rounds: number, seconds: number): Promise<string> {
       },
       { name: 'fixed route, no rate limit', url: `http://127.0.0.1:${plain.port}/api/data`, child: plain },
     ];
-    const m = await measure(cases, rounds, seconds);
+    const m = await measure(cases, rounds, amount);
     return [
       '### Rate-limit store: Redis vs in memory (1 KiB body)',
       '',
@@ -305,17 +369,20 @@ async function storeSection(rounds: number, seconds: number): Promise<string> {
 
 export default async function bench(): Promise<string> {
   const ROUNDS = Number(process.env.PROXY_BENCH_ROUNDS ?? 5);
-  const SECONDS = Number(process.env.PROXY_BENCH_SECONDS ?? 2);
+  // Requests per run: about 1-2 s per run on an idle 2-core machine for each body size.
+  const scale = Number(process.env.PROXY_BENCH_SCALE ?? 1);
+  const amountFor = (size: number) =>
+    Math.round(scale * (size <= 4096 ? 6000 : size <= 128 * 1024 ? 1500 : 150));
   const sizes = (process.env.PROXY_BENCH_SIZES ?? '1024,65536,1048576').split(',').map(Number);
   const sections: string[] = [];
-  for (const size of sizes) sections.push(await sizeSection(size, ROUNDS, SECONDS));
-  if (process.env.PROXY_BENCH_STORE !== '0') sections.push(await storeSection(ROUNDS, SECONDS));
+  for (const size of sizes) sections.push(await sizeSection(size, ROUNDS, amountFor(size)));
+  if (process.env.PROXY_BENCH_STORE !== '0') sections.push(await storeSection(ROUNDS, amountFor(1024)));
   return [
-    '## proxy: throughput vs cors-anywhere and a bare undici pass-through',
+    '## proxy: CPU per request vs a bare node:http pass-through, undici and cors-anywhere',
     '',
     `Command: \`npm run bench -- proxy\`. ${machineLine()}.`,
     '',
-    `Each server in its own process; autocannon (32 connections, ${SECONDS} s per run, ${ROUNDS} interleaved rounds after a 1 s warm-up each) over loopback, and each proxy process's own CPU time per request (\`process.cpuUsage()\` before and after each run, divided by the requests served), requests with an Origin header; the upstream answers a fixed body. The hardening is in place with its defaults (per-client and per-connection admission, request-target parsing, body watchdog). The bare pass-through is \`Agent.stream()\` into the response with no checks and no header rewriting. CPU capacity vs bare is the bare pass-through's CPU per request divided by the proxy's, taken within the same round and then summarised (median and range over rounds): above 1 means less CPU per request than the floor. The machine is a shared 2-core box heavily loaded by other work (load average far above 2 during the run), so absolute figures move a lot; only same-run, same-round ratios mean anything. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
+    `Each server in its own process; autocannon (${CONNECTIONS} connections) over loopback sends a fixed number of requests per run (${amountFor(1024)} for 1 KiB, ${amountFor(65536)} for 64 KiB, ${amountFor(1048576)} for 1 MiB: every request counted was served whole, none cut off in flight; cors-anywhere, much slower, a quarter of that), ${ROUNDS} interleaved rounds in rotating order after a warm-up run each; each proxy process's own CPU time per request is \`process.cpuUsage()\` before and after each run divided by the requests served. Requests carry an Origin header; the upstream (its own process) answers a fixed body. The hardening is in place with its defaults (per-client and per-connection admission, request-target parsing, body watchdog). The floor is a minimal node:http proxy: the request piped to the upstream through a keep-alive \`http.Agent\` and the answer piped back (no checks, no header rewriting); a bare undici \`Agent.stream()\` pass-through is shown beside it. CPU capacity vs the floor is the floor's CPU per request divided by the row's, within the same round, then summarised (median and range over rounds): above 1 means less CPU per request than the floor. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
     '',
     sections.join('\n\n'),
   ].join('\n');

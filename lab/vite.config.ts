@@ -1,9 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-// The lab page, built into the package (dist/lab-page) and served by `crossorigin lab`.
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// The lab page, built into the package (dist/lab-page) and served by `crossorigin lab`; scene.html is
+// the page a case with its own headers (CSP, COEP, https) runs in, framed by the lab page.
 export default defineConfig({
-  root: fileURLToPath(new URL('.', import.meta.url)),
+  root,
   base: './',
   logLevel: 'warn',
   build: {
@@ -11,5 +14,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
+    rollupOptions: {
+      input: { main: `${root}index.html`, scene: `${root}scene.html` },
+    },
   },
 });

@@ -1,51 +1,23 @@
 /**
- * Lab scenarios beyond CORS: ORB, CORP, COEP and COOP. Same shape as ./scenarios.ts, with what
- * the lab does not have yet spelled out as optional fields of {@link IsolationLabCase} (the page's
- * own COEP/COOP headers, a `<script>` load, a popup, the body the server answers). What each one
- * did in Chromium 156 and Firefox ESR 153 is in `observed` (test/browsers/isolation runs the same
- * situations); the engine side is `noCorsLoad` / `popupRelation` from crossorigin/browser.
- *
- * Server support these need (lab server, src/lab): serve the app page with the case's
- * `page.coep` / `page.coop` headers, and on http://localhost (a secure context) so COEP and COOP
- * apply; answer `raw` cases with the `body` below (JSON text, a 1x1 PNG, JavaScript); for `popup`,
- * serve a page at `{api}` or `{app}` with `popup.coop` that reports `window.opener !== null`.
+ * Lab scenarios beyond CORS: Opaque Response Blocking, Cross-Origin-Resource-Policy,
+ * Cross-Origin-Embedder-Policy and Cross-Origin-Opener-Policy. A COEP page is the scene frame
+ * served with the case's `page.coep`; a popup is served with the case's `popupCoop`. What each did
+ * in Chromium 156 and Firefox ESR 153 is in `observed` (test/lab runs every scenario in both and
+ * compares with the engine; test/browsers/isolation covers the mechanisms case by case).
  */
-import type { LabCase, LabRequest } from '../../src/lab/types.js';
-import type { Scenario } from './scenarios.js';
+import type { LabRequest } from '../../src/lab/types.js';
+import { GET, type Scenario } from './scenario.js';
 
-/** A lab case with the page-context and loader fields isolation scenarios need. */
-export interface IsolationLabCase extends Omit<LabCase, 'kind'> {
-  kind: LabCase['kind'] | 'script' | 'popup';
-  /** Response headers of the app page itself. */
-  page?: { coep?: string; coop?: string };
-  /** The body the API answers with. */
-  body?: 'json' | 'png' | 'javascript';
-  /** kind `popup`: the popup's origin and its COOP header. */
-  popup?: { target: 'app' | 'api'; coop: string };
-}
-
-export interface IsolationScenario extends Omit<Scenario, 'labCase'> {
-  labCase: IsolationLabCase;
-  /** What the real browsers did. */
-  observed: { chromium: string; firefox: string };
-}
-
-const GET: LabRequest = {
-  target: 'api',
-  path: 'data',
-  method: 'GET',
-  headers: [],
-  body: 'none',
-  credentials: 'include',
-  mode: 'no-cors',
-  repeat: 1,
-};
+/** An element's load: no-cors, with credentials. */
+const LOAD: LabRequest = { ...GET, credentials: 'include', mode: 'no-cors' };
 
 const raw = (headers: [string, string][]) => ({
-  policy: { type: 'raw' as const, preflight: { status: 404, headers: [] }, actual: { status: 200, headers } },
+  type: 'raw' as const,
+  preflight: { status: 404, headers: [] },
+  actual: { status: 200, headers },
 });
 
-export const ISOLATION_SCENARIOS: readonly IsolationScenario[] = [
+export const ISOLATION_SCENARIOS: readonly Scenario[] = [
   {
     id: 'orb-json-script',
     group: 'Beyond CORS',
@@ -54,9 +26,8 @@ export const ISOLATION_SCENARIOS: readonly IsolationScenario[] = [
       'A JSON API answered to a cross-origin <script> (the old JSONP trick) never reaches the page: Opaque Response Blocking sees a JSON MIME type and a JSON body and turns it into an error. No console line in either browser.',
     labCase: {
       kind: 'script',
-      request: { ...GET, path: 'user.json' },
-      server: raw([['Content-Type', 'application/json']]),
-      body: 'json',
+      request: { ...LOAD, path: 'user.json' },
+      server: { policy: raw([['Content-Type', 'application/json']]) },
     },
     observed: {
       chromium: 'error event; no console line (ERR_BLOCKED_BY_ORB in DevTools only)',
@@ -71,12 +42,13 @@ export const ISOLATION_SCENARIOS: readonly IsolationScenario[] = [
       'The image server sends Cross-Origin-Resource-Policy: same-origin, so another origin cannot even embed it: the <img> fails although no CORS is involved. The request was still sent, with cookies.',
     labCase: {
       kind: 'image',
-      request: { ...GET, path: 'pixel.png' },
-      server: raw([
-        ['Content-Type', 'image/png'],
-        ['Cross-Origin-Resource-Policy', 'same-origin'],
-      ]),
-      body: 'png',
+      request: { ...LOAD, path: 'pixel.png' },
+      server: {
+        policy: raw([
+          ['Content-Type', 'image/png'],
+          ['Cross-Origin-Resource-Policy', 'same-origin'],
+        ]),
+      },
       crossOriginAttribute: false,
     },
     observed: {
@@ -93,11 +65,9 @@ export const ISOLATION_SCENARIOS: readonly IsolationScenario[] = [
       'The page sends Cross-Origin-Embedder-Policy: require-corp (to become cross-origin isolated). Every cross-origin no-cors resource must now opt in with CORP: this image sends none, so it is blocked. Sending Cross-Origin-Resource-Policy: cross-origin, loading it with crossorigin + CORS, or COEP credentialless fixes it.',
     labCase: {
       kind: 'image',
-      request: { ...GET, path: 'pixel.png' },
-      server: raw([['Content-Type', 'image/png']]),
-      body: 'png',
+      request: { ...LOAD, path: 'pixel.png' },
+      server: { policy: raw([['Content-Type', 'image/png']]), page: { coep: 'require-corp' } },
       crossOriginAttribute: false,
-      page: { coep: 'require-corp' },
     },
     observed: {
       chromium:
@@ -113,9 +83,8 @@ export const ISOLATION_SCENARIOS: readonly IsolationScenario[] = [
       'The app opens a popup on another origin whose page sends Cross-Origin-Opener-Policy: same-origin. The popup lands in a new browsing context group: its window.opener is null, the handle the app holds reads closed === true, and postMessage no longer reaches either side.',
     labCase: {
       kind: 'popup',
-      request: { ...GET, path: 'popup' },
-      server: { policy: { type: 'none' } },
-      popup: { target: 'api', coop: 'same-origin' },
+      request: { ...LOAD, path: 'popup' },
+      server: { policy: { type: 'none' }, popupCoop: 'same-origin' },
     },
     observed: {
       chromium: 'opener severed; handle.closed true; no message',

@@ -5,7 +5,8 @@
  * returns its own `Response`, and Hono's response setter overwrites a prepared `Vary` (the `Vary`
  * clobbering of Hono issues #2932 and #4471). Error responses from `app.onError` get them too.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { IncomingMessage } from 'node:http';
+import type { Context, MiddlewareHandler } from 'hono';
 import {
   bodyType,
   decide,
@@ -16,6 +17,8 @@ import {
   hasBody,
   isThenable,
   mergeVary,
+  NodeRequestView,
+  type RequestView,
   report,
 } from '../_http/index.js';
 import { type AdapterOptions, type CorsInput, type CsrfInput, corsGlue, csrfGlue } from './_shared.js';
@@ -27,9 +30,22 @@ function setAll(headers: Headers, d: HttpDecision): void {
   if (d.vary.length > 0) headers.set('vary', mergeVary(headers.get('vary'), d.vary));
 }
 
+/**
+ * The request as the core reads it. On Node (`@hono/node-server`, and `@hono/node-ws`, which builds
+ * the handshake's Request from Node's folded `headers`: one Host, one Referer) the Node message
+ * itself, so that every header line counts (a repeated Host or Referer is refused); elsewhere the
+ * Fetch Request.
+ */
+function viewOf(c: Context): RequestView {
+  const incoming = (c.env as { incoming?: Partial<IncomingMessage> } | undefined)?.incoming;
+  if (incoming !== null && typeof incoming === 'object' && Array.isArray(incoming.rawHeaders))
+    return new NodeRequestView(incoming as IncomingMessage, c.req.method);
+  return new FetchRequestView(c.req.raw);
+}
+
 function middlewareWith(glue: Glue): MiddlewareHandler {
   return async function crossoriginMiddleware(c, next) {
-    const view = new FetchRequestView(c.req.raw);
+    const view = viewOf(c);
     const pending = decide(glue, view);
     let d = isThenable<HttpDecision>(pending) ? await pending : pending;
     if (d.end) {

@@ -20,6 +20,7 @@ import {
   NetworkError,
   safely,
 } from './fetch/index.js';
+import type { PageContext } from './page-context.js';
 import { PreflightCache } from './preflight-cache.js';
 import { type BrowserProfile, getProfile } from './profiles.js';
 import type { BrowserName } from './types.js';
@@ -27,8 +28,19 @@ import type { BrowserName } from './types.js';
 export type { BrowserFetchEvent, BrowserFetchResponseEvent, BrowserRequestInit };
 
 export interface BrowserFetchOptions {
-  /** The page's origin (or any URL on it): relative URLs resolve against it. */
-  origin: string;
+  /**
+   * The page's origin (or any URL on it): relative URLs resolve against it. Default: the origin of
+   * `page` (one of the two is required).
+   */
+  origin?: string;
+  /**
+   * The page itself (`createPageContext({ url, csp, coep, coop, ... })`). When given, main fetch
+   * checks every request and redirect hop against it (mixed content, the page's Content Security
+   * Policy, Local Network Access; COEP and CORP on the answers) and a refusal rejects with the
+   * `CorsError` of that kind as `cause`. Default: none (CORS only, as a page with no policy on an
+   * http: URL).
+   */
+  page?: PageContext;
   /** Whose behaviour to follow. Default `chromium`. */
   browser?: BrowserName;
   /** A tough-cookie jar for credentials (`include`, or `same-origin` on same-origin requests). */
@@ -92,12 +104,19 @@ export interface BrowserFetch {
 export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
   if (options === null || typeof options !== 'object')
     throw new TypeError('createBrowserFetch: options required');
-  const base = URL.parse(String(options.origin));
+  const page = options.page;
+  if (page !== undefined && (page === null || typeof page !== 'object' || typeof page.url !== 'string'))
+    throw new TypeError('createBrowserFetch: page must be made by createPageContext()');
+  const base = URL.parse(String(options.origin ?? page?.url));
   if (base === null || (base.protocol !== 'http:' && base.protocol !== 'https:')) {
     throw new TypeError(
       `createBrowserFetch: origin must be an http(s) URL, got ${JSON.stringify(options.origin)}`,
     );
   }
+  if (page !== undefined && base.origin !== page.originSerialized)
+    throw new TypeError(
+      `createBrowserFetch: origin ${base.origin} is not the page's origin ${page.originSerialized}`,
+    );
   const profile: BrowserProfile = getProfile(options.browser ?? 'chromium');
   if (options.fetch !== undefined && options.dispatcher !== undefined)
     throw new TypeError('createBrowserFetch: give a fetch or a dispatcher, not both');
@@ -107,6 +126,7 @@ export function createBrowserFetch(options: BrowserFetchOptions): BrowserFetch {
   const ctx: FetchContext = {
     profile,
     origin: base.origin,
+    page,
     cache: options.cache ?? new PreflightCache(profile),
     jar: options.cookies,
     thirdPartyCookies: options.thirdPartyCookies ?? profile.thirdPartyCookies,

@@ -15,14 +15,21 @@ export {
   expectCorsAllowed,
 } from './browser-fetch.js';
 export { type Classification, type ClassifyResult, classify, type PreflightReason } from './classify.js';
+// The page a request comes from (mixed content, CSP, Local Network Access; COEP/COOP for isolation).
+export { CONTEXT_PROFILES, type ContextProfile } from './context-profile.js';
 export { corsCheck, getHeader, headerLines } from './cors-check.js';
+export { type CspViolation, cspRequestCheck } from './csp.js';
+export type { CspPolicy } from './csp-parse.js';
 // HAR re-judging runs the engine, so it is not part of errors/index (no cycle).
 export { type HarEntry, type HarExchange, type HarParse, judgeHar, parseHar } from './errors/har.js';
 // The one place that explains a refusal (owned by the explain area, src/browser/errors/).
 export {
   allowlistSnippet,
   type Candidate,
+  CONTEXT_TEMPLATES,
   type ConsoleExplanation,
+  type ContextDetails,
+  type ContextErrorKind,
   type CopiedParse,
   type CopiedRequest,
   type CorsError,
@@ -36,6 +43,7 @@ export {
   explainLine,
   type Fix,
   firefoxMessage,
+  isContextErrorKind,
   type LineExplanation,
   makeCorsError,
   type Observation,
@@ -60,6 +68,15 @@ export {
 } from './errors/index.js';
 export { exposedHeaderNames } from './expose.js';
 export * from './isolation/index.js';
+export { type AddressSpace, addressSpaceOfHost, localNetworkAccessCheck } from './local-network.js';
+export { type ContextDestination, type MixedContentVerdict, mixedContentVerdict } from './mixed-content.js';
+export {
+  type PageCheckRequest,
+  type PageCheckResult,
+  type PageRefusal,
+  pageContextCheck,
+} from './page-checks.js';
+export { createPageContext, type PageContext, type PageContextInit } from './page-context.js';
 export {
   checkPreflightResponse,
   type PreflightCacheEntry,

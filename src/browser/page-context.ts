@@ -15,7 +15,11 @@
  */
 import { parseOrigin, serializeOrigin, type TupleOrigin } from '../origin/index.js';
 import { type CspPolicy, parseResponseCsps } from './csp-parse.js';
+import type { AddressSpace } from './local-network.js';
 import { isPotentiallyTrustworthyUrl } from './trustworthy.js';
+
+const SPACES: ReadonlySet<string> = new Set(['public', 'local', 'loopback']);
+const PERMISSIONS: ReadonlySet<string> = new Set(['granted', 'denied', 'prompt']);
 
 /** HTML's embedder policy values. https://html.spec.whatwg.org/multipage/browsers.html#embedder-policy-value */
 export type EmbedderPolicyValue = 'unsafe-none' | 'require-corp' | 'credentialless';
@@ -41,6 +45,17 @@ export interface PageContextInit {
   coepReportOnly?: string;
   /** `Cross-Origin-Opener-Policy` value. Default: `unsafe-none`. */
   coop?: string;
+  /**
+   * The address space the page was loaded from (Local Network Access): `public`, `local` or
+   * `loopback`. Default: none, and then no Local Network Access check (a host name does not say
+   * what it resolves to).
+   */
+  addressSpace?: AddressSpace;
+  /**
+   * The user's answer to the local network access prompt. Default `prompt` (not answered: headless
+   * Chromium denies at once, Firefox waits).
+   */
+  localNetworkPermission?: 'granted' | 'denied' | 'prompt';
 }
 
 /** A page, validated once. Frozen. */
@@ -64,6 +79,9 @@ export interface PageContext {
   readonly coepReportOnly: EmbedderPolicyValue;
   /** The opener policy in force (unsafe-none outside a secure context). */
   readonly coop: OpenerPolicyValue;
+  /** Local Network Access: the page's address space (none: not checked) and the permission. */
+  readonly addressSpace: AddressSpace | undefined;
+  readonly localNetworkPermission: 'granted' | 'denied' | 'prompt';
   /** Values ignored as a browser ignores them (an unknown COEP token, COOP on an http page...). */
   readonly warnings: readonly string[];
 }
@@ -160,6 +178,10 @@ export function createPageContext(init: PageContextInit): PageContext {
     throw new TypeError(`createPageContext: the page must be an http: or https: URL, got ${scheme}:`);
   const origin = parseOrigin(parsed) as TupleOrigin;
   const secureContext = isPotentiallyTrustworthyUrl(parsed);
+  if (init.addressSpace !== undefined && !SPACES.has(init.addressSpace))
+    throw new TypeError(`createPageContext: addressSpace must be public, local or loopback`);
+  if (init.localNetworkPermission !== undefined && !PERMISSIONS.has(init.localNetworkPermission))
+    throw new TypeError(`createPageContext: localNetworkPermission must be granted, denied or prompt`);
   const warnings: string[] = [];
   const csp = [
     ...parseResponseCsps(asList(init.csp, 'csp'), 'enforce', warnings),
@@ -181,6 +203,8 @@ export function createPageContext(init: PageContextInit): PageContext {
       warnings,
     ),
     coop: obtainOpenerPolicy(init.coop, secureContext, warnings),
+    addressSpace: init.addressSpace,
+    localNetworkPermission: init.localNetworkPermission ?? 'prompt',
     warnings: Object.freeze(warnings),
   };
   return Object.freeze(context);

@@ -17,6 +17,11 @@ export interface SopFacts {
   approved: boolean;
   /** The operation's object: `image` for `embed-image`, else the operation's name. */
   what: string;
+  /** Opener operations: the popup landed in a new browsing context group (COOP). */
+  severed: boolean;
+  /** Opener operations: the opener's and the popup's opener policies in force. */
+  openerPolicy: string;
+  popupPolicy: string;
 }
 
 export interface SopRow {
@@ -41,6 +46,69 @@ const REQUEST_MODE = 'https://fetch.spec.whatwg.org/#concept-request-mode';
 const FONTS = 'https://www.w3.org/TR/css-fonts-4/#font-fetching-requirements';
 const DOCUMENT_DOMAIN = `${HTML}browsers.html#relaxing-the-same-origin-restriction`;
 const FORM = `${HTML}form-control-infrastructure.html#form-submission-algorithm`;
+const COOP_SWITCH = `${HTML}browsers.html#check-browsing-context-group-switch-coop-value`;
+const POST_MESSAGE = `${HTML}web-messaging.html#dom-window-postmessage`;
+
+/** Why a popup was severed (or not), in the words of the two policies. */
+const coopWhy = (f: SopFacts) =>
+  `opener COOP ${f.openerPolicy}, popup COOP ${f.popupPolicy}${f.same ? ' (same origin)' : ' (cross-origin)'}`;
+
+/** The row every opener operation starts with: COOP put the popup in a new browsing context group. */
+const SEVERED = (effect: string): SopRow => ({
+  when: (f) => f.severed,
+  allowed: false,
+  sent: false,
+  readable: false,
+  reason: (f) =>
+    `${coopWhy(f)}: the popup opened in a new browsing context group, so ${effect}. To keep the link, use COOP same-origin-allow-popups on the opener and unsafe-none (or no COOP) on the popup, or the same COOP on two same-origin pages`,
+  source: COOP_SWITCH,
+});
+
+/** The opener operations, decided by both pages' Cross-Origin-Opener-Policy. */
+const OPENER_RULES = {
+  'opener-access': [
+    SEVERED("window.opener is null in the popup and the opener's handle reads closed === true"),
+    {
+      when: same,
+      allowed: true,
+      sent: false,
+      readable: true,
+      reason: (f: SopFacts) =>
+        `${coopWhy(f)}: same browsing context group and same origin: window.opener and the handle give full access`,
+      source: COOP_SWITCH,
+    },
+    {
+      allowed: true,
+      sent: false,
+      readable: false,
+      reason: (f: SopFacts) =>
+        `${coopWhy(f)}: the popup keeps window.opener, but it is cross-origin: only the cross-origin properties (location, postMessage, close, focus) are reachable`,
+      source: CROSS_ORIGIN_PROPERTIES,
+    },
+  ],
+  'post-message-to-opener': [
+    SEVERED('window.opener is null and the popup cannot post a message to its opener'),
+    {
+      allowed: true,
+      sent: true,
+      readable: true,
+      reason: (f: SopFacts) =>
+        `${coopWhy(f)}: window.opener.postMessage reaches the opener; it must check event.origin`,
+      source: POST_MESSAGE,
+    },
+  ],
+  'post-message-to-popup': [
+    SEVERED("the opener's handle is closed and its postMessage goes nowhere"),
+    {
+      allowed: true,
+      sent: true,
+      readable: true,
+      reason: (f: SopFacts) =>
+        `${coopWhy(f)}: popup.postMessage reaches the popup; name the popup's origin as targetOrigin`,
+      source: POST_MESSAGE,
+    },
+  ],
+} satisfies Record<string, readonly SopRow[]>;
 
 /** `<img>`, `<script>`, `<link rel=stylesheet>`, `<video>`/`<audio>`: no-cors unless `crossorigin`. */
 const EMBED: readonly SopRow[] = [
@@ -80,6 +148,7 @@ const EMBED: readonly SopRow[] = [
 ];
 
 export const SOP_RULES: Readonly<Record<SopOperation, readonly SopRow[]>> = {
+  ...OPENER_RULES,
   'read-response': [
     {
       when: same,

@@ -143,3 +143,51 @@ describe('sopAccess', () => {
     expect(() => sopAccess({ from: APP, to: OTHER, operation: 'teleport' as never })).toThrow(TypeError);
   });
 });
+
+describe('sopAccess: the opener operations (COOP)', () => {
+  type Row = [string, string | undefined, string | undefined, 'chromium' | 'firefox', boolean];
+  // [popup target, opener COOP, popup COOP, browser, link kept] — as Chromium 156 and Firefox ESR 153
+  // behaved in test/browsers/isolation/coop.test.ts.
+  const rows: Row[] = [
+    [APP, undefined, undefined, 'chromium', true],
+    [OTHER, undefined, undefined, 'chromium', true],
+    [APP, 'same-origin', undefined, 'chromium', false],
+    [APP, 'same-origin', 'same-origin', 'chromium', true],
+    [OTHER, 'same-origin', 'same-origin', 'chromium', false],
+    [OTHER, 'same-origin-allow-popups', undefined, 'chromium', true],
+    [OTHER, 'same-origin-allow-popups', 'same-origin', 'chromium', false],
+    [APP, undefined, 'noopener-allow-popups', 'chromium', false],
+    [APP, undefined, 'noopener-allow-popups', 'firefox', true],
+    [OTHER, 'unsafe-none', 'same-origin', 'chromium', false],
+    [APP, 'same-origin; report-to="x"', 'same-origin', 'chromium', true],
+    [APP, 'bogus', undefined, 'chromium', true],
+  ];
+  it.each(rows)(
+    'popup on %s, opener COOP %s, popup COOP %s (%s): link kept %s',
+    (to, fromCoop, toCoop, browser, kept) => {
+      const q = { from: APP, to, browser, ...(fromCoop ? { fromCoop } : {}), ...(toCoop ? { toCoop } : {}) };
+      const opener = sopAccess({ ...q, operation: 'opener-access' });
+      expect(opener.allowed).toBe(kept);
+      expect(opener.readable).toBe(kept && to === APP);
+      for (const operation of ['post-message-to-opener', 'post-message-to-popup'] as const) {
+        const m = sopAccess({ ...q, operation });
+        expect({ allowed: m.allowed, sent: m.sent }).toEqual({ allowed: kept, sent: kept });
+      }
+      expect(opener.reason).toContain(kept ? 'COOP' : 'new browsing context group');
+      expect(opener.source).toMatch(/^https:\/\/html\.spec\.whatwg\.org\//);
+    },
+  );
+  it('ignores COOP on a page that is not a secure context', () => {
+    const q = { from: 'http://app.example', to: 'http://app.example/p', fromCoop: 'same-origin' };
+    expect(sopAccess({ ...q, operation: 'opener-access' }).allowed).toBe(true);
+    expect(
+      sopAccess({
+        ...q,
+        from: 'http://localhost:1',
+        to: 'http://localhost:1/p',
+        operation: 'opener-access',
+        toCoop: 'unsafe-none',
+      }).allowed,
+    ).toBe(false);
+  });
+});

@@ -4,8 +4,37 @@
  * crossorigin/origin (scheme, host and port; `localhost` is not special). The answers are one
  * table (sop-rules.ts): a list of rows per operation, the first whose condition holds answers.
  */
-import { isSameOrigin, isSameSite, parseOrigin } from '../origin/index.js';
+import {
+  isPotentiallyTrustworthyOrigin,
+  isSameOrigin,
+  isSameSite,
+  type Origin,
+  parseOrigin,
+} from '../origin/index.js';
+import { coopRequiresBrowsingContextGroupSwitch, parseOpenerPolicy } from './isolation/index.js';
+import { getProfile } from './profiles.js';
 import { SOP_RULES, type SopFacts } from './sop-rules.js';
+import type { BrowserName } from './types.js';
+
+const NO_POPUP = { severed: false, openerPolicy: 'unsafe-none', popupPolicy: 'unsafe-none' } as const;
+
+/**
+ * The popup facts: each page's opener policy (obtained as HTML does: only on a secure context, a
+ * known token, per browser) and whether the popup's navigation switched browsing context groups.
+ * https://html.spec.whatwg.org/multipage/browsers.html#check-browsing-context-group-switch-coop-value
+ */
+function openerFacts(q: SopQuestion, from: Origin, to: Origin) {
+  const profile = getProfile(q.browser ?? 'chromium').isolation;
+  const openerPolicy = parseOpenerPolicy(q.fromCoop, isPotentiallyTrustworthyOrigin(from), profile);
+  const popupPolicy = parseOpenerPolicy(q.toCoop, isPotentiallyTrustworthyOrigin(to), profile);
+  const severed = coopRequiresBrowsingContextGroupSwitch({
+    openerOrigin: q.from,
+    openerPolicy,
+    popupOrigin: q.to,
+    popupPolicy,
+  });
+  return { severed, openerPolicy, popupPolicy };
+}
 
 export type SopOperation =
   /** Read a fetch()/XMLHttpRequest response body and headers. */
@@ -27,7 +56,23 @@ export type SopOperation =
   /** `otherWindow.postMessage(...)` to a window on `to`. */
   | 'post-message'
   /** Relax the SOP by setting `document.domain` on both pages. */
-  | 'document-domain';
+  | 'document-domain'
+  /**
+   * A popup `from` opened with `window.open(to)`: the popup's `window.opener` and the opener's
+   * handle on the popup (`closed`, `location`, `focus()`), under both pages' COOP.
+   */
+  | 'opener-access'
+  /** The popup on `to` calls `window.opener.postMessage(...)` to its opener on `from`. */
+  | 'post-message-to-opener'
+  /** The opener on `from` calls `popup.postMessage(...)` on the popup it opened on `to`. */
+  | 'post-message-to-popup';
+
+/** The operations COOP decides: a popup `from` opened on `to`. */
+const OPENER_OPERATIONS: ReadonlySet<SopOperation> = new Set([
+  'opener-access',
+  'post-message-to-opener',
+  'post-message-to-popup',
+]);
 
 export interface SopQuestion {
   /** The page's origin or URL. */
@@ -39,6 +84,15 @@ export interface SopQuestion {
   crossOriginAttribute?: boolean;
   /** Whether the server answered with a passing CORS check (`Access-Control-Allow-Origin` for `from`). */
   corsAllowed?: boolean;
+  /** For the opener operations: the `Cross-Origin-Opener-Policy` header of the page on `from` (the opener). */
+  fromCoop?: string;
+  /** For the opener operations: the `Cross-Origin-Opener-Policy` header of the popup's page on `to`. */
+  toCoop?: string;
+  /**
+   * Whose COOP rules (the opener operations): Firefox ESR 153 does not know `noopener-allow-popups`.
+   * Default `chromium`.
+   */
+  browser?: BrowserName;
 }
 
 export interface SopAnswer {
@@ -77,6 +131,7 @@ export function sopAccess(q: SopQuestion): SopAnswer {
     cors: q.crossOriginAttribute === true,
     approved: q.corsAllowed === true,
     what: q.operation.startsWith('embed-') ? q.operation.slice('embed-'.length) : q.operation,
+    ...(OPENER_OPERATIONS.has(q.operation) ? openerFacts(q, a, b) : NO_POPUP),
   };
   const row = rows.find((r) => r.when === undefined || r.when(facts)) as (typeof rows)[number];
   return {

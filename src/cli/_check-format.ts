@@ -1,4 +1,5 @@
 /** `check`'s report for people (the same result `--json` prints as is). */
+import { pageConsoleLines, pageLines } from './_check-page.js';
 import type { CheckResult, Exchange } from './_check-types.js';
 import { indent, type Style } from './output.js';
 
@@ -119,6 +120,13 @@ export function formatCheck(r: CheckResult, st: Style, verbose = false): string 
       '',
     );
   }
-  L.push(...preflightLines(r, st, verbose), '', ...verdictLines(r, st), ...diagnosisLines(r, st));
+  L.push(
+    ...pageLines(r, st),
+    ...preflightLines(r, st, verbose),
+    '',
+    ...verdictLines(r, st),
+    ...pageConsoleLines(r, st),
+    ...diagnosisLines(r, st),
+  );
   return `${L.join('\n')}\n`;
 }

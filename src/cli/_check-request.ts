@@ -4,8 +4,9 @@
  * classification of it (is a preflight needed, and why).
  */
 import { isMethod } from '../_fetch/index.js';
-import { type BrowserName, type ClassifyResult, classify } from '../browser/index.js';
+import { type BrowserName, type ClassifyResult, classify, type PageContext } from '../browser/index.js';
 import { parseOriginHeader } from '../origin/index.js';
+import { fromOfPage, parsePageFlags } from './_check-page.js';
 import {
   BODY_TYPES,
   type BodyType,
@@ -30,6 +31,8 @@ export interface CheckRequest {
   redirect: (typeof REDIRECTS)[number];
   browser: BrowserName;
   timeout: number;
+  /** The page's context (--page-url, --https-page, --page-csp, --coep), or null. */
+  page: PageContext | null;
   classification: Extract<ClassifyResult, { ok: true }>;
 }
 
@@ -104,7 +107,8 @@ const COOKIE_WHY =
 export function parseCheckRequest(rawUrl: string, flags: CheckFlags): CheckRequest {
   if (flags.cookie !== undefined) throw new UsageError(COOKIE_WHY, '--credentials include');
   const notes: string[] = [];
-  const from = parseFrom(flags.from, notes);
+  const page = parsePageFlags(flags);
+  const from = parseFrom(fromOfPage(flags, page), notes);
   const url = parseTarget(rawUrl, from);
   const method = flags.method ?? 'GET';
   if (!isMethod(method)) throw new UsageError(`--method "${method}" is not a method token`);
@@ -153,6 +157,7 @@ export function parseCheckRequest(rawUrl: string, flags: CheckFlags): CheckReque
     redirect,
     browser,
     timeout,
+    page,
     classification: c,
   };
 }

@@ -1,25 +1,26 @@
 /**
  * `check`'s run: the request through the browser engine (`createBrowserFetch`) against the live
- * URL, every exchange recorded, then the verdict and, when blocked, the diagnosis from everything
+ * URL, every exchange as the engine reports it (`onResponse`: the request as sent, the answer, the
+ * verdict on it), then the verdict and, when blocked, the diagnosis from everything
  * observed (src/browser/errors/diagnose.ts).
  */
 import {
   type BrowserFetchEvent,
+  type BrowserFetchOptions,
+  type BrowserFetchResponseEvent,
   type CorsError,
   createBrowserFetch,
   describePreflightReason,
   diagnose,
 } from '../browser/index.js';
-// biome-ignore lint/style/noRestrictedImports: the Node transport is kept out of browser/index.ts so the lab page's bundle never pulls undici; the CLI is Node-only
-import { dispatcherTransport } from '../browser/transport.js';
+import { pageFailureExplained, pageSummary } from './_check-page.js';
 import { bodyFor, type CheckRequest, parseCheckRequest } from './_check-request.js';
 import { type CheckFlags, type CheckResult, type Exchange, NetworkFailure } from './_check-types.js';
+import { BODY_LIMIT, refusalCapturingDispatcher } from './_refusal-bodies.js';
 import { EXIT, UsageError } from './output.js';
 
 /** Headers not worth listing as "not readable" (CORS's own, hop-by-hop). */
 const NOT_CONTENT = /^(access-control-|connection$|keep-alive$|transfer-encoding$)/;
-/** At most this much of a refused preflight's body is kept (it may name the cause). */
-const BODY_LIMIT = 2048;
 
 type Answer = NonNullable<Exchange['response']>;
 
@@ -33,20 +34,23 @@ async function refusalBody(res: Response): Promise<string | undefined> {
   }
 }
 
-/** A transport that records every answer, in order (bodies of refused preflights too). */
-function recordingTransport(base: typeof globalThis.fetch, answers: Answer[]): typeof globalThis.fetch {
+/**
+ * A given transport (tests), wrapped to keep the body of each refused preflight, by URL (our
+ * server's debug mode names the refused header there), as refusalCapturingDispatcher does for the
+ * default one. Everything else about each exchange comes from the engine's `onResponse` event.
+ */
+function refusalRecorder(
+  base: typeof globalThis.fetch,
+  bodies: Map<string, string>,
+): typeof globalThis.fetch {
   return async (input, init) => {
     const res = await base(input, init);
-    const headers: [string, string][] = [];
-    for (const [n, v] of res.headers) if (n !== 'set-cookie') headers.push([n, v]);
-    for (const c of res.headers.getSetCookie()) headers.push(['set-cookie', c]);
-    const answer: Answer = { status: res.status, headers };
     const method = (init?.method ?? 'GET').toUpperCase();
     if (method === 'OPTIONS' && (res.status < 200 || res.status > 299)) {
       const body = await refusalBody(res);
-      if (body) answer.body = body;
+      const url = input instanceof Request ? input.url : String(input);
+      if (body) bodies.set(url, body);
     }
-    answers.push(answer);
     return res;
   };
 }
@@ -54,10 +58,14 @@ function recordingTransport(base: typeof globalThis.fetch, answers: Answer[]): t
 /** Sends the request; returns the failure (a CorsError) or null when allowed. */
 async function send(
   req: CheckRequest,
-  transport: typeof globalThis.fetch,
-  onEvent: (e: BrowserFetchEvent) => void,
+  network: Pick<BrowserFetchOptions, 'fetch' | 'dispatcher' | 'onEvent' | 'onResponse'>,
 ): Promise<{ failure: CorsError | null; rejection: string }> {
-  const pageFetch = createBrowserFetch({ origin: req.from, browser: req.browser, onEvent, fetch: transport });
+  const pageFetch = createBrowserFetch({
+    origin: req.from,
+    browser: req.browser,
+    ...(req.page ? { page: req.page } : {}),
+    ...network,
+  });
   const body = bodyFor(req.bodyType);
   try {
     const res = await pageFetch(req.url.href, {
@@ -89,25 +97,37 @@ async function send(
   }
 }
 
-/** Folds the engine's events and the recorded answers into the result's exchanges. */
-function foldEvents(result: CheckResult, events: BrowserFetchEvent[], answers: Answer[]): void {
-  let sent = 0;
+/** One exchange as the engine reported it (`onResponse`): the request as sent and the answer. */
+function exchangeOf(e: BrowserFetchResponseEvent, bodies: Map<string, string>): Exchange {
+  const answer: Answer = { status: e.response.status, headers: e.response.headers };
+  const body = e.kind === 'preflight' ? bodies.get(e.request.url) : undefined;
+  if (body !== undefined) answer.body = body;
+  return {
+    request: { method: e.request.method, url: e.request.url, headers: e.request.headers },
+    response: answer,
+    ...(e.fromCache ? { fromCache: true } : {}),
+  };
+}
+
+/**
+ * Folds what the engine observed into the result: each answer from `onResponse` (the last
+ * preflight, then every redirect hop and the final answer in order), the redirects' tainting and
+ * the readable headers from `onEvent`.
+ */
+function foldObserved(
+  result: CheckResult,
+  answers: BrowserFetchResponseEvent[],
+  events: BrowserFetchEvent[],
+  bodies: Map<string, string>,
+): void {
   const actual: Exchange[] = [];
+  for (const a of answers) {
+    if (a.kind === 'preflight') result.preflight!.exchange = exchangeOf(a, bodies);
+    else actual.push(exchangeOf(a, bodies));
+  }
   const redirects: NonNullable<CheckResult['redirects']> = [];
   for (const e of events) {
-    if (e.type === 'preflight-sent') {
-      const answer = answers[sent++];
-      result.preflight!.exchange = {
-        request: { method: 'OPTIONS', url: e.url, headers: e.headers },
-        ...(answer ? { response: answer } : {}),
-      };
-    } else if (e.type === 'actual-sent') {
-      const answer = answers[sent++];
-      actual.push({
-        request: { method: e.method, url: e.url, headers: e.headers },
-        ...(answer ? { response: answer } : {}),
-      });
-    } else if (e.type === 'redirect') {
+    if (e.type === 'redirect') {
       redirects.push({ from: e.from, to: e.to, status: e.status, tainted: e.tainted });
     } else if (e.type === 'done') {
       const readable = new Set(e.readableHeaders);
@@ -135,6 +155,12 @@ function explainFailure(result: CheckResult, req: CheckRequest, failure: CorsErr
     rejection,
     preflight: failure.preflight,
   };
+  // The page refused it (mixed content, its CSP, Local Network Access): nothing reached the server.
+  const page = pageFailureExplained(failure);
+  if (page !== null) {
+    Object.assign(result, page);
+    return;
+  }
   const last = result.actual?.at(-1)?.response;
   const preflight = result.preflight?.exchange?.response;
   const d = diagnose({
@@ -161,11 +187,19 @@ export async function runCheck(
   const req = parseCheckRequest(url, flags);
   const c = req.classification;
   const events: BrowserFetchEvent[] = [];
-  const answers: Answer[] = [];
-  const recording = recordingTransport(transport ?? dispatcherTransport(), answers);
-  const { failure, rejection } = await send(req, recording, (e) => {
-    events.push(e);
-    onEvent?.(e);
+  const answers: BrowserFetchResponseEvent[] = [];
+  const bodies = new Map<string, string>();
+  // Over the engine's own transport (raw header lines kept) unless a fetch is given (tests).
+  const network = transport
+    ? { fetch: refusalRecorder(transport, bodies) }
+    : { dispatcher: refusalCapturingDispatcher(bodies) };
+  const { failure, rejection } = await send(req, {
+    ...network,
+    onEvent: (e) => {
+      events.push(e);
+      onEvent?.(e);
+    },
+    onResponse: (a) => answers.push(a),
   });
   const result: CheckResult = {
     verdict: failure ? 'blocked' : 'allowed',
@@ -186,7 +220,11 @@ export async function runCheck(
     preflight: { needed: c.preflight.needed, reasons: c.preflight.reasons.map(describePreflightReason) },
     droppedHeaders: [...c.droppedHeaders],
   };
-  foldEvents(result, events, answers);
+  if (req.page) {
+    result.page = pageSummary(req.page);
+    result.console = events.flatMap((e) => (e.type === 'console' ? [e.message] : []));
+  }
+  foldObserved(result, answers, events, bodies);
   if (failure) explainFailure(result, req, failure, rejection);
   return result;
 }

@@ -15,6 +15,11 @@ export interface CheckFlags {
   cookie?: string;
   json?: boolean;
   verbose?: boolean;
+  /** The page (_check-page.ts): its full URL, or https://<--from host> with --https-page; CSP lines; COEP. */
+  pageUrl?: string;
+  httpsPage?: boolean;
+  pageCsp?: string[];
+  coep?: string;
 }
 
 export const BODY_TYPES = ['none', 'text', 'json', 'urlencoded', 'multipart', 'blob', 'stream'] as const;
@@ -27,6 +32,8 @@ export const BROWSERS = ['chromium', 'firefox', 'webkit', 'spec'] as const;
 export interface Exchange {
   request: { method: string; url: string; headers: [string, string][] };
   response?: { status: number; headers: [string, string][]; body?: string };
+  /** The answer came from the (modelled) HTTP cache: nothing was sent (chromium's permanent redirects). */
+  fromCache?: boolean;
 }
 
 /** Every outcome: what happened. `usage-error` and `network-error` carry only `error` besides. */
@@ -39,6 +46,10 @@ export interface CheckResult {
   url?: string;
   from?: string;
   browser?: BrowserName;
+  /** The page's context, when a page flag was given (--page-url, --https-page, --page-csp, --coep). */
+  page?: { url: string; secureContext: boolean; csp: string[]; coep: string; warnings?: string[] };
+  /** With a page: every console line the browser prints for the request (upgrades, CSP reports, the refusal's). */
+  console?: string[];
   /** Things the input said that a browser would say differently (a non-serialized --from, ...). */
   notes?: string[];
   request?: {
@@ -69,11 +80,21 @@ export interface CheckResult {
     /** What fetch() rejects with. */
     rejection?: string;
     preflight?: boolean;
+    /**
+     * Other refusals the evidence cannot tell apart from `kind` (a Firefox HAR merges repeated
+     * header lines into one value), each also named in the diagnosis's candidates.
+     */
+    alternatives?: CorsErrorKind[];
     /** For usage errors: the corrected command line or value. */
     suggestion?: string;
   };
   /** When blocked: the cause from everything observed, and what reached the server. */
   diagnosis?: { cause: string; candidates: Candidate[]; sent: string };
+  /**
+   * `explain` of a copied request judged allowed without credentials: the refusal the browser
+   * gives when the page's fetch used credentials: 'include' (a copy does not record it).
+   */
+  credentialsCaveat?: { kind: CorsErrorKind; message: string; fix: string };
   /** When blocked: what to change, and config snippets when a server header is the answer. */
   fix?: { text: string; side: 'server' | 'page'; snippets?: Snippets; policy?: PolicyConfigShape };
 }

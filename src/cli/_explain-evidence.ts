@@ -4,6 +4,8 @@
  */
 import {
   type BrowserName,
+  type CorsErrorKind,
+  createScriptedFetch,
   diagnose,
   explainConsoleText,
   type HarEntry,
@@ -13,6 +15,7 @@ import {
   parseCopiedFetch,
   parseCurl,
   parseHar,
+  type ScriptedAnswer,
 } from '../browser/index.js';
 import { runCheck } from './_check-run.js';
 import type { CheckFlags, CheckResult } from './_check-types.js';
@@ -147,8 +150,19 @@ function exchangeResult(x: HarExchange, entries: HarEntry[], browser: BrowserNam
       message: x.error.message,
       logged: x.error.logged,
       preflight: x.error.preflight,
+      ...(x.alternatives ? { alternatives: x.alternatives } : {}),
     };
-    result.diagnosis = { cause: d.cause, candidates: d.candidates, sent: d.sent };
+    const merged = x.alternatives
+      ? [
+          ...(d.candidates.length ? [] : [{ cause: d.cause, tell: 'Firefox says "does not match" for it' }]),
+          {
+            cause:
+              'the server (or a proxy in front of it) sent Access-Control-Allow-Origin on several lines; Firefox refuses repeated lines',
+            tell: 'Firefox says "Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed" for it; `curl -si` shows the raw lines',
+          },
+        ]
+      : [];
+    result.diagnosis = { cause: d.cause, candidates: [...d.candidates, ...merged], sent: d.sent };
     result.fix = d.fix;
   }
   return result;
@@ -207,6 +221,8 @@ export async function explainCopied(
     );
   const checkFlags: CheckFlags = {
     ...flags,
+    // The browser that made the copy (its User-Agent), unless --browser says.
+    ...(flags.browser === undefined && r.browser ? { browser: r.browser } : {}),
     from,
     method: r.method,
     header: r.pageHeaders.map(([n, v]) => `${n}: ${v}`),
@@ -215,5 +231,35 @@ export async function explainCopied(
     ...(r.mode === 'no-cors' || r.mode === 'same-origin' ? { mode: r.mode } : {}),
   };
   const result = await runCheck(r.url, checkFlags);
+  if (result.verdict === 'allowed' && r.credentials !== 'include')
+    await credentialsCaveat(result, r.url, checkFlags);
   return withTop(kind, [result], true, {});
+}
+
+/**
+ * A copy does not record the page's credentials mode: devtools writes `credentials: "omit"` (or no
+ * cookie for curl) when the browser sent no cookies, which Chromium never does cross-site (third-
+ * party cookies blocked) even for `credentials: 'include'`. So an allowed copy is judged again,
+ * offline, from the answers just received, as if the page had asked for credentials; when that
+ * is blocked, the result says so (no second request reaches the server).
+ */
+async function credentialsCaveat(result: CheckResult, url: string, flags: CheckFlags): Promise<void> {
+  const first = result.actual?.[0]?.response;
+  if (!first) return;
+  const hops: Record<string, ScriptedAnswer> = {};
+  for (const x of result.actual!.slice(1))
+    if (x.response) hops[new URL(x.request.url).host + new URL(x.request.url).pathname] = x.response;
+  const pre = result.preflight?.exchange?.response;
+  const script = createScriptedFetch({ ...(pre ? { preflight: pre } : {}), actual: first, hops });
+  const again = await runCheck(url, { ...flags, credentials: 'include' }, script).catch(() => null);
+  if (again?.verdict !== 'blocked' || !again.error) return;
+  result.credentialsCaveat = {
+    kind: again.error.kind as CorsErrorKind,
+    message: again.error.message,
+    fix: again.fix?.text ?? '',
+  };
+  result.notes = result.notes ?? [];
+  result.notes.push(
+    `Allowed as copied, without credentials. The copy cannot say whether the page used credentials: 'include' (devtools writes "omit" when no cookie was sent); if it did, the browser blocks it: ${again.error.message} Fix: ${again.fix?.text ?? ''}`,
+  );
 }

@@ -76,12 +76,23 @@ export function registerCheckCommand(program: Command): Command {
     .option('--redirect <mode>', 'follow (default), error or manual')
     .option('--browser <name>', 'chromium (default), firefox, webkit or spec')
     .option('--timeout <ms>', 'give up after this many milliseconds (default 15000)')
+    .option(
+      '--page-url <url>',
+      "the page's full URL (its scheme decides mixed content; --from defaults to its origin)",
+    )
+    .option('--https-page', 'the page is https://<the --from host and port>/ (mixed content applies)')
+    .option(
+      '--page-csp <policy>',
+      "the page's Content-Security-Policy (repeatable: one per header line)",
+      collect,
+    )
+    .option('--coep <value>', "the page's Cross-Origin-Embedder-Policy (require-corp, credentialless)")
     .option('--cookie <cookie>', 'not supported: says why, and what to use instead')
     .option('--json', 'print one JSON object instead of the explanation')
     .option('-v, --verbose', 'show every header, not only those that matter for CORS')
     .addHelpText(
       'after',
-      '\nExit codes: 0 allowed, 1 blocked, 2 usage error or network failure.\n\nExamples:\n  crossorigin check https://api.example.com/items --from https://app.example.com\n  crossorigin check http://localhost:8080/api --from http://localhost:5173 -X PUT -H "Content-Type: application/json" --credentials include\n',
+      '\nExit codes: 0 allowed, 1 blocked, 2 usage error or network failure.\n\nExamples:\n  crossorigin check https://api.example.com/items --from https://app.example.com\n  crossorigin check http://localhost:8080/api --from http://localhost:5173 -X PUT -H "Content-Type: application/json" --credentials include\n  crossorigin check http://api.example.com/items --page-url https://app.example.com/ --page-csp "connect-src \'self\'"\n',
     )
     .action(async (url: string, flags: CheckFlags) => {
       process.exitCode = await checkCommand(url, flags, processIo());

@@ -10,11 +10,22 @@ import { predict } from './predict.js';
 import { compileSetup } from './setup.js';
 import type { LabCase, LabHeader } from './types.js';
 
+/**
+ * The scene page's own headers: `/scene.html?case={id}` is the page a case with a `page` setup runs
+ * in (a frame), served with that case's CSP and COEP.
+ */
+export function sceneHeaders(st: LabState, pathname: string, search: string): LabHeader[] {
+  if (pathname !== '/scene.html') return [];
+  const id = new URLSearchParams(search).get('case') ?? '';
+  return (ID.test(id) && st.cases.get(id)?.page?.headers) || [];
+}
+
 export async function serveStatic(
   st: LabState,
   req: http.IncomingMessage,
   res: http.ServerResponse,
   pathname: string,
+  extra: readonly LabHeader[] = [],
 ) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' });
@@ -38,10 +49,11 @@ export async function serveStatic(
     const s = await stat(file);
     if (!s.isFile()) throw new Error('not a file');
     const body = await readFile(file);
+    for (const [n, v] of extra) res.appendHeader(n, v);
     res.writeHead(200, {
       'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
       'content-length': body.length,
-      'cache-control': 'no-cache',
+      'cache-control': extra.length ? 'no-store' : 'no-cache',
       'x-content-type-options': 'nosniff',
     });
     res.end(req.method === 'HEAD' ? undefined : body);
@@ -131,7 +143,7 @@ async function predictRun(st: LabState, req: http.IncomingMessage, res: http.Ser
   if (!st.cases.has(id)) return sendJson(res, 400, { error: 'configure the case first' });
   const engineRun = `${run}-engine`.slice(0, 64);
   const prediction = await predict({
-    origins: st.origins,
+    origins: st.info,
     id,
     run: engineRun,
     profile: typeof profile === 'string' ? profile : 'chromium',

@@ -20,6 +20,8 @@ export interface LabState {
   otherPort: number;
   proxy: CrossoriginProxy;
   counter: number;
+  /** The `Host` values the app origin answers (its own, and its https twin's). */
+  appHosts: Set<string>;
 }
 
 /** Appends a request to its run's wire log (bounded: MAX_RUNS runs, MAX_ENTRIES entries each). */

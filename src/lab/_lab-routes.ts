@@ -15,10 +15,21 @@ import {
   sendJson,
 } from './_lab-http.js';
 import { ATTACKER_HTML } from './attacker.js';
+import { POPUP_HTML } from './popup.js';
+import type { CompiledSetup } from './setup.js';
 import type { WireEntry } from './types.js';
+
+/** The popup page (kind popup), with the case's Cross-Origin-Opener-Policy. */
+function popupAnswer(setup: CompiledSetup, res: http.ServerResponse, head: boolean) {
+  if (setup.popupCoop) res.setHeader('cross-origin-opener-policy', setup.popupCoop);
+  res.setHeader('content-type', 'text/html; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(POPUP_HTML));
+  res.end(head ? undefined : POPUP_HTML);
+}
 
 function appAnswer(
   st: LabState,
+  setup: CompiledSetup,
   req: http.IncomingMessage,
   res: http.ServerResponse,
   rest: string,
@@ -29,6 +40,10 @@ function appAnswer(
   res.setHeader('x-internal-build', 'lab');
   res.setHeader('cache-control', 'no-store');
   const head = req.method === 'HEAD';
+  if (rest === 'popup') {
+    popupAnswer(setup, res, head);
+    return;
+  }
   if (rest.endsWith('.png')) {
     res.setHeader('content-type', 'image/png');
     res.setHeader('content-length', PNG.length);
@@ -96,7 +111,7 @@ async function handleCase(
     res.end();
     return;
   }
-  appAnswer(st, req, res, rest, id);
+  appAnswer(st, setup, req, res, rest, id);
 }
 
 export function caseRoute(

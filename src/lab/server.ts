@@ -13,9 +13,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProxy } from '../proxy/index.js';
-import { control, serveStatic } from './_lab-control.js';
+import { control, sceneHeaders, serveStatic } from './_lab-control.js';
 import { closeServer, type LabState, listen, sendJson } from './_lab-http.js';
 import { serveApi, serveOther } from './_lab-routes.js';
+import { type HttpsTwin, serveHttpsTwin } from './https.js';
 import type { LabOrigins } from './setup.js';
 
 export { checkSend } from './_lab-http.js';
@@ -31,6 +32,12 @@ export interface LabOptions {
   assetsDir?: string;
   /** The package version shown by the page. */
   version?: string;
+  /**
+   * Serve the app origin over https too (a twin on another port, self-signed certificate made at
+   * start; needs the `selfsigned` package), for the cases whose page is a secure context. Default
+   * true; when the twin cannot start the lab runs without it and says why in `/__lab/info`.
+   */
+  https?: boolean;
 }
 
 export interface RunningLab {
@@ -67,26 +74,42 @@ async function listenAll(options: LabOptions) {
   return { servers, appPort, otherPort, origins };
 }
 
-/** The app origin's handler: one canonical host, control endpoints, then the page's files. */
-function serveApp(st: LabState, appPort: number, req: http.IncomingMessage, res: http.ServerResponse): void {
+/**
+ * The app origin's handler (and its https twin's): one canonical host each, control endpoints,
+ * then the page's files (the scene page with its case's headers).
+ */
+function serveApp(st: LabState, req: http.IncomingMessage, res: http.ServerResponse): void {
   const hostHeader = req.headers.host ?? '';
-  if (hostHeader !== `127.0.0.1:${appPort}`) {
+  if (!st.appHosts.has(hostHeader)) {
     // One canonical origin: the lab's CORS cases name it.
     res.writeHead(302, { location: `${st.origins.app}${req.url ?? '/'}` });
     res.end();
     return;
   }
-  const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+  const [pathname = '/', search = ''] = (req.url ?? '/').split('?');
   const done = pathname.startsWith('/__lab/')
     ? control(st, req, res, pathname)
-    : serveStatic(st, req, res, pathname);
+    : serveStatic(st, req, res, pathname, sceneHeaders(st, pathname, search));
   done.catch(() => {
     if (!res.headersSent) sendJson(res, 500, { error: 'lab server failure' });
     else res.destroy();
   });
 }
 
-/** Starts the three origins on loopback. */
+/** The app origin's https twin; null (and the reason in the lab's info) when it cannot start. */
+async function startTwin(st: LabState, app: http.Server): Promise<HttpsTwin | null> {
+  try {
+    const twin = await serveHttpsTwin(app);
+    st.appHosts.add(`127.0.0.1:${twin.port}`);
+    st.info.appHttps = twin.origin;
+    return twin;
+  } catch (e) {
+    st.info.httpsProblem = e instanceof Error ? e.message : String(e);
+    return null;
+  }
+}
+
+/** Starts the three origins on loopback (and the app origin's https twin). */
 export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
   const { servers, appPort, otherPort, origins } = await listenAll(options);
   const all = Object.values(servers);
@@ -109,8 +132,10 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     otherPort,
     proxy,
     counter: 0,
+    appHosts: new Set([`127.0.0.1:${appPort}`]),
   };
-  servers.app.on('request', (req, res) => serveApp(st, appPort, req, res));
+  servers.app.on('request', (req, res) => serveApp(st, req, res));
+  const twin = options.https === false ? null : await startTwin(st, servers.app);
   servers.api.on('request', (req, res) => serveApi(st, req, res));
   servers.other.on('request', (req, res) => serveOther(st, req, res));
   servers.other6.on('request', (req, res) => serveOther(st, req, res));
@@ -121,6 +146,7 @@ export async function startLab(options: LabOptions = {}): Promise<RunningLab> {
     close() {
       closed ??= (async () => {
         await Promise.all(all.map(closeServer));
+        await twin?.close();
         await proxy.close();
       })();
       return closed;

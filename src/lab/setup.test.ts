@@ -69,6 +69,39 @@ describe('compileSetup', () => {
     },
     { name: 'unknown policy type', setup: { policy: { type: 'magic' } }, ok: false, problem: /policy.type/ },
     {
+      name: 'page headers and popup COOP',
+      setup: {
+        policy: { type: 'none' },
+        page: { https: true, csp: "connect-src 'self' {api}", coep: 'require-corp' },
+        popupCoop: 'same-origin',
+      },
+      ok: true,
+    },
+    {
+      name: 'page CSP with a line break',
+      setup: { policy: { type: 'none' }, page: { csp: "default-src 'self'\r\nX-Evil: 1" } },
+      ok: false,
+      problem: /page.csp must be a header value/,
+    },
+    {
+      name: 'page not an object',
+      setup: { policy: { type: 'none' }, page: 'https' },
+      ok: false,
+      problem: /page must be an object/,
+    },
+    {
+      name: 'page.https not a boolean',
+      setup: { policy: { type: 'none' }, page: { https: 'yes' } },
+      ok: false,
+      problem: /page.https must be a boolean/,
+    },
+    {
+      name: 'popup COOP not a string',
+      setup: { policy: { type: 'none' }, popupCoop: 42 },
+      ok: false,
+      problem: /popupCoop must be a header value/,
+    },
+    {
       name: 'redirect status',
       setup: { policy: { type: 'none' }, redirect: { status: 200, to: 'other' } },
       ok: false,
@@ -89,6 +122,25 @@ describe('compileSetup', () => {
       if (!r.ok && c.problem) expect(r.problems.join('\n')).toMatch(c.problem);
     });
   }
+
+  it('compiles the page into its header lines, origins substituted', () => {
+    const r = compileSetup(
+      {
+        policy: { type: 'none' },
+        page: { https: true, csp: "connect-src 'self' {api}", coep: 'require-corp' },
+      },
+      ORIGINS,
+    );
+    expect(r.ok && r.setup.page).toEqual({
+      https: true,
+      headers: [
+        ['Content-Security-Policy', `connect-src 'self' ${ORIGINS.api}`],
+        ['Cross-Origin-Embedder-Policy', 'require-corp'],
+      ],
+    });
+    const none = compileSetup({ policy: { type: 'none' } }, ORIGINS);
+    expect(none.ok && [none.setup.page, none.setup.popupCoop]).toEqual([null, null]);
+  });
 
   it('substitutes the three origins everywhere, and leaves {origin} for the request', () => {
     expect(substitute({ a: ['{app}', '{api}/x', { b: '{other}' }], c: '{origin}', n: 1 }, ORIGINS)).toEqual({

@@ -6,7 +6,8 @@
 import type { CsrfGuard } from '../csrf/index.js';
 import { createCsrfGuard } from '../csrf/index.js';
 import { CorsConfigError, type CorsPolicy, createCorsPolicy } from '../server/index.js';
-import type { LabHeader, LabServerSetup, RawAnswer } from './types.js';
+import { fillOrigins } from './shared.js';
+import type { LabHeader, LabPage, LabServerSetup, RawAnswer } from './types.js';
 
 export interface LabOrigins {
   app: string;
@@ -19,10 +20,18 @@ export type CompiledPolicy =
   | { type: 'crossorigin'; policy: CorsPolicy }
   | { type: 'raw'; preflight: RawAnswer; actual: RawAnswer };
 
+/** The scene page's headers (CSP, COEP) and whether it is served over https. */
+export interface CompiledPage {
+  https: boolean;
+  headers: LabHeader[];
+}
+
 export interface CompiledSetup {
   policy: CompiledPolicy;
   redirect: { status: number; to: 'other' | 'api' } | null;
   csrf: CsrfGuard | null;
+  page: CompiledPage | null;
+  popupCoop: string | null;
 }
 
 export type CompileResult = { ok: true; setup: CompiledSetup } | { ok: false; problems: string[] };
@@ -34,12 +43,7 @@ const MAX_VALUE = 4096;
 
 /** Replaces `{app}`, `{api}` and `{other}` in every string of a JSON value. */
 export function substitute<T>(value: T, origins: LabOrigins): T {
-  if (typeof value === 'string') {
-    return value
-      .replaceAll('{app}', origins.app)
-      .replaceAll('{api}', origins.api)
-      .replaceAll('{other}', origins.other) as T;
-  }
+  if (typeof value === 'string') return fillOrigins(value, origins) as T;
   if (Array.isArray(value)) return value.map((v) => substitute(v, origins)) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -80,6 +84,40 @@ function checkAnswer(where: string, answer: unknown, problems: string[]): RawAns
     status: typeof status === 'number' ? status : 500,
     headers: checkHeaders(where, a.headers, problems),
   };
+}
+
+/** A header value the lab may write: a string without CR, LF or NUL, at most MAX_VALUE long. */
+function checkValue(where: string, value: unknown, problems: string[]): string | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || BAD_VALUE.test(value) || value.length > MAX_VALUE) {
+    problems.push(
+      `${where} must be a header value: a string without CR, LF or NUL, at most ${MAX_VALUE} long`,
+    );
+    return null;
+  }
+  return value.trim();
+}
+
+const PAGE_HEADERS: [keyof LabPage, string][] = [
+  ['csp', 'Content-Security-Policy'],
+  ['coep', 'Cross-Origin-Embedder-Policy'],
+];
+
+function checkPage(input: unknown, problems: string[]): CompiledPage | null {
+  if (input === undefined || input === null) return null;
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    problems.push('page must be an object: { https?, csp?, coep? }');
+    return null;
+  }
+  const page = input as Record<string, unknown>;
+  if (page.https !== undefined && typeof page.https !== 'boolean')
+    problems.push('page.https must be a boolean');
+  const headers: LabHeader[] = [];
+  for (const [key, name] of PAGE_HEADERS) {
+    const value = checkValue(`page.${key}`, page[key], problems);
+    if (value !== null) headers.push([name, value]);
+  }
+  return { https: page.https === true, headers };
 }
 
 /** Checks and compiles a setup sent by the page. Never throws. */
@@ -124,6 +162,8 @@ export function compileSetup(input: unknown, origins: LabOrigins): CompileResult
   // The API's own origin, plus the app page as a trusted origin (it may post to its API).
   const csrf =
     setup.csrf === true ? createCsrfGuard({ origin: origins.api, trustedOrigins: [origins.app] }) : null;
+  const page = checkPage(setup.page, problems);
+  const popupCoop = checkValue('popupCoop', setup.popupCoop, problems);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, setup: { policy, redirect, csrf } };
+  return { ok: true, setup: { policy, redirect, csrf, page, popupCoop } };
 }

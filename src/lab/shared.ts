@@ -3,7 +3,15 @@
  * so both make exactly the same request and are compared field by field the same way.
  * No Node or DOM imports: Vite bundles this file into the page.
  */
-import type { EngineAttempt, LabBodyType, LabInfo, LabRequest, Outcome, WireEntry } from './types.js';
+import type {
+  EngineAttempt,
+  LabBodyType,
+  LabInfo,
+  LabPage,
+  LabRequest,
+  Outcome,
+  WireEntry,
+} from './types.js';
 
 /** The body each body type sends. `form` is URL-encoded (URLSearchParams). */
 export function requestBody(type: LabBodyType): string | URLSearchParams | undefined {
@@ -11,6 +19,32 @@ export function requestBody(type: LabBodyType): string | URLSearchParams | undef
   if (type === 'text') return 'amount=100';
   if (type === 'form') return new URLSearchParams({ amount: '100' });
   return undefined;
+}
+
+/** Replaces `{app}`, `{api}` and `{other}` in a string by the lab's origins. */
+export function fillOrigins(text: string, origins: Pick<LabInfo, 'app' | 'api' | 'other'>): string {
+  return text
+    .replaceAll('{app}', origins.app)
+    .replaceAll('{api}', origins.api)
+    .replaceAll('{other}', origins.other);
+}
+
+/**
+ * The origin of the page that makes a case's request: the lab's app page, or its https twin when
+ * the case's page is served over https (the scene frame, `/scene.html`).
+ */
+export function pageOrigin(
+  origins: Pick<LabInfo, 'app' | 'appHttps' | 'httpsProblem'>,
+  page: LabPage | undefined,
+): string {
+  if (page?.https) {
+    if (!origins.appHttps)
+      throw new Error(
+        `this lab serves no https page: ${origins.httpsProblem ?? 'its https twin did not start'}`,
+      );
+    return origins.appHttps;
+  }
+  return origins.app;
 }
 
 /** The URL of a case's request for one run. */

@@ -12,8 +12,25 @@ export type LabTarget = 'api' | 'other' | 'proxy';
 
 export type LabBodyType = 'none' | 'json' | 'text' | 'form';
 
-/** What the page does in the real browser. */
-export type LabKind = 'fetch' | 'image' | 'form' | 'message';
+/**
+ * What the page does in the real browser: `fetch()`, an `<img>` drawn on a canvas, a form POST or
+ * a postMessage from the other site's page, a classic `<script src>`, or `window.open()` of a popup.
+ */
+export type LabKind = 'fetch' | 'image' | 'form' | 'message' | 'script' | 'popup';
+
+/**
+ * How the page that makes the request is served, when not as the lab's own page: the case then
+ * runs in a frame (the "scene", `/scene.html`) served with these response headers, over https
+ * (the lab's https twin of the app origin, a self-signed certificate) when `https` is set.
+ */
+export interface LabPage {
+  /** Serve the page over https (a secure context on a non-loopback-exempt scheme; mixed content applies). */
+  https?: boolean;
+  /** Its `Content-Security-Policy` header (placeholders `{app}` `{api}` `{other}` replaced). */
+  csp?: string;
+  /** Its `Cross-Origin-Embedder-Policy` header. (COOP is a popup's matter: see `popupCoop`.) */
+  coep?: string;
+}
 
 export interface LabRequest {
   target: LabTarget;
@@ -49,6 +66,13 @@ export interface LabServerSetup {
   redirect?: { status: 301 | 302 | 303 | 307 | 308; to: 'other' | 'api' } | null;
   /** Put crossorigin/csrf's guard (origin: the app) in front of the API. */
   csrf?: boolean;
+  /**
+   * How the page that makes the request is served (kinds fetch, image, script). Default: the lab's
+   * own page, with no CSP or COEP.
+   */
+  page?: LabPage;
+  /** kind `popup`: the `Cross-Origin-Opener-Policy` of the popup's page (at the request's URL). */
+  popupCoop?: string;
 }
 
 export interface LabCase {
@@ -74,7 +98,10 @@ export interface WireEntry {
 
 /** What one attempt ended as, seen from the page. */
 export interface Outcome {
-  /** fetch: allowed/blocked; image: readable/tainted/error; form: accepted/refused; message: accepted/ignored. */
+  /**
+   * fetch: allowed/blocked; image: readable/tainted/error; form: accepted/refused; message:
+   * accepted/ignored; script: load/error; popup: connected/severed.
+   */
   result: string;
   status?: number;
   type?: string;
@@ -121,5 +148,9 @@ export interface LabInfo {
   app: string;
   api: string;
   other: string;
+  /** The app origin's https twin (same handler, self-signed certificate), when the lab serves one. */
+  appHttps?: string;
+  /** Why the lab serves no https twin (when it does not). */
+  httpsProblem?: string;
   version: string;
 }

@@ -5,21 +5,26 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { Agent } from 'undici';
-import type { HttpDecision } from '../_http/index.js';
+import type { Glue, HttpDecision, NodeRequestView } from '../_http/index.js';
 import { ClientSlots, ConnectionPipeline, clientRateKey } from './admission.js';
 import type { CompiledConfig, ProxyLimitsResolved } from './config.js';
 import { createMemoryRateLimitStore, InFlight, type RateLimitStore } from './limits.js';
 import { createCheckedLookup, systemResolver } from './lookup.js';
+import { corsGlue } from './policy.js';
 
 /** One in-flight request: the policy's decision is kept so that every answer carries it. */
 export interface Exchange {
   readonly req: http.IncomingMessage;
   readonly res: http.ServerResponse;
+  /** The request as the policy reads it (header lines as received; null before the exchange ran). */
+  view: NodeRequestView | null;
   cors: HttpDecision | null;
 }
 
 export interface ProxyContext {
   readonly config: CompiledConfig;
+  /** The CORS policy with the shared glue's safe running (see policy.ts). */
+  readonly corsGlue: Glue;
   readonly limits: ProxyLimitsResolved;
   /** Fixed targets were configured explicitly: resolved, not checked. */
   readonly fixedAgent: Agent;
@@ -32,7 +37,7 @@ export interface ProxyContext {
   /** This instance's Via entry (`1.1 crossorigin-<id>`). */
   readonly via: string;
   /** True when the request already carries this instance's Via entry: it looped back through us. */
-  looped(req: http.IncomingMessage): boolean;
+  looped(view: NodeRequestView): boolean;
   /** The client key for admission and per-client rate limits. */
   clientKey(req: http.IncomingMessage): string;
 }
@@ -55,6 +60,7 @@ export function createContext(config: CompiledConfig): ProxyContext {
   const keyOf = config.clientKey;
   return {
     config,
+    corsGlue: corsGlue(config.cors),
     limits,
     fixedAgent: new Agent(agentOptions(false)),
     openAgent: config.open ? new Agent(agentOptions(!config.open.dangerouslyAllowPrivateTargets)) : null,
@@ -63,7 +69,7 @@ export function createContext(config: CompiledConfig): ProxyContext {
     clients: new ClientSlots(limits.maxConcurrentUpstreamPerClient),
     pipeline: new ConnectionPipeline(limits.maxPipelinedPerConnection, limits.maxQueuedPerConnection),
     via: `1.1 ${viaToken}`,
-    looped: (req) => req.headers.via?.includes(viaToken) ?? false,
+    looped: (view) => view.header('via')?.includes(viaToken) ?? false,
     clientKey: (req) => {
       if (keyOf) {
         // A key function that throws or answers nothing usable falls back to the address.

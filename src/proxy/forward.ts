@@ -4,7 +4,7 @@
  * client's `res` with backpressure and the response head rewritten.
  */
 import type { Dispatcher } from 'undici';
-import { mergeVary } from '../_http/index.js';
+import { appendDecisionHeaders } from '../_http/index.js';
 import { watchRequestBody } from './admission.js';
 import type { CompiledRoute } from './config.js';
 import type { Exchange, ProxyContext } from './context.js';
@@ -35,8 +35,7 @@ export async function forward(
   const { req } = ex;
   const { limits } = ctx;
   // 1.
-  const declared = req.headers['content-length'];
-  const chunked = req.headers['transfer-encoding'] !== undefined;
+  const { declared, chunked, host } = bodyAndHost(req.rawHeaders);
   if (declared !== undefined && Number(declared) > limits.maxBodyBytes)
     throw bodyTooLarge(limits.maxBodyBytes);
   // 2.
@@ -57,7 +56,7 @@ export async function forward(
     },
     {
       clientAddress: req.socket.remoteAddress ?? '',
-      host: req.headers.host,
+      host,
       proto: (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
       targetOrigin: target.origin,
       contentLength: chunked ? undefined : declared,
@@ -100,6 +99,30 @@ export async function forward(
       handler as unknown as Dispatcher.DispatchHandler,
     );
   });
+}
+
+/**
+ * The request's Content-Length, whether it is chunked, and its Host, read from the header lines as
+ * received in one pass (as node's `req.headers` would give them: the first Content-Length and Host
+ * line; node's parser refuses conflicting lengths), without making node build `req.headers`.
+ */
+function bodyAndHost(raw: readonly string[]): {
+  declared: string | undefined;
+  chunked: boolean;
+  host: string | undefined;
+} {
+  let declared: string | undefined;
+  let chunked = false;
+  let host: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4) {
+      if (host === undefined && name.toLowerCase() === 'host') host = raw[i + 1];
+    } else if (name.length === 14) {
+      if (declared === undefined && name.toLowerCase() === 'content-length') declared = raw[i + 1];
+    } else if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') chunked = true;
+  }
+  return { declared, chunked, host };
 }
 
 /**
@@ -220,10 +243,7 @@ class ForwardHandler {
       for (let i = out.length - 2; i >= 0; i -= 2) if (listed.has(out[i]!)) out.splice(i, 2);
     }
     // 4.
-    const cors = this.ex.cors ?? NO_DECISION;
-    for (const [name, value] of cors.headers) out.push(name, value);
-    if (cors.vary.length > 0) out.push('vary', mergeVary(vary, cors.vary));
-    else if (vary !== null) out.push('vary', vary);
+    appendDecisionHeaders(out, this.ex.cors ?? NO_DECISION, vary);
     return out;
   }
 }

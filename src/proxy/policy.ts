@@ -1,68 +1,53 @@
 /**
- * The CORS policy as the proxy uses it: decided first for every request (so refusals carry its
- * headers), asked whether it grants the requesting origin, and written out when it ends the
- * exchange itself (a preflight).
+ * The CORS policy as the proxy uses it, through the shared Node glue (src/_http): decided first
+ * for every request through a `NodeRequestView` (so refusals carry its headers), asked whether it
+ * grants the requesting origin (`decision.allowed`); server.ts applies an ending decision (a
+ * preflight) with `applyDecision`. Nothing here reads a decision through a cast.
  */
-import type http from 'node:http';
-import { type HttpCore, type HttpDecision, mergeVary, type RequestView } from '../_http/index.js';
+import {
+  decide,
+  type Glue,
+  type HttpCore,
+  type HttpDecision,
+  isThenable,
+  type RequestView,
+} from '../_http/index.js';
 import { ProxyFailure, truncate } from './failure.js';
 
+/** The decision of a request the policy never saw (a failure before it ran). */
 export const NO_DECISION: HttpDecision = { allowed: true, headers: [], vary: [], end: false };
 
-/** Reads the policy's decision through the shared RequestView (synchronously when the policy can). */
-export function decideCors(
-  policy: HttpCore,
-  method: string,
-  url: string | undefined,
-  headers: http.IncomingHttpHeaders,
-): HttpDecision | Promise<HttpDecision> {
-  const view: RequestView = {
-    method,
-    url,
-    header(name) {
-      const v = headers[name];
-      return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
-    },
-  };
-  try {
-    const d = policy.handle(view);
-    return d instanceof Promise ? d.catch(policyFailed) : d;
-  } catch {
-    return policyFailed();
-  }
+/** What `decide` answers when the policy threw, rejected or answered something not a decision. */
+const POLICY_FAILED: HttpDecision = { allowed: false, headers: [], vary: [], end: false };
+
+function ignore(): void {
+  // The proxy has no error hook: a failing policy is answered 500 (see decideCors).
 }
 
-function policyFailed(): never {
-  throw new ProxyFailure(500, 'internal-error', 'the CORS policy failed');
+/** The glue of one proxy's policy, built once (`decide` runs the policy through it). */
+export function corsGlue(policy: HttpCore): Glue {
+  return { core: policy, failure: POLICY_FAILED, onError: ignore };
 }
 
-/** True when the policy's decision lets the requesting origin read the response. */
-export function grants(decision: HttpDecision): boolean {
-  // A crossorigin/server decision says so; any other HttpCore grants by emitting the header.
-  const allowed = (decision as { allowed?: unknown }).allowed;
-  if (typeof allowed === 'boolean') return allowed;
-  for (const [name] of decision.headers) if (name === 'access-control-allow-origin') return true;
-  return false;
+/**
+ * The policy's decision for a request (synchronously when the policy answers synchronously). A
+ * policy that fails is a 500 `internal-error`, never an exception of its own.
+ */
+export function decideCors(glue: Glue, view: RequestView): HttpDecision | Promise<HttpDecision> {
+  const d = decide(glue, view);
+  if (isThenable<HttpDecision>(d)) return Promise.resolve(d).then(checked);
+  return checked(d);
+}
+
+function checked(d: HttpDecision): HttpDecision {
+  if (d === POLICY_FAILED) throw new ProxyFailure(500, 'internal-error', 'the CORS policy failed');
+  return d;
 }
 
 /** The 403 refusal for an origin the policy does not grant, with the policy's own detail. */
 export function originRefused(decision: HttpDecision, origin: string): ProxyFailure {
-  const detail = (decision as { detail?: unknown }).detail;
+  const detail = decision.detail;
   const base = `the origin ${truncate(origin)} is not allowed to use this proxy by its CORS policy`;
-  const reason = typeof detail === 'string' && detail ? `${base} (${truncate(detail)})` : base;
+  const reason = detail ? `${base} (${truncate(detail)})` : base;
   return new ProxyFailure(403, 'origin-not-allowed', reason);
-}
-
-/** Answers with the policy's own ending (a preflight, or a refused preflight). */
-export function writeDecision(res: http.ServerResponse, decision: HttpDecision): void {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of decision.headers) headers[name] = value;
-  if (decision.vary.length > 0) headers.vary = mergeVary(null, decision.vary);
-  const body = decision.body ?? '';
-  if (body) {
-    headers['content-type'] = decision.contentType ?? 'text/plain; charset=utf-8';
-  }
-  headers['content-length'] = String(Buffer.byteLength(body));
-  res.writeHead(decision.status ?? 204, headers);
-  res.end(body || undefined);
 }

@@ -8,14 +8,14 @@
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { mergeVary } from '../_http/index.js';
+import { appendDecisionHeaders, applyDecision, NodeRequestView } from '../_http/index.js';
 import { compileProxyOptions } from './compile.js';
 import type { ProxyOptions } from './config.js';
 import { createContext, type Exchange, type ProxyContext } from './context.js';
 import { describeConfig } from './describe.js';
 import { failureText, loopDetected, ProxyFailure, toFailure } from './failure.js';
 import { forward } from './forward.js';
-import { decideCors, grants, NO_DECISION, originRefused, writeDecision } from './policy.js';
+import { decideCors, NO_DECISION, originRefused } from './policy.js';
 import { checkRate } from './rate.js';
 import { requestPath } from './request-target.js';
 import { resolveTarget } from './routes.js';
@@ -60,7 +60,7 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
       const admitted = ctx.pipeline.enter(req.socket, res, () => handleExchange(ctx, req, res));
       if (!admitted) {
         answerFailure(
-          { req, res, cors: null },
+          { req, res, view: null, cors: null },
           new ProxyFailure(
             503,
             'too-many-pipelined-requests',
@@ -81,7 +81,7 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
 
 /** Runs one exchange; never lets an exception out of the `request` listener. */
 function handleExchange(ctx: ProxyContext, req: http.IncomingMessage, res: http.ServerResponse): void {
-  const ex: Exchange = { req, res, cors: null };
+  const ex: Exchange = { req, res, view: null, cors: null };
   run(ctx, ex).catch((err: unknown) => {
     try {
       answerFailure(ex, toFailure(err), false);
@@ -105,25 +105,27 @@ function handleExchange(ctx: ProxyContext, req: http.IncomingMessage, res: http.
 async function run(ctx: ProxyContext, ex: Exchange): Promise<void> {
   const { req, res } = ex;
   const { config } = ctx;
-  // 1.
-  const pending = decideCors(config.cors, req.method ?? 'GET', req.url, req.headers);
+  // 1. (The view reads the header lines as received: node's `req.headers` object is never built.)
+  const view = new NodeRequestView(req);
+  ex.view = view;
+  const pending = decideCors(ctx.corsGlue, view);
   const decision = pending instanceof Promise ? await pending : pending;
   ex.cors = decision;
   // 2.
   if (ctx.store) await checkRate(ctx, req);
   // 3.
-  const origin = req.headers.origin;
-  if (origin !== undefined && !decision.end && !grants(decision)) throw originRefused(decision, origin);
+  const origin = view.header('origin');
+  if (origin !== null && !decision.end && !decision.allowed) throw originRefused(decision, origin);
   // 4.
   const { target, route } = resolveTarget(config, requestPath(req.url));
-  if (ctx.looped(req)) throw loopDetected();
+  if (ctx.looped(view)) throw loopDetected();
   // 5.
   if (decision.end) {
-    writeDecision(res, decision);
+    applyDecision(res, decision);
     return;
   }
   // 6.
-  if (config.requireHeaders.length > 0 && !config.requireHeaders.some((h) => req.headers[h] !== undefined)) {
+  if (config.requireHeaders.length > 0 && !config.requireHeaders.some((h) => view.header(h) !== null)) {
     throw new ProxyFailure(
       400,
       'missing-required-header',
@@ -146,19 +148,20 @@ function answerFailure(ex: Exchange, failure: ProxyFailure, close: boolean): voi
     res.destroy();
     return;
   }
-  const cors = ex.cors ?? NO_DECISION;
-  const headers: Record<string, string> = {
-    'content-type': 'text/plain; charset=utf-8',
-    'x-content-type-options': 'nosniff',
-    'cache-control': 'no-store',
-  };
-  for (const [name, value] of cors.headers) headers[name] = value;
-  if (cors.vary.length > 0) headers.vary = mergeVary(null, cors.vary);
+  const headers = [
+    'content-type',
+    'text/plain; charset=utf-8',
+    'x-content-type-options',
+    'nosniff',
+    'cache-control',
+    'no-store',
+  ];
+  appendDecisionHeaders(headers, ex.cors ?? NO_DECISION, null);
   if (failure.status === 429 || failure.status === 503)
-    headers['retry-after'] = String(failure.retryAfter ?? 1);
+    headers.push('retry-after', String(failure.retryAfter ?? 1));
   const text = failureText(failure);
-  headers['content-length'] = String(Buffer.byteLength(text));
-  if (close || !ex.req.complete) headers.connection = 'close';
+  headers.push('content-length', String(Buffer.byteLength(text)));
+  if (close || !ex.req.complete) headers.push('connection', 'close');
   res.writeHead(failure.status, headers);
   res.end(ex.req.method === 'HEAD' ? undefined : text);
 }

@@ -9,6 +9,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { NodeRequestView } from '../_http/index.js';
 import type { CompiledRoute } from './config.js';
 import type { ProxyContext } from './context.js';
 import {
@@ -20,7 +21,7 @@ import {
   tooManyUpstream,
 } from './failure.js';
 import { HOP_BY_HOP, upstreamRequestHeaders } from './headers.js';
-import { decideCors, grants, originRefused } from './policy.js';
+import { decideCors, originRefused } from './policy.js';
 import { checkRate } from './rate.js';
 import { requestPath } from './request-target.js';
 import { resolveTarget } from './routes.js';
@@ -101,12 +102,14 @@ async function upgradeWebSocket(
 ): Promise<void> {
   // 1.
   if (ctx.store) await checkRate(ctx, req);
-  const decision = await decideCors(ctx.config.cors, 'GET', req.url, req.headers);
-  if (req.headers.origin !== undefined && !grants(decision))
-    throw originRefused(decision, req.headers.origin);
+  // The upgrade is judged as the GET it is sent as.
+  const view = new NodeRequestView(req, 'GET');
+  const decision = await decideCors(ctx.corsGlue, view);
+  const origin = view.header('origin');
+  if (origin !== null && !decision.allowed) throw originRefused(decision, origin);
   // 2.
   const { target, route } = resolveTarget(ctx.config, requestPath(req.url));
-  if (ctx.looped(req)) throw loopDetected();
+  if (ctx.looped(view)) throw loopDetected();
   if (!route?.websocket) {
     throw new ProxyFailure(403, 'host-not-allowed', 'WebSocket upgrades are proxied on fixed routes only');
   }

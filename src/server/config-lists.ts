@@ -13,80 +13,101 @@ import {
   isMethod,
   normalizeMethod,
 } from '../_fetch/index.js';
-import { type CorsProblems, describeType } from './config-values.js';
+import { type CorsProblems, eachString, isList } from './config-values.js';
 
 /** Methods whose canonical spelling is upper case but which browsers do not normalize. */
 const WELL_KNOWN_UNNORMALIZED_METHODS: ReadonlySet<string> = new Set(['PATCH']);
 
+/** A header name item, lower-cased; null (with the problem) when it is not a header name. */
+function headerNameItem(problems: CorsProblems, option: string, h: string): string | null {
+  if (isHeaderName(h)) return h.toLowerCase();
+  problems.add(
+    option,
+    'invalid-header-name',
+    `${JSON.stringify(h)} is not a header name (a token, no spaces or commas); give one name per item`,
+    h,
+  );
+  return null;
+}
+
+/** Whether `key` was seen before in list `name` (a `duplicate` problem); records it otherwise. */
+function repeated(
+  problems: CorsProblems,
+  seen: Map<string, number>,
+  key: string,
+  i: number,
+  where: { option: string; name: string; raw: string },
+): boolean {
+  const first = seen.get(key);
+  if (first === undefined) {
+    seen.set(key, i);
+    return false;
+  }
+  problems.add(
+    where.option,
+    'duplicate',
+    `${key} is already at ${where.name}[${first}]; remove one`,
+    where.raw,
+  );
+  return true;
+}
+
 export function validateMethods(problems: CorsProblems, cfg: Record<string, unknown>): string[] {
   const v = cfg.methods;
   if (v === undefined) return [];
-  if (!Array.isArray(v)) {
-    problems.add(
-      'methods',
-      'invalid-type',
-      `expected an array of method names, e.g. ['PUT', 'PATCH', 'DELETE']; got ${describeType(v)}`,
-      v,
-    );
-    return [];
-  }
+  if (!isList(problems, 'methods', v, "an array of method names, e.g. ['PUT', 'PATCH', 'DELETE']")) return [];
   const out: string[] = [];
   const seen = new Map<string, number>();
-  v.forEach((m: unknown, i: number) => {
-    const option = `methods[${i}]`;
-    if (typeof m !== 'string') {
-      problems.add(option, 'invalid-type', `expected a string, got ${describeType(m)}`, m);
-      return;
-    }
-    if (m === '*') {
-      problems.add(
-        option,
-        'invalid-method',
-        "'*' is not supported for methods: list them, e.g. ['PUT', 'PATCH', 'DELETE']",
-        m,
-      );
-      return;
-    }
-    if (!isMethod(m)) {
-      problems.add(
-        option,
-        'invalid-method',
-        `${JSON.stringify(m)} is not a method (a token: letters, digits and !#$%&'*+-.^_\`|~); give one method per item`,
-        m,
-      );
-      return;
-    }
-    if (isForbiddenMethod(m)) {
-      problems.add(
-        option,
-        'forbidden-method',
-        `browsers never send ${byteUppercase(m)} (a forbidden method); remove it`,
-        m,
-      );
-      return;
-    }
-    // Fetch normalizes DELETE, GET, HEAD, OPTIONS, POST, PUT: a page may write them in any case.
-    const normalized = normalizeMethod(m);
-    const upper = byteUppercase(m);
-    if (normalized === m && upper !== m && WELL_KNOWN_UNNORMALIZED_METHODS.has(upper)) {
-      problems.add(
-        option,
-        'method-case',
-        `methods are case-sensitive and browsers do not upper-case ${upper}: fetch(url, { method: ${JSON.stringify(m)} }) sends ${JSON.stringify(m)}, which Node's HTTP parser rejects with 400; write ${JSON.stringify(upper)} here and in the page`,
-        m,
-      );
-      return;
-    }
-    const first = seen.get(normalized);
-    if (first !== undefined) {
-      problems.add(option, 'duplicate', `${normalized} is already at methods[${first}]; remove one`, m);
-      return;
-    }
-    seen.set(normalized, i);
-    // GET, HEAD and POST are CORS-safelisted: always allowed, never listed.
-    if (isCorsSafelistedMethod(normalized)) return;
-    out.push(normalized);
-  });
+  eachString(
+    problems,
+    v,
+    (i) => `methods[${i}]`,
+    (m, option, i) => {
+      if (m === '*') {
+        problems.add(
+          option,
+          'invalid-method',
+          "'*' is not supported for methods: list them, e.g. ['PUT', 'PATCH', 'DELETE']",
+          m,
+        );
+        return;
+      }
+      if (!isMethod(m)) {
+        problems.add(
+          option,
+          'invalid-method',
+          `${JSON.stringify(m)} is not a method (a token: letters, digits and !#$%&'*+-.^_\`|~); give one method per item`,
+          m,
+        );
+        return;
+      }
+      if (isForbiddenMethod(m)) {
+        problems.add(
+          option,
+          'forbidden-method',
+          `browsers never send ${byteUppercase(m)} (a forbidden method); remove it`,
+          m,
+        );
+        return;
+      }
+      // Fetch normalizes DELETE, GET, HEAD, OPTIONS, POST, PUT: a page may write them in any case.
+      const normalized = normalizeMethod(m);
+      const upper = byteUppercase(m);
+      if (normalized === m && upper !== m && WELL_KNOWN_UNNORMALIZED_METHODS.has(upper)) {
+        problems.add(
+          option,
+          'method-case',
+          `methods are case-sensitive and browsers do not upper-case ${upper}: fetch(url, { method: ${JSON.stringify(m)} }) sends ${JSON.stringify(m)}, which Node's HTTP parser rejects with 400; write ${JSON.stringify(upper)} here and in the page`,
+          m,
+        );
+        return;
+      }
+      if (repeated(problems, seen, normalized, i, { option, name: 'methods', raw: m })) return;
+      // GET, HEAD and POST are CORS-safelisted: always allowed, never listed.
+      if (isCorsSafelistedMethod(normalized)) return;
+      out.push(normalized);
+    },
+  );
   return out;
 }
 
@@ -101,34 +122,15 @@ export function validateRequestHeaders(problems: CorsProblems, cfg: Record<strin
   const v = cfg.requestHeaders;
   if (v === undefined) return out;
   const list = v === '*' ? ['*'] : v;
-  if (!Array.isArray(list)) {
-    problems.add(
-      'requestHeaders',
-      'invalid-type',
-      `expected an array of header names or '*', e.g. ['content-type', 'authorization']; got ${describeType(v)}`,
-      v,
-    );
-    return out;
-  }
+  const expected = "an array of header names or '*', e.g. ['content-type', 'authorization']";
+  if (!isList(problems, 'requestHeaders', list, expected)) return out;
   out.any = list.includes('*');
   const seen = new Map<string, number>();
-  list.forEach((h: unknown, i: number) => {
-    const option = v === '*' ? 'requestHeaders' : `requestHeaders[${i}]`;
-    if (typeof h !== 'string') {
-      problems.add(option, 'invalid-type', `expected a string, got ${describeType(h)}`, h);
-      return;
-    }
+  const optionOf = (i: number) => (v === '*' ? 'requestHeaders' : `requestHeaders[${i}]`);
+  eachString(problems, list, optionOf, (h, option, i) => {
     if (h === '*') return;
-    if (!isHeaderName(h)) {
-      problems.add(
-        option,
-        'invalid-header-name',
-        `${JSON.stringify(h)} is not a header name (a token, no spaces or commas); give one name per item`,
-        h,
-      );
-      return;
-    }
-    const lower = h.toLowerCase();
+    const lower = headerNameItem(problems, option, h);
+    if (lower === null) return;
     if (lower.startsWith('access-control-')) {
       problems.add(
         option,
@@ -147,12 +149,7 @@ export function validateRequestHeaders(problems: CorsProblems, cfg: Record<strin
       );
       return;
     }
-    const first = seen.get(lower);
-    if (first !== undefined) {
-      problems.add(option, 'duplicate', `${lower} is already at requestHeaders[${first}]; remove one`, h);
-      return;
-    }
-    seen.set(lower, i);
+    if (repeated(problems, seen, lower, i, { option, name: 'requestHeaders', raw: h })) return;
     if (out.any) {
       if (lower === 'authorization') {
         out.anyWithAuthorization = true;
@@ -179,15 +176,10 @@ export function validateExposeHeaders(
   const v = cfg.exposeHeaders;
   if (v === undefined) return [];
   const list = v === '*' ? ['*'] : v;
-  if (!Array.isArray(list)) {
-    problems.add(
-      'exposeHeaders',
-      'invalid-type',
-      `expected an array of header names or '*', e.g. ['etag', 'x-request-id']; got ${describeType(v)}`,
-      v,
-    );
+  if (
+    !isList(problems, 'exposeHeaders', list, "an array of header names or '*', e.g. ['etag', 'x-request-id']")
+  )
     return [];
-  }
   if (list.includes('*')) {
     if (list.length > 1) {
       problems.add('exposeHeaders', 'duplicate', "'*' already exposes every header; give '*' alone", v);
@@ -204,49 +196,36 @@ export function validateExposeHeaders(
   }
   const out: string[] = [];
   const seen = new Map<string, number>();
-  list.forEach((h: unknown, i: number) => {
-    const option = `exposeHeaders[${i}]`;
-    if (typeof h !== 'string') {
-      problems.add(option, 'invalid-type', `expected a string, got ${describeType(h)}`, h);
-      return;
-    }
-    if (!isHeaderName(h)) {
-      problems.add(
-        option,
-        'invalid-header-name',
-        `${JSON.stringify(h)} is not a header name (a token, no spaces or commas); give one name per item`,
-        h,
-      );
-      return;
-    }
-    const lower = h.toLowerCase();
-    if (isForbiddenResponseHeaderName(lower)) {
-      problems.add(
-        option,
-        'forbidden-header-name',
-        `browsers never let script read ${h} (a forbidden response-header name); remove it`,
-        h,
-      );
-      return;
-    }
-    if (lower.startsWith('access-control-')) {
-      problems.add(
-        option,
-        'access-control-header-name',
-        `${h} is a CORS protocol header; exposing it makes no sense; remove it`,
-        h,
-      );
-      return;
-    }
-    const first = seen.get(lower);
-    if (first !== undefined) {
-      problems.add(option, 'duplicate', `${lower} is already at exposeHeaders[${first}]; remove one`, h);
-      return;
-    }
-    seen.set(lower, i);
-    // CORS-safelisted response-header names are always readable: accepted, not sent.
-    if (CORS_SAFELISTED_RESPONSE_HEADER_NAMES.has(lower)) return;
-    out.push(lower);
-  });
+  eachString(
+    problems,
+    list,
+    (i) => `exposeHeaders[${i}]`,
+    (h, option, i) => {
+      const lower = headerNameItem(problems, option, h);
+      if (lower === null) return;
+      if (isForbiddenResponseHeaderName(lower)) {
+        problems.add(
+          option,
+          'forbidden-header-name',
+          `browsers never let script read ${h} (a forbidden response-header name); remove it`,
+          h,
+        );
+        return;
+      }
+      if (lower.startsWith('access-control-')) {
+        problems.add(
+          option,
+          'access-control-header-name',
+          `${h} is a CORS protocol header; exposing it makes no sense; remove it`,
+          h,
+        );
+        return;
+      }
+      if (repeated(problems, seen, lower, i, { option, name: 'exposeHeaders', raw: h })) return;
+      // CORS-safelisted response-header names are always readable: accepted, not sent.
+      if (CORS_SAFELISTED_RESPONSE_HEADER_NAMES.has(lower)) return;
+      out.push(lower);
+    },
+  );
   return out;
 }

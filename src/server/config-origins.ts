@@ -10,7 +10,7 @@ import {
   type OriginPatternProblemReason,
   type ParsedOriginPattern,
 } from '../origin/index.js';
-import { type CorsProblems, describeType } from './config-values.js';
+import { type CorsProblems, eachString, isList } from './config-values.js';
 import type { CorsConfigProblemReason } from './errors.js';
 import type { OriginResolver } from './types.js';
 
@@ -63,15 +63,7 @@ export function validateOrigins(
     return out;
   }
   const list = v === '*' ? ['*'] : v;
-  if (!Array.isArray(list)) {
-    problems.add(
-      'origins',
-      'invalid-type',
-      `expected an array of origins, '*', or a function; got ${describeType(v)}`,
-      v,
-    );
-    return out;
-  }
+  if (!isList(problems, 'origins', list, "an array of origins, '*', or a function")) return out;
   if (list.length === 0) {
     problems.add(
       'origins',
@@ -120,38 +112,38 @@ function splitOriginItems(
 ): { patterns: string[]; patternIndex: number[] } {
   const patterns: string[] = [];
   const patternIndex: number[] = [];
-  list.forEach((item: unknown, i: number) => {
-    const option = `origins[${i}]`;
-    if (typeof item !== 'string') {
-      problems.add(option, 'invalid-type', `expected a string, got ${describeType(item)}`, item);
-      return;
-    }
-    if (item === 'null') {
-      if (!allowNullOption) {
+  eachString(
+    problems,
+    list,
+    (i) => `origins[${i}]`,
+    (item, option, i) => {
+      if (item === 'null') {
+        if (!allowNullOption) {
+          problems.add(
+            option,
+            'null-origin',
+            "the 'null' origin is sent by sandboxed iframes, file: pages and cross-origin redirects, so any site can forge it; remove it, or set dangerouslyAllowNullOrigin: true if you really must",
+            item,
+          );
+        } else if (out.allowNull) {
+          problems.add(option, 'duplicate', "'null' is listed twice; remove one", item);
+        }
+        out.allowNull = true;
+        return;
+      }
+      if (/^file:/i.test(item) || /^(blob|data|about|javascript):/i.test(item)) {
         problems.add(
           option,
-          'null-origin',
-          "the 'null' origin is sent by sandboxed iframes, file: pages and cross-origin redirects, so any site can forge it; remove it, or set dangerouslyAllowNullOrigin: true if you really must",
+          'opaque-origin',
+          `${JSON.stringify(item)} has no origin a browser would send: pages from file:, data:, about: and blob: URLs send 'null'; serve the page over http(s) and list that origin`,
           item,
         );
-      } else if (out.allowNull) {
-        problems.add(option, 'duplicate', "'null' is listed twice; remove one", item);
+        return;
       }
-      out.allowNull = true;
-      return;
-    }
-    if (/^file:/i.test(item) || /^(blob|data|about|javascript):/i.test(item)) {
-      problems.add(
-        option,
-        'opaque-origin',
-        `${JSON.stringify(item)} has no origin a browser would send: pages from file:, data:, about: and blob: URLs send 'null'; serve the page over http(s) and list that origin`,
-        item,
-      );
-      return;
-    }
-    patterns.push(item);
-    patternIndex.push(i);
-  });
+      patterns.push(item);
+      patternIndex.push(i);
+    },
+  );
   return { patterns, patternIndex };
 }
 

@@ -14,6 +14,30 @@ export function describeType(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
 
+/** The list option is an array; otherwise one `invalid-type` problem with an example. */
+export function isList(problems: CorsProblems, option: string, v: unknown, expected: string): v is unknown[] {
+  if (Array.isArray(v)) return true;
+  problems.add(option, 'invalid-type', `expected ${expected}; got ${describeType(v)}`, v);
+  return false;
+}
+
+/** Each string item of a list option, with its option path; an item of another type is a problem. */
+export function eachString(
+  problems: CorsProblems,
+  list: readonly unknown[],
+  optionOf: (i: number) => string,
+  visit: (item: string, option: string, i: number) => void,
+): void {
+  list.forEach((item: unknown, i: number) => {
+    const option = optionOf(i);
+    if (typeof item !== 'string') {
+      problems.add(option, 'invalid-type', `expected a string, got ${describeType(item)}`, item);
+      return;
+    }
+    visit(item, option, i);
+  });
+}
+
 export function validateMaxAge(problems: CorsProblems, cfg: Record<string, unknown>): number | null {
   const v = cfg.maxAge;
   if (v === undefined || v === null) return null;

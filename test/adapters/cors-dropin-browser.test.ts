@@ -13,20 +13,17 @@ import express from 'express';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cors as ourCors } from '../../src/adapters/express.js';
 import { describeBrowser } from '../browsers/harness/vitest.js';
+import { type PageObserved, type PageRequest, pageFetches } from './_page-fetch.js';
 
 /** The two drivers' page handles, reduced to what the test needs. */
 interface Driver {
   goto(url: string): Promise<unknown>;
-  fetch(url: string, f: PageFetch): Promise<Observed>;
+  fetch(list: { url: string; f: PageFetch }[]): Promise<PageObserved[]>;
   close(): Promise<void>;
 }
 
-interface PageFetch {
+interface PageFetch extends PageRequest {
   id: string;
-  method: string;
-  headers?: Record<string, string>;
-  body?: string;
-  credentials?: 'omit' | 'include';
 }
 
 const FETCHES: PageFetch[] = [
@@ -82,30 +79,6 @@ const CONFIGS: { id: string; options: (page: number) => Record<string, unknown> 
   { id: 'status-200', options: () => ({ optionsSuccessStatus: 200, methods: ['PUT'] }) },
 ];
 
-interface Observed {
-  ok: boolean;
-  status?: number;
-  body?: string;
-  xApp?: string | null;
-}
-
-/** Runs in the page: one fetch, and what the page could see of it. */
-async function pageFetch({ url, f }: { url: string; f: PageFetch }): Promise<Observed> {
-  try {
-    const r = await fetch(url, {
-      method: f.method,
-      headers: f.headers,
-      body: f.body,
-      credentials: f.credentials ?? 'same-origin',
-      mode: 'cors',
-      cache: 'no-store',
-    });
-    return { ok: true, status: r.status, body: await r.text(), xApp: r.headers.get('x-app') };
-  } catch {
-    return { ok: false };
-  }
-}
-
 function appWith(mw: express.RequestHandler): express.Express {
   const app = express();
   app.use(mw);
@@ -124,7 +97,7 @@ async function listen(app: express.Express): Promise<Server> {
 
 interface PageLike {
   goto(url: string): Promise<unknown>;
-  evaluate(fn: typeof pageFetch, arg: { url: string; f: PageFetch }): Promise<Observed>;
+  evaluate(fn: typeof pageFetches, arg: { url: string; f: PageFetch }[]): Promise<PageObserved[]>;
 }
 
 for (const [name, browser] of [
@@ -160,7 +133,7 @@ for (const [name, browser] of [
       const page = (runner() as unknown as { page: PageLike }).page;
       driver = {
         goto: (url) => page.goto(url),
-        fetch: (url, f) => page.evaluate(pageFetch, { url, f }),
+        fetch: (list) => page.evaluate(pageFetches, list),
         close: async () => {},
       };
     }, 120_000);
@@ -179,8 +152,10 @@ for (const [name, browser] of [
         for (const api of apis) {
           for (const f of FETCHES) {
             const q = `?${api.config}-${f.id}`;
-            const a = await driver!.fetch(`http://api.test:${api.theirs}/api${q}`, f);
-            const b = await driver!.fetch(`http://api.test:${api.ours}/api${q}`, f);
+            const [a, b] = (await driver!.fetch([
+              { url: `http://api.test:${api.theirs}/api${q}`, f },
+              { url: `http://api.test:${api.ours}/api${q}`, f },
+            ])) as [PageObserved, PageObserved];
             total++;
             if (a.ok) allowed++;
             if (JSON.stringify(a) !== JSON.stringify(b)) {

@@ -12,23 +12,9 @@ import { REPRESENTATIVE } from '../browsers/cases/representative.js';
 import type { ChromiumRunner } from '../browsers/harness/chromium.js';
 import { describeBrowser } from '../browsers/harness/vitest.js';
 import { recordHar } from './har-capture.js';
+import { HAR_SCENARIOS } from './har-scenarios.js';
 
-const IDS = [
-  'missing-acao',
-  'acao-mismatch',
-  'acao-two-lines',
-  'acao-wildcard',
-  'wildcard-with-credentials',
-  'acac-false',
-  'acac-ok',
-  'preflight-404',
-  'preflight-missing-acao-404',
-  'method-not-allowed',
-  'header-not-allowed',
-  'lower-patch-acam-upper',
-  'preflight-ok-actual-missing-acao',
-  'redirect-cross-origin-no-acao',
-];
+const IDS = HAR_SCENARIOS;
 const CASES = REPRESENTATIVE.filter((c) => IDS.includes(c.id));
 const OUT = path.resolve(import.meta.dirname, '../../test-artifacts/har');
 

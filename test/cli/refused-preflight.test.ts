@@ -39,6 +39,8 @@ describe('a refused preflight', () => {
     expect(r.verdict).toBe('blocked');
     expect(r.error?.kind).toBe('preflight-missing-allow-origin-header');
     expect(r.diagnosis?.cause).toContain('authorization');
+    // The refusal's body, read on the way through the engine's own transport (an undici interceptor).
+    expect(r.preflight?.exchange?.response?.body).toMatch(/authorization/i);
     expect(r.diagnosis?.cause).toContain(`allows the origin ${PAGE}`);
     expect(r.diagnosis?.candidates).toEqual([]);
     expect(r.diagnosis?.sent).toContain('never sent your PUT');

@@ -9,19 +9,16 @@
  * Fetch Metadata and Origin the browser really sent are compared with the case's headers and the
  * guard's reason with the case's expectation, so the tables describe what browsers do.
  *
- * A missing browser is handled by the harness's policy (`browserSuitePolicy`, as `describeBrowser`):
+ * A missing browser is handled by the harness (`describeWithBrowser`, the policy `describeBrowser` uses):
  * with CI=true the suite FAILS; elsewhere it is skipped with the reason printed.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser as PwBrowser } from 'playwright-core';
 import puppeteer, { type Browser as PpBrowser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSuitePolicy } from '../browsers/harness/available.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../browsers/harness/chromium.js';
 import { FIREFOX_OFFLINE_PREFS, FIREFOX_PATH } from '../browsers/harness/firefox.js';
+import { testCertificate } from '../browsers/harness/tls.js';
+import { describeWithBrowser } from '../browsers/harness/vitest.js';
 import { type CsrfCase, loadTables } from '../fixtures/schema.js';
 import { CsrfSite, type Seen } from './browser-site.js';
 
@@ -229,7 +226,7 @@ async function launchChromium(): Promise<Driver> {
     args: CHROMIUM_ARGS,
     timeout: 60_000,
   });
-  // The https site's certificate is self-signed for the *.test names (made by this test).
+  // The https site's certificate is the harness's self-signed test certificate.
   const context = await b.newContext({ ignoreHTTPSErrors: true });
   // One page for every scenario (opening a tab per scenario made Chromium 156 refuse new tabs).
   const page = await context.newPage();
@@ -284,36 +281,6 @@ async function blank(go: () => Promise<unknown>): Promise<void> {
   }
 }
 
-/** A throw-away self-signed certificate for the *.test names (EC P-256, valid 2 days). */
-function makeCertificate(dir: string): { key: string; cert: string } {
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=app.test',
-      '-addext',
-      'subjectAltName=DNS:app.test,DNS:evil.test,DNS:blog.app.test',
-    ],
-    { stdio: 'ignore', timeout: 30_000 },
-  );
-  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
-}
-
 const BROWSERS = [
   { name: 'chromium' as const, launch: launchChromium },
   { name: 'firefox' as const, launch: launchFirefox },
@@ -325,18 +292,14 @@ const pick = <T>(v: PerBrowser<T>, b: BrowserName): T =>
 for (const browser of BROWSERS) {
   // The harness's one availability policy: run; or, with the browser missing, fail under CI=true
   // and skip (reason printed) elsewhere.
-  const policy = browserSuitePolicy(browser.name);
-
-  describe.runIf(policy.run || policy.fail)(`CSRF guard in real ${browser.name}`, () => {
+  describeWithBrowser(browser.name, `CSRF guard in real ${browser.name}`, () => {
     const sites = {} as Record<Transport, CsrfSite>;
     let driver: Driver | undefined;
-    let certDir: string | undefined;
 
     beforeAll(async () => {
-      if (!policy.run) throw new Error(`CI=true and ${policy.reason}`);
-      certDir = mkdtempSync(join(tmpdir(), 'csrf-browser-'));
       sites.http = await CsrfSite.start();
-      sites.https = await CsrfSite.start(makeCertificate(certDir));
+      // The harness's test certificate (*.test); both browsers are told to accept it.
+      sites.https = await CsrfSite.start(await testCertificate());
       driver = await browser.launch();
     });
 
@@ -344,7 +307,6 @@ for (const browser of BROWSERS) {
       await driver?.close();
       await sites.http?.close();
       await sites.https?.close();
-      if (certDir) rmSync(certDir, { recursive: true, force: true });
     });
 
     let counter = 0;

@@ -27,23 +27,17 @@ describe.each(STARTERS.map((s) => [s.name, s] as const))('%s', (_name, starter) 
   const post = (r: Running, headers: HeaderList) =>
     r.call({ method: 'POST', path: '/transfer', headers: [...headers, ['Content-Length', '0']] });
 
-  it("issue's case: scheme https, Host evil.example.net then app.example.com, Origin evil: refused", async () => {
+  it.each([
+    ["issue's case: Host evil.example.net then app.example.com", ['evil.example.net', 'app.example.com']],
+    ['the other order, Origin the second', ['app.example.com', 'evil.example.net']],
+  ])('scheme https, two Host lines (%s), Origin evil: refused', async (_o, [first, second]) => {
     const reply = await post(byHost, [
-      ['Host', 'evil.example.net'],
-      ['Host', 'app.example.com'],
+      ['Host', first!],
+      ['Host', second!],
       ['Origin', 'https://evil.example.net'],
     ]);
     expect([400, 403]).toContain(reply.status);
     expect(reply.headers.has('x-app')).toBe(false);
-  });
-
-  it('two Host lines in the other order, Origin the second: refused', async () => {
-    const reply = await post(byHost, [
-      ['Host', 'app.example.com'],
-      ['Host', 'evil.example.net'],
-      ['Origin', 'https://evil.example.net'],
-    ]);
-    expect([400, 403]).toContain(reply.status);
   });
 
   it('one Host, Origin of that host: allowed (the control)', async () => {

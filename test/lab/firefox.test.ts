@@ -5,29 +5,29 @@
  * outcome. Without Firefox the suite fails under CI=true and is skipped (reason printed) elsewhere.
  */
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SCENARIOS } from '../../lab/src/scenarios.js';
 import { type RunningLab, startLab } from '../../src/lab/server.js';
-import { browserPath, browserSuitePolicy } from '../browsers/harness/available.js';
+import { browserPath } from '../browsers/harness/available.js';
 import { FIREFOX_PREFS } from '../browsers/harness/firefox.js';
+import { describeWithBrowser } from '../browsers/harness/vitest.js';
 import { buildLabPage, checkExpected, type PageLike, runScenario } from './lab-driver.js';
 
-const policy = browserSuitePolicy('firefox');
-
-describe.runIf(policy.run || policy.fail)('the lab in real Firefox', () => {
+describeWithBrowser('firefox', 'the lab in real Firefox', () => {
   let lab: RunningLab;
   let browser: Browser;
   let page: Page;
   let driver: PageLike;
 
   beforeAll(async () => {
-    if (!policy.run) throw new Error(`CI=true and ${policy.reason}`);
     const assetsDir = await buildLabPage('firefox');
     lab = await startLab({ assetsDir, version: 'test' });
     browser = await puppeteer.launch({
       browser: 'firefox',
       executablePath: browserPath('firefox'),
       headless: true,
+      // The lab's https twin has a self-signed certificate (made at start).
+      acceptInsecureCerts: true,
       extraPrefsFirefox: FIREFOX_PREFS,
       timeout: 60_000,
       protocolTimeout: 60_000,

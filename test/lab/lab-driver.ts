@@ -69,6 +69,8 @@ export interface Expected {
   type?: string;
   readable?: { has: string[]; hasNot: string[] };
   errorKind?: string;
+  /** The page refused before sending: the servers received nothing. */
+  nothingSent?: boolean;
 }
 
 /** The outcome every scenario must have in a real browser (and so in the engine). */
@@ -104,6 +106,27 @@ export const EXPECTED: Record<string, Expected> = {
   'lowercase-patch': { results: ['blocked'], preflights: 1 },
   // The spec says the wildcard does not cover Authorization; Chromium 156 and Firefox ESR 153 allow it.
   'allow-headers-star-authorization': { results: ['allowed'], preflights: 1, type: 'cors' },
+  // Beyond CORS: the element's error event (ORB, CORP, COEP), the popup severed (COOP).
+  'orb-json-script': { results: ['error'], preflights: 0, errorKind: 'blocked-by-orb' },
+  'corp-same-origin-image': { results: ['error'], preflights: 0, errorKind: 'corp-not-same-origin' },
+  'coep-corp-less-image': { results: ['error'], preflights: 0, errorKind: 'corp-required-by-coep' },
+  'coop-severs-opener': { results: ['severed'], preflights: 0 },
+  // The page refuses: mixed content (loopback is trustworthy) and the page's CSP.
+  'mixed-content-loopback': { results: ['allowed'], preflights: 0, type: 'cors' },
+  'mixed-content-image-upgrade': { results: ['tainted'], preflights: 0 },
+  'csp-connect-src-self': {
+    results: ['blocked'],
+    preflights: 0,
+    nothingSent: true,
+    errorKind: 'csp-blocked',
+  },
+  'csp-default-src-fallback': {
+    results: ['blocked'],
+    preflights: 0,
+    nothingSent: true,
+    errorKind: 'csp-blocked',
+  },
+  'csp-connect-src-api': { results: ['allowed'], preflights: 0, type: 'cors' },
 };
 
 /** Checks one scenario's record against its expectation; returns the problems (empty: fine). */
@@ -120,6 +143,8 @@ export function checkExpected(id: string, rec: RunRecord): string[] {
     if (!rec.real[0]?.readableHeaders?.includes(name)) problems.push(`${name} not readable`);
   for (const name of e.readable?.hasNot ?? [])
     if (rec.real[0]?.readableHeaders?.includes(name)) problems.push(`${name} readable`);
+  if (e.nothingSent && rec.realWire.length > 0)
+    problems.push(`${rec.realWire.length} requests reached the servers`);
   if (e.errorKind && rec.prediction.attempts[0]?.errorKind !== e.errorKind)
     problems.push(`engine error kind ${rec.prediction.attempts[0]?.errorKind} != ${e.errorKind}`);
   return problems;

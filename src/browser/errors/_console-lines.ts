@@ -4,6 +4,8 @@
  * not know.
  */
 import { type ConsoleBrowser, TEMPLATES } from './console-templates.js';
+import { CONTEXT_TEMPLATES } from './context.js';
+import { ISOLATION_TEMPLATES } from './isolation.js';
 import type { CorsErrorKind } from './kinds.js';
 import type { NetworkLine } from './parse-console.js';
 
@@ -80,7 +82,10 @@ function words(s: string): Set<string> {
   );
 }
 
-const TEMPLATE_WORDS = TEMPLATES.map((t) => ({ t, w: words(t.text) }));
+const TEMPLATE_WORDS = [...TEMPLATES, ...CONTEXT_TEMPLATES, ...ISOLATION_TEMPLATES].map((t) => ({
+  t,
+  w: words(t.text),
+}));
 
 /** The three known messages closest to `text` (Jaccard similarity of their words). */
 export function closestTemplates(

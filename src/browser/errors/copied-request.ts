@@ -20,6 +20,24 @@ export interface CopiedRequest {
   origin: string | null;
   credentials: 'include' | 'same-origin' | 'omit';
   mode?: string;
+  /** The browser that made the request, from the copied User-Agent (Chromium's fetch copy has none). */
+  browser?: 'chromium' | 'firefox' | 'webkit';
+}
+
+/**
+ * Headers the browser adds itself that are not forbidden names, so they are copied with the page's:
+ * User-Agent, and Firefox's `Priority` (RFC 9218, on HTTP/1.1 too). Taken as the page's, they would
+ * call for a preflight the page never needed.
+ */
+const BROWSER_ADDED = new Set(['user-agent', 'priority']);
+
+/** The browser a User-Agent names (Edge, Opera and other Chromium browsers say "Chrome/"). */
+function browserOf(userAgent: string | undefined): CopiedRequest['browser'] {
+  if (!userAgent) return undefined;
+  if (/\bFirefox\//.test(userAgent)) return 'firefox';
+  if (/\b(Chrome|Chromium|HeadlessChrome)\//.test(userAgent)) return 'chromium';
+  if (/\bVersion\/[\d.]+.*Safari\//.test(userAgent)) return 'webkit';
+  return undefined;
 }
 
 export type CopiedParse = { ok: true; request: CopiedRequest } | { ok: false; problem: string };
@@ -160,13 +178,15 @@ function finish(
     method,
     headers,
     pageHeaders: headers.filter(
-      ([n, v]) => !isForbiddenRequestHeader(n, v) && n.toLowerCase() !== 'user-agent',
+      ([n, v]) => !isForbiddenRequestHeader(n, v) && !BROWSER_ADDED.has(n.toLowerCase()),
     ),
     origin: origin ?? null,
     credentials: get('cookie') !== undefined ? 'include' : creds,
     ...(body !== undefined ? { body } : {}),
     ...(mode ? { mode } : {}),
   };
+  const browser = browserOf(get('user-agent'));
+  if (browser) request.browser = browser;
   return { ok: true, request };
 }
 

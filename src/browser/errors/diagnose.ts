@@ -9,6 +9,7 @@
 
 import { fixFor } from './fix.js';
 import type { CorsErrorDetails, CorsErrorKind } from './kinds.js';
+import { RULES_BEYOND_CORS, ruleFor } from './rules.js';
 import {
   type PolicyConfigShape,
   type PolicyShape,
@@ -55,6 +56,11 @@ export interface Fix {
   snippets?: Snippets;
   /** The crossorigin/server config the snippets spell out. */
   policy?: PolicyConfigShape;
+  /**
+   * A page-side fix, as data: what the page's request should be instead (the method written as
+   * browsers send it; the URL to request directly instead of being redirected there).
+   */
+  request?: { method?: string; url?: string };
 }
 
 export interface Diagnosis {
@@ -76,6 +82,11 @@ export const PAGE_KINDS: ReadonlySet<CorsErrorKind> = new Set<CorsErrorKind>([
   'method-unsupported-in-no-cors',
   'no-cors-redirect-mode',
   'redirect-mode-error',
+  // The page's context: nothing is sent, and the page (its scheme, its CSP) or the user decides.
+  'mixed-content-blocked',
+  'csp-blocked',
+  'local-network-insecure-context',
+  'local-network-permission-denied',
 ]);
 
 /** Kinds whose answer is a CORS response header, and so a policy snippet. */
@@ -276,6 +287,60 @@ function refusedPreflightCandidates(o: Observation): Diagnosis {
   };
 }
 
+/**
+ * A preflight that failed for a method the page wrote in lower case (`patch`): browsers upper-case
+ * only DELETE, GET, HEAD, OPTIONS, POST and PUT, methods compare case-sensitively, and many servers
+ * refuse a lower-case method outright (Node's HTTP parser answers 400; crossorigin/server refuses to
+ * list one). Whatever the console line, the fix is in the page; the server allows the upper case.
+ * https://fetch.spec.whatwg.org/#concept-method-normalize
+ */
+function lowerCaseMethod(o: Observation): Diagnosis | null {
+  const d = o.error;
+  const m = o.request.method;
+  const preflightFailed = d.kind.startsWith('preflight-') || d.kind.endsWith('-preflight-response');
+  if (!o.request.unsafeMethod || m === m.toUpperCase() || !preflightFailed) return null;
+  const upper = m.toUpperCase();
+  const shape = { ...shapeOf(o), methods: [upper] };
+  const reason = o.preflight ? headerOf(o.preflight, REFUSAL_HEADER) : null;
+  return {
+    kind: d.kind,
+    cause: `The page sends the method \`${m}\` in lower case. Browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT, so \`${m}\` goes out as written, and methods compare case-sensitively: a server that allows ${upper} does not allow ${m}, and many (Node's HTTP parser among them) refuse a lower-case method outright.${reason ? ` (cors-refusal-reason: ${reason.trim()})` : ''}`,
+    candidates: [],
+    sent: whatWasSent(o),
+    fix: {
+      text: `Write the method as \`${upper}\` in the page's fetch(), and allow \`${upper}\` on the server (Access-Control-Allow-Methods).`,
+      side: 'page',
+      request: { method: upper },
+      ...(shape.origin !== 'null' ? { policy: policyConfigFor(shape), snippets: snippetsFor(shape) } : {}),
+    },
+  };
+}
+
+/**
+ * A redirect to another origin made the request's Origin `null` (the request is tainted), and the
+ * final server refused `null`, as it should. The fix is not to allow `null` but to request the
+ * final URL directly, from the page's real origin, which that server then allows.
+ * https://fetch.spec.whatwg.org/#http-redirect-fetch (step 12: the tainted origin flag)
+ */
+function taintedByRedirect(o: Observation): Diagnosis | null {
+  const d = o.error;
+  if (d.requestOrigin !== 'null' || d.origin === 'null' || d.url === d.initialUrl) return null;
+  const shape = { ...shapeOf(o), origin: d.origin };
+  return {
+    kind: d.kind,
+    cause: `The request was redirected from ${d.initialUrl} to another origin (${new URL(d.url).origin}); after such a redirect the browser sends \`Origin: null\`, and the server there does not allow \`null\` (it should not).`,
+    candidates: [],
+    sent: whatWasSent(o),
+    fix: {
+      text: `${fixFor(d)} Here: request ${d.url} from the page, and allow the origin ${d.origin} there.`,
+      side: 'page',
+      request: { url: d.url },
+      policy: policyConfigFor(shape),
+      snippets: snippetsFor(shape),
+    },
+  };
+}
+
 function wildcardWithCredentials(o: Observation): Diagnosis {
   const d = o.error;
   const on = d.kind.startsWith('preflight-') ? 'the preflight and the actual response' : 'the response';
@@ -295,6 +360,8 @@ function wildcardWithCredentials(o: Observation): Diagnosis {
 /** The cause and fix for one blocked request, from everything observed. */
 export function diagnose(o: Observation): Diagnosis {
   const d = o.error;
+  const special = lowerCaseMethod(o) ?? taintedByRedirect(o);
+  if (special) return special;
   if (isRefusedPreflight(o)) {
     const reason = headerOf(o.preflight, REFUSAL_HEADER);
     const known = reason !== null ? fromRefusalReason(o, reason.trim()) : null;
@@ -329,6 +396,8 @@ function causeOf(d: CorsErrorDetails): string {
     case 'header-disallowed-by-preflight-response':
       return `The preflight answer does not list the request header ${d.hint ?? ''} in Access-Control-Allow-Headers.`;
     default:
-      return `The browser refused the request (${d.kind.replace(/-/g, ' ')}).`;
+      return RULES_BEYOND_CORS.has(d.kind)
+        ? `${ruleFor(d.kind).text}`
+        : `The browser refused the request (${d.kind.replace(/-/g, ' ')}).`;
   }
 }

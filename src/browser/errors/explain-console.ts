@@ -4,6 +4,8 @@
  * fix. The console line alone cannot tell a refused preflight from a server that sends no CORS
  * headers at all: those lines carry the candidates and how to tell them apart.
  */
+
+import { isContextErrorKind } from './context.js';
 import { type Candidate, type Diagnosis, diagnose } from './diagnose.js';
 import type { CorsErrorDetails, CorsErrorKind } from './kinds.js';
 import { type NetworkLine, type ParsedLine, parseConsole, type UnknownLine } from './parse-console.js';
@@ -40,7 +42,43 @@ const CREDENTIALED: ReadonlySet<string> = new Set([
   'preflight-invalid-allow-credentials',
 ]);
 
+/**
+ * A page-context line's details: in the mixed-content lines `{origin}` is the page's URL, in the
+ * CSP lines `{hint}` the directive and `{resource}` the effective one (Chromium's fallback note,
+ * Firefox's parenthesis), in the Local Network Access lines `{hint}` the address space.
+ */
+function contextDetailsOf(line: ParsedLine, kind: CorsErrorKind): CorsErrorDetails {
+  const url = line.url ?? '<the URL>';
+  const pageUrl = line.origin ?? '<your page URL>';
+  const origin = URL.parse(pageUrl)?.origin ?? pageUrl;
+  const directive = kind === 'csp-blocked' ? line.hint : undefined;
+  const space = line.hint === 'loopback' || line.hint === 'local' ? line.hint : undefined;
+  return {
+    kind,
+    url,
+    initialUrl: url,
+    origin,
+    requestOrigin: origin,
+    initiator: line.resource === 'XMLHttpRequest' ? 'XMLHttpRequest' : 'fetch',
+    method: 'GET',
+    credentials: 'same-origin',
+    context: {
+      pageUrl,
+      ...(directive
+        ? {
+            directive,
+            directiveName: directive.split(/\s+/)[0] ?? directive,
+            effectiveDirective: line.resource ?? directive.split(/\s+/)[0] ?? directive,
+          }
+        : {}),
+      ...(kind.startsWith('local-network-') && space ? { addressSpace: space } : {}),
+      console: [line.text],
+    },
+  };
+}
+
 function detailsOf(line: ParsedLine, kind: CorsErrorKind): CorsErrorDetails {
+  if (isContextErrorKind(kind)) return contextDetailsOf(line, kind);
   const url = line.url ?? '<the API URL>';
   const origin = line.origin ?? '<your page origin>';
   const preflight = line.preflight || kind.startsWith('preflight-') || kind.endsWith('-preflight-response');

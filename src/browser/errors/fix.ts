@@ -2,6 +2,8 @@
  * For each kind, what to change: the header and the exact value the server must send on which
  * response, or what the page must change. Concrete values come from the request itself.
  */
+import { contextFix, isContextErrorKind } from './context.js';
+import { isIsolationErrorKind, isolationFix } from './isolation.js';
 import type { CorsErrorDetails } from './kinds.js';
 
 function on(d: CorsErrorDetails, preflight: boolean): string {
@@ -41,6 +43,10 @@ export function fixFor(d: CorsErrorDetails): string {
     ? `\`Access-Control-Allow-Origin: ${origin}\` and \`Access-Control-Allow-Credentials: true\``
     : `\`Access-Control-Allow-Origin: ${origin}\` (or \`*\`, since the request carries no credentials)`;
   if (origin === 'null' && NULL_ORIGIN_KINDS.has(d.kind)) return nullOriginFix(creds);
+  // Not CORS: the page's context (mixed content, CSP, Local Network Access) and isolation
+  // (CORP, ORB, script MIME types) have their own fixes, next to their console lines.
+  if (isContextErrorKind(d.kind)) return contextFix(d);
+  if (isIsolationErrorKind(d.kind)) return isolationFix(d);
   switch (d.kind) {
     case 'missing-allow-origin-header':
     case 'preflight-missing-allow-origin-header':

@@ -8,7 +8,7 @@
 import { isForbiddenRequestHeader } from '../../_fetch/index.js';
 import { createBrowserFetch } from '../browser-fetch.js';
 import type { BrowserName } from '../types.js';
-import type { CorsError } from './kinds.js';
+import type { CorsError, CorsErrorKind } from './kinds.js';
 
 interface HarHeader {
   name: string;
@@ -35,6 +35,8 @@ export interface HarExchange {
   verdict: 'allowed' | 'blocked' | 'not-judged';
   /** The engine's refusal when blocked. */
   error?: CorsError;
+  /** Other refusals the HAR cannot tell apart from `error` (see mergedLines). */
+  alternatives?: CorsErrorKind[];
   /** Why it could not be judged, or what was assumed. */
   note?: string;
 }
@@ -211,6 +213,13 @@ async function judgeOne(
   return { ...again, note: again.note ? `${again.note}; ${note}` : note };
 }
 
+/**
+ * Headers the browser adds itself, recorded in the HAR beside the page's: User-Agent, and Firefox's
+ * `Priority` (RFC 9218, sent on HTTP/1.1 too). Replayed as the page's, they would call for a
+ * preflight that never happened; one the preflight's Access-Control-Request-Headers names stays.
+ */
+const BROWSER_ADDED = new Set(['user-agent', 'priority']);
+
 async function judgeWith(
   entries: HarEntry[],
   i: number,
@@ -237,11 +246,20 @@ async function judgeWith(
     browser,
     fetch: replay(entries, i, preflight, notes, consumed),
   });
+  const asked = (
+    preflight === undefined
+      ? ''
+      : (get(entries[preflight]!.request.headers, 'access-control-request-headers') ?? '')
+  )
+    .toLowerCase()
+    .split(',')
+    .map((n) => n.trim());
   const headers = e.request.headers.filter(
     (h) =>
-      !h.name.startsWith(':') &&
-      !isForbiddenRequestHeader(h.name, h.value) &&
-      h.name.toLowerCase() !== 'user-agent',
+      (!h.name.startsWith(':') &&
+        !isForbiddenRequestHeader(h.name, h.value) &&
+        !BROWSER_ADDED.has(h.name.toLowerCase())) ||
+      asked.includes(h.name.toLowerCase()),
   );
   const body = e.request.postData?.text;
   try {
@@ -274,6 +292,32 @@ async function judgeWith(
   }
 }
 
+/**
+ * Firefox's network monitor (and WebDriver BiDi) shows repeated response header lines merged into
+ * one comma-separated value, so "two Access-Control-Allow-Origin lines" (Firefox: "Multiple CORS
+ * header 'Access-Control-Allow-Origin' not allowed") and "one line naming two origins" ("does not
+ * match") record the same. The engine judges the one line; the other reading is named beside it.
+ */
+function mergedLines(x: HarExchange, entries: HarEntry[], browser: BrowserName): HarExchange {
+  const kind = x.error?.kind;
+  if (
+    browser !== 'firefox' ||
+    (kind !== 'allow-origin-mismatch' && kind !== 'preflight-allow-origin-mismatch')
+  )
+    return x;
+  const preflight = kind === 'preflight-allow-origin-mismatch';
+  const at = preflight ? x.preflightEntry : x.entry;
+  const value =
+    at === undefined ? undefined : get(entries[at]!.response.headers, 'access-control-allow-origin');
+  if (value === undefined || !value.includes(',')) return x;
+  const other: CorsErrorKind = preflight
+    ? 'preflight-multiple-allow-origin-values'
+    : 'multiple-allow-origin-values';
+  const note =
+    'Firefox records repeated header lines merged into one value: this was either one Access-Control-Allow-Origin line naming several origins or several lines (Firefox says "Multiple CORS header" for those); the console line tells which';
+  return { ...x, alternatives: [other], note: x.note ? `${x.note}; ${note}` : note };
+}
+
 /** Re-judges every cross-origin exchange of a HAR (at most 500) as `browser` would. */
 export async function judgeHar(
   entries: HarEntry[],
@@ -292,7 +336,7 @@ export async function judgeHar(
       continue;
     }
     consumed.add(i);
-    out.push(await judgeOne(entries, i, preflight, origin, browser, consumed));
+    out.push(mergedLines(await judgeOne(entries, i, preflight, origin, browser, consumed), entries, browser));
   }
   return out;
 }

@@ -4,12 +4,22 @@
  */
 import type { BrowserName } from '../types.js';
 import { chromiumMessage } from './chromium.js';
+import { contextFix, contextMessage, isContextErrorKind } from './context.js';
 import { firefoxMessage } from './firefox.js';
 import { fixFor } from './fix.js';
 import { isIsolationErrorKind, isolationFix, isolationMessage } from './isolation.js';
 import type { CorsError, CorsErrorDetails } from './kinds.js';
 
 export { chromiumMessage, chromiumResourceKind } from './chromium.js';
+export {
+  CONTEXT_ERROR_KINDS,
+  CONTEXT_TEMPLATES,
+  type ContextDetails,
+  type ContextErrorKind,
+  contextFix,
+  contextMessage,
+  isContextErrorKind,
+} from './context.js';
 export {
   type Candidate,
   type Diagnosis,
@@ -24,6 +34,7 @@ export {
 export { firefoxMessage } from './firefox.js';
 export { fixFor } from './fix.js';
 export {
+  ISOLATION_TEMPLATES,
   type IsolationErrorKind,
   isIsolationErrorKind,
   isolationFix,
@@ -53,6 +64,7 @@ const PREFLIGHT_KINDS = new Set([
 /** Makes the error value for `details` as `browser` reports it. */
 export function makeCorsError(details: CorsErrorDetails, browser: BrowserName): CorsError {
   if (isIsolationErrorKind(details.kind)) return makeIsolationError(details, browser);
+  if (isContextErrorKind(details.kind)) return makeContextError(details, browser);
   const { message, logged } = browser === 'firefox' ? firefoxMessage(details) : chromiumMessage(details);
   return {
     ...details,
@@ -74,6 +86,20 @@ function makeIsolationError(details: CorsErrorDetails, browser: BrowserName): Co
     message,
     logged,
     fix: isolationFix(details),
+    preflight: false,
+  };
+}
+
+/** A page-context refusal (./context.ts): its line, its fix; never a preflight's. */
+function makeContextError(details: CorsErrorDetails, browser: BrowserName): CorsError {
+  const { message, logged } = contextMessage(details, browser);
+  return {
+    ...details,
+    name: 'CorsError',
+    browser,
+    message,
+    logged,
+    fix: contextFix(details),
     preflight: false,
   };
 }

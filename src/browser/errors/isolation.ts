@@ -3,9 +3,15 @@
  * Cross-Origin-Resource-Policy check (alone or forced by the page's COEP) and the script element's
  * MIME checks. Console text byte for byte as Chromium 156 and Firefox ESR 153 print it
  * (test/browsers/isolation); the fix says what to change on the server or the page.
+ * `ISOLATION_TEMPLATES` gives the same lines in the console parser's template form.
  */
 import type { BrowserName } from '../types.js';
+import type { ConsoleTemplate } from './console-templates.js';
 import type { CorsErrorDetails } from './kinds.js';
+
+/** Firefox's CORP line (one for all three CORP kinds). */
+const FIREFOX_CORP =
+  'The resource at “{url}” was blocked due to its Cross-Origin-Resource-Policy header (or lack thereof). See https://developer.mozilla.org/docs/Web/HTTP/Cross-Origin_Resource_Policy_(CORP)#';
 
 export type IsolationErrorKind =
   /** ORB blocked a no-cors response (JSON, HTML, XML, nosniff mismatch, ...). */
@@ -58,10 +64,7 @@ export function isolationMessage(
     case 'corp-not-same-site':
     case 'corp-required-by-coep':
       return ff
-        ? {
-            message: `The resource at “${d.url}” was blocked due to its Cross-Origin-Resource-Policy header (or lack thereof). See https://developer.mozilla.org/docs/Web/HTTP/Cross-Origin_Resource_Policy_(CORP)#`,
-            logged: true,
-          }
+        ? { message: FIREFOX_CORP.replace('{url}', () => d.url), logged: true }
         : {
             message: `Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE.${CORP_NAMES[d.kind]}`,
             logged: true,
@@ -107,3 +110,74 @@ export function isolationFix(d: Pick<CorsErrorDetails, 'kind' | 'url' | 'hint' |
   }
   return '';
 }
+
+/**
+ * Every console line of an isolation refusal, as the console parser's templates (whole lines;
+ * `{url}` the resource, `{hint}` the MIME type), and the lines DevTools' network panel shows for a
+ * request these checks refused (Chromium names ORB only there). Data: the messages above print
+ * exactly these (errors/isolation.test.ts).
+ */
+export const ISOLATION_TEMPLATES: readonly ConsoleTemplate[] = [
+  {
+    browser: 'chromium',
+    form: 'line',
+    text: 'Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin',
+    kinds: ['corp-not-same-origin'],
+  },
+  {
+    browser: 'chromium',
+    form: 'line',
+    text: 'Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE.NotSameSite',
+    kinds: ['corp-not-same-site'],
+  },
+  {
+    browser: 'chromium',
+    form: 'line',
+    text: 'Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE.NotSameOriginAfterDefaultedToSameOriginByCoep',
+    kinds: ['corp-required-by-coep'],
+  },
+  {
+    browser: 'chromium',
+    form: 'line',
+    text: "Refused to execute script from '{url}' because its MIME type ('{hint}') is not executable.",
+    kinds: ['script-mime-type-not-executable'],
+  },
+  {
+    browser: 'chromium',
+    form: 'line',
+    text: "Refused to execute script from '{url}' because its MIME type ('{hint}') is not executable, and strict MIME type checking is enabled.",
+    kinds: ['script-mime-type-nosniff'],
+  },
+  // DevTools' network panel (a pasted request line): ORB has no console line in either browser.
+  {
+    browser: 'chromium',
+    form: 'line',
+    text: '{method} {url} net::ERR_BLOCKED_BY_ORB',
+    kinds: ['blocked-by-orb'],
+  },
+  {
+    browser: 'firefox',
+    form: 'line',
+    text: FIREFOX_CORP,
+    kinds: ['corp-not-same-origin', 'corp-not-same-site', 'corp-required-by-coep'],
+  },
+  {
+    browser: 'firefox',
+    form: 'line',
+    text: 'Script from “{url}” was blocked because of a disallowed MIME type (“{hint}”).',
+    kinds: ['script-mime-type-not-executable'],
+  },
+  {
+    browser: 'firefox',
+    form: 'line',
+    text: 'The resource from “{url}” was blocked due to MIME type (“{hint}”) mismatch (X-Content-Type-Options: nosniff).',
+    kinds: ['script-mime-type-nosniff'],
+  },
+  // The engine's own description of an ORB block (logged: false).
+  {
+    browser: 'engine',
+    form: 'line',
+    text: 'Opaque Response Blocking refused the no-cors response from {url}{hint} (net::ERR_BLOCKED_BY_ORB).',
+    kinds: ['blocked-by-orb'],
+  },
+];

@@ -45,7 +45,9 @@ export type CorsErrorKind =
   // the transport failed (connection refused, DNS, ...)
   | 'network-error'
   // not CORS: ORB, CORP/COEP, the script element's MIME checks (./isolation.ts)
-  | import('./isolation.js').IsolationErrorKind;
+  | import('./isolation.js').IsolationErrorKind
+  // not CORS: mixed content, the page's CSP, Local Network Access (./context.ts)
+  | import('./context.js').ContextErrorKind;
 
 /** The CORS-check kinds and their preflight twins. */
 export const PREFLIGHT_TWIN: Readonly<Partial<Record<CorsErrorKind, CorsErrorKind>>> = {
@@ -77,6 +79,8 @@ export interface CorsErrorDetails {
   status?: number;
   /** Number of `Access-Control-Allow-Origin` lines (Firefox words several lines differently). */
   allowOriginLines?: number;
+  /** Page-context refusals (./context.ts): the page's URL, the CSP directive, every console line. */
+  context?: import('./context.js').ContextDetails;
 }
 
 /** A refusal, as a value. `message` is the browser's own console text for the chosen profile. */

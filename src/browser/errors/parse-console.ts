@@ -7,6 +7,8 @@
  */
 import { closestTemplates, parseNetworkLine, splitMessages } from './_console-lines.js';
 import { type ConsoleBrowser, type ConsoleTemplate, TEMPLATES } from './console-templates.js';
+import { CONTEXT_TEMPLATES } from './context.js';
+import { ISOLATION_TEMPLATES } from './isolation.js';
 import type { CorsErrorKind } from './kinds.js';
 
 /** One recognized console message. */
@@ -70,18 +72,25 @@ function compile(t: ConsoleTemplate): Compiled {
   let src = '';
   let last = 0;
   for (const m of t.text.matchAll(PLACEHOLDER)) {
-    src += escapeRe(t.text.slice(last, m.index));
+    // A run of spaces (Chromium's "Loading media from  '…'") survives a paste as one or more.
+    src += escapeRe(t.text.slice(last, m.index)).replace(/ {2,}/g, ' +');
     src += m[1] === 'status' ? '(?<status>\\d{1,3}|\\(null\\)|)' : `(?<${m[1]}>.*?)`;
     last = (m.index ?? 0) + m[0].length;
   }
-  src += escapeRe(t.text.slice(last));
+  src += escapeRe(t.text.slice(last)).replace(/ {2,}/g, ' +');
   // Chromium: older versions add a sentence after the reason; accept (and ignore) a tail.
   const tail = t.form === 'chromium-cors' ? '(?: .*)?' : '';
   const lead = t.text.split('{')[0] ?? '';
   return { t, re: new RegExp(`^${src}${tail}$`, 's'), lead };
 }
 
-const COMPILED = TEMPLATES.map(compile);
+/** Every line we know: CORS, then the page's context (mixed content, CSP, LNA) and isolation (CORP, ORB, MIME). */
+export const KNOWN_TEMPLATES: readonly ConsoleTemplate[] = [
+  ...TEMPLATES,
+  ...CONTEXT_TEMPLATES,
+  ...ISOLATION_TEMPLATES,
+];
+const COMPILED = KNOWN_TEMPLATES.map(compile);
 const CHROMIUM_CORS =
   /^Access to (?<resource>fetch|XMLHttpRequest|image|script|font|CSS stylesheet|media|other|[\w ]+?) at '(?<url>.*?)'(?: \(redirected from '(?<initialUrl>.*?)'\))? from origin '(?<origin>.*?)' has been blocked by CORS policy: ?(?<rest>.*)$/s;
 const CHROMIUM_PREFLIGHT = "Response to preflight request doesn't pass access control check: ";

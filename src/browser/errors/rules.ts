@@ -15,7 +15,59 @@ const REDIRECT = {
   source: `${FETCH}#http-redirect-fetch`,
 };
 
+const MIXED = 'https://w3c.github.io/webappsec-mixed-content/';
+const CSP = 'https://w3c.github.io/webappsec-csp/';
+const LNA = 'https://wicg.github.io/local-network-access/';
+
+/** Kinds that are not CORS at all: the page's context and cross-origin isolation. */
+const BEYOND_CORS: Partial<Record<CorsErrorKind, { text: string; source: string }>> = {
+  'mixed-content-blocked': {
+    text: 'Mixed Content: an https: page may not fetch an http: URL unless its host is potentially trustworthy (localhost, 127.0.0.1); the browser blocks it before sending.',
+    source: `${MIXED}#should-block-fetch`,
+  },
+  'csp-blocked': {
+    text: "Content Security Policy: the page's policy does not list the URL in the directive for this kind of request (or in default-src); the browser blocks it before sending.",
+    source: `${CSP}#should-block-request`,
+  },
+  'local-network-insecure-context': {
+    text: 'Local Network Access (Chromium): a page that is not a secure context may not reach a more private address space (loopback, local network).',
+    source: `${LNA}#integration-fetch`,
+  },
+  'local-network-permission-denied': {
+    text: "Local Network Access (Chromium): a public page reaches a more private address space only with the user's permission.",
+    source: `${LNA}#integration-fetch`,
+  },
+  'blocked-by-orb': {
+    text: 'Opaque Response Blocking: a no-cors response that is JSON, HTML, XML or otherwise not an image, media file, script or stylesheet is withheld from the page.',
+    source: `${FETCH}#main-fetch`,
+  },
+  'corp-not-same-origin': {
+    text: 'Cross-Origin-Resource-Policy: same-origin: the response may be embedded (no-cors) only by pages of its own origin.',
+    source: `${FETCH}#cross-origin-resource-policy-check`,
+  },
+  'corp-not-same-site': {
+    text: 'Cross-Origin-Resource-Policy: same-site: the response may be embedded (no-cors) only by pages of its own site.',
+    source: `${FETCH}#cross-origin-resource-policy-check`,
+  },
+  'corp-required-by-coep': {
+    text: 'Cross-Origin-Embedder-Policy: require-corp: every cross-origin no-cors resource of the page must opt in with Cross-Origin-Resource-Policy (or be loaded with CORS).',
+    source: `${FETCH}#cross-origin-resource-policy-internal-check`,
+  },
+  'script-mime-type-not-executable': {
+    text: 'A classic script is refused when its MIME type is an image, audio, video or text/csv type.',
+    source: `${FETCH}#should-response-to-request-be-blocked-due-to-mime-type?`,
+  },
+  'script-mime-type-nosniff': {
+    text: 'X-Content-Type-Options: nosniff: a script whose MIME type is not a JavaScript MIME type is refused.',
+    source: `${FETCH}#should-response-to-request-be-blocked-due-to-nosniff?`,
+  },
+};
+
+/** The kinds whose rule is not the CORS protocol (their cause is their rule). */
+export const RULES_BEYOND_CORS: ReadonlySet<string> = new Set(Object.keys(BEYOND_CORS));
+
 const RULES: Partial<Record<CorsErrorKind, { text: string; source: string }>> = {
+  ...BEYOND_CORS,
   'disallowed-by-mode': {
     text: "Main fetch: a request with mode 'same-origin' to another origin is a network error.",
     source: `${FETCH}#main-fetch`,

@@ -9,6 +9,7 @@ import type { CookieJar } from 'tough-cookie';
 import type { Dispatcher } from 'undici';
 import type { BoundedMap } from '../../_util/index.js';
 import type { CorsError } from '../errors/index.js';
+import type { PageContext } from '../page-context.js';
 import type { PreflightCache } from '../preflight-cache.js';
 import type { BrowserProfile } from '../profiles.js';
 import type { NormalizedRequest, ResponseTainting } from '../types.js';
@@ -37,6 +38,13 @@ export type BrowserFetchEvent =
       authorizationDropped: boolean;
     }
   | { type: 'blocked'; error: CorsError }
+  /**
+   * Opaque-response blocking refused a no-cors `fetch()`'s answer, and the page still gets an
+   * empty opaque response (chromium, firefox; the spec profile rejects with a network error).
+   */
+  | { type: 'orb-emptied'; url: string; error: CorsError }
+  /** A console line the browser prints for a request that goes on (a mixed-content upgrade, a report-only CSP violation). */
+  | { type: 'console'; message: string }
   | {
       type: 'done';
       url: string;
@@ -80,6 +88,11 @@ export interface FetchContext {
   readonly profile: BrowserProfile;
   /** The page's origin, serialized. */
   readonly origin: string;
+  /**
+   * The page itself (`createPageContext`: URL, secure context, CSP, `coep`, `coop`, Local Network
+   * Access), or undefined: then no page check runs (one test on this field).
+   */
+  readonly page: PageContext | undefined;
   readonly cache: PreflightCache;
   readonly jar: CookieJar | undefined;
   readonly thirdPartyCookies: boolean;
@@ -102,6 +115,19 @@ export interface FetchParams {
   readonly signal: AbortSignal | null;
   /** The request's redirect count. */
   redirectCount: number;
+  /**
+   * With a page: what main fetch's page checks carry from hop to hop (checks.ts). Created on the
+   * first hop; undefined without a page.
+   */
+  pageHop?: PageHopState;
+}
+
+/** The page checks' state across redirect hops of one call. */
+export interface PageHopState {
+  /** chromium: the first URL's mixed-content upgrade decision, applied to every later hop. */
+  upgradeIfInsecure: boolean;
+  /** Console lines the browser prints only if this hop's answer is the final one (not a redirect). */
+  onFinal: readonly string[];
 }
 
 /** A network error: the value a layer returns instead of a response, with the error it reports. */

@@ -25,6 +25,13 @@ const COMPACT_HEADER_NAMES: readonly string[] = [
   ...CORS_SAFELISTED_RESPONSE_HEADER_NAMES,
 ];
 
+/** What the checks of an opaque answer read besides (CORP; ORB: `Content-Type` is safelisted, `nosniff`). */
+const OPAQUE_HEADER_NAMES: readonly string[] = [
+  ...COMPACT_HEADER_NAMES,
+  'cross-origin-resource-policy',
+  'x-content-type-options',
+];
+
 /**
  * A shorter header list for a `cors` or `opaque` response when nobody looks at every header: the
  * headers the algorithm reads, the CORS-safelisted response headers and those named in
@@ -39,14 +46,15 @@ export function compactHeaderList(
   if (tainting === 'basic') return null;
   const h = res.headers;
   const aceh = h.get('access-control-expose-headers');
-  let names: Iterable<string> = COMPACT_HEADER_NAMES;
+  let names: Iterable<string> = tainting === 'opaque' ? OPAQUE_HEADER_NAMES : COMPACT_HEADER_NAMES;
   if (aceh !== null) {
     const parsed = extractHeaderListValues([aceh], 'field-name');
     if (parsed?.ok) {
       if (req.credentials !== 'include' && parsed.values.includes('*')) return null;
       const set = new Set<string>(CORS_RESPONSE_HEADERS);
       for (const v of parsed.values) set.add(byteLowercase(v));
-      for (const n of CORS_SAFELISTED_RESPONSE_HEADER_NAMES) set.add(n);
+      for (const n of tainting === 'opaque' ? OPAQUE_HEADER_NAMES : CORS_SAFELISTED_RESPONSE_HEADER_NAMES)
+        set.add(n);
       names = set;
     }
   }

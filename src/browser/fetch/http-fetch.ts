@@ -25,7 +25,7 @@ export type InternalResponse =
   | { kind: 'opaque-redirect'; answer: NetworkAnswer };
 
 /** Reports the answer to `onResponse` with the verdict on it. */
-function report(
+export function report(
   ctx: FetchContext,
   kind: 'redirect' | 'actual',
   answer: NetworkAnswer,
@@ -86,8 +86,9 @@ export async function httpFetch(
       return refuse(ctx, answer, error);
     }
   }
-  // 4.5. If the cross-origin resource policy check returns blocked, then return a network error.
-  const blocked = crossOriginResourcePolicyCheck(ctx, fp, answer);
+  // 7. If either request's response tainting or response's type is "opaque", and the cross-origin
+  //    resource policy check returns blocked, then return a network error (checks.ts).
+  const blocked = crossOriginResourcePolicyCheck(ctx, fp, tainting, answer);
   if (blocked !== null) return refuse(ctx, answer, blocked);
   // 8. If actualResponse's status is a redirect status: switch on request's redirect mode.
   const step = redirectStep(req, view, profile, fp.redirectCount);
@@ -105,7 +106,8 @@ export async function httpFetch(
       await discard(answer.res);
       return httpRedirectFetch(ctx, fp, step, answer.res.status);
     default:
-      report(ctx, 'actual', answer, null);
+      // An opaque answer is reported by main fetch, once opaque-response blocking has judged it.
+      if (tainting !== 'opaque') report(ctx, 'actual', answer, null);
       return { kind: 'response', answer };
   }
 }

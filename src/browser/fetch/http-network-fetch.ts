@@ -58,6 +58,115 @@ export async function httpNetworkFetch(
   }
 }
 
+/** The first bytes of an answer's body, and whether they are all of it. */
+export interface BodyPeek {
+  bytes: Uint8Array;
+  /** The body ended within the bytes read. */
+  complete: boolean;
+}
+
+const EMPTY_PEEK: BodyPeek = Object.freeze({ bytes: new Uint8Array(0), complete: true });
+
+/**
+ * Reads the first `max` bytes of `answer.res`'s body (or all of it when shorter) for the checks
+ * that sniff it (opaque-response blocking), without losing the rest: `answer.res` becomes a
+ * Response with the same status, status text and headers whose body gives the bytes read, then the
+ * rest as it arrives (nothing beyond the chunks already read is buffered). Reading stops at `max`,
+ * so memory stays bounded; the wait for a slow body is bounded by the caller's signal and the
+ * transport's body timeout (undici's dispatcher: 300 s by default), as in a browser. A body that fails mid-read is a network error (an abort rethrows the signal's reason).
+ * https://fetch.spec.whatwg.org/#http-network-fetch (the response body's stream)
+ */
+export async function peekBody(
+  ctx: FetchContext,
+  req: NormalizedRequest,
+  answer: Answer,
+  max: number,
+  signal: AbortSignal | null,
+): Promise<BodyPeek | NetworkError> {
+  const res = answer.res;
+  if (res.body === null || res.bodyUsed) return EMPTY_PEEK;
+  signal?.throwIfAborted();
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let complete = false;
+  // An abort stops the wait even when the transport does not tie its body to the signal.
+  const onAbort = () => {
+    reader.cancel(signal?.reason).catch(() => undefined);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    while (size < max) {
+      const r = await reader.read();
+      if (signal?.aborted) throw signal.reason;
+      if (r.done) {
+        complete = true;
+        break;
+      }
+      chunks.push(r.value);
+      size += r.value.byteLength;
+    }
+  } catch (err) {
+    reader.releaseLock();
+    if (signal?.aborted) throw signal.reason ?? err;
+    return networkError(ctx, transportFailure(ctx, req, err));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  answer.res = replay(res, chunks, complete ? null : reader);
+  return { bytes: joinBytes(chunks, Math.min(size, max)), complete };
+}
+
+/** The first `n` bytes of `chunks`, in one array. */
+function joinBytes(chunks: readonly Uint8Array[], n: number): Uint8Array {
+  if (chunks.length === 1 && (chunks[0] as Uint8Array).byteLength === n) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    if (at >= n) break;
+    const part = c.subarray(0, n - at);
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
+/** A Response like `res` whose body gives `chunks`, then what `rest` still holds. */
+function replay(
+  res: Response,
+  chunks: Uint8Array[],
+  rest: ReadableStreamDefaultReader<Uint8Array> | null,
+): Response {
+  let next = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (next < chunks.length) {
+        controller.enqueue(chunks[next] as Uint8Array);
+        chunks[next++] = EMPTY_PEEK.bytes; // handed on: not kept here
+        return;
+      }
+      const r = rest === null ? { done: true as const, value: undefined } : await rest.read();
+      if (r.done) controller.close();
+      else controller.enqueue(r.value);
+    },
+    async cancel(reason) {
+      await rest?.cancel(reason);
+    },
+  });
+  // A status outside 200-599 cannot be constructed (the default transport keeps it as a property).
+  const inRange = res.status >= 200 && res.status <= 599;
+  const out = new Response(body, {
+    status: inRange ? res.status : 200,
+    statusText: res.statusText,
+    headers: res.headers,
+  });
+  if (!inRange) {
+    Object.defineProperty(out, 'status', { value: res.status, enumerable: true });
+    Object.defineProperty(out, 'ok', { value: false, enumerable: true });
+  }
+  return out;
+}
+
 /** The network error for a transport failure: the failure's own message is the hint. */
 function transportFailure(ctx: FetchContext, req: NormalizedRequest, err: unknown) {
   const hint =

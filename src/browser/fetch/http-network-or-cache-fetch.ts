@@ -6,8 +6,9 @@
 
 import { requestOriginHeader, secFetchDest, secFetchSite, sendsFetchMetadata } from '../request.js';
 import type { NormalizedRequest, ResponseTainting } from '../types.js';
+import { requestIncludesCredentials } from './checks.js';
 import { type FetchContext, type FetchParams, NetworkError } from './context.js';
-import { cookieHeader, includesCredentials, storeCookies } from './cookies.js';
+import { cookieHeader, storeCookies } from './cookies.js';
 import { compactHeaderList, responseHeaderList } from './filtered-response.js';
 import { type Answer, httpNetworkFetch, type TransportInit } from './http-network-fetch.js';
 
@@ -81,8 +82,9 @@ export async function httpNetworkOrCacheFetch(
 ): Promise<NetworkAnswer | NetworkError> {
   const req = fp.request;
   // 8.2. Let includeCredentials be true if request's credentials mode is "include", or
-  //      "same-origin" and request's response tainting is "basic".
-  const withCredentials = includesCredentials(req, tainting);
+  //      "same-origin" and request's response tainting is "basic"; false if Cross-Origin-Embedder-
+  //      Policy allows credentials returns false (checks.ts).
+  const withCredentials = requestIncludesCredentials(ctx, req, tainting);
   const headers = await networkHeaderList(ctx, req, withCredentials);
   const sent = { method: req.method, url: req.url.href, headers };
   // 8.21-8.22. The HTTP cache. Departs from the spec for chromium (profile cachesPermanentRedirects):

@@ -5,8 +5,9 @@
  */
 import { mainFetchRefusal } from '../classify.js';
 import { exposedHeaderNames } from '../expose.js';
+import { orbBlockIsNetworkError } from '../isolation/index.js';
 import { responseTainting } from '../request.js';
-import { opaqueResponseBlocking, requestBlockedBeforeFetch } from './checks.js';
+import { opaqueResponseBlocking, pageLinesOnFinalResponse, requestBlockedBeforeFetch } from './checks.js';
 import {
   type BrowserFetchEvent,
   type FetchContext,
@@ -15,7 +16,8 @@ import {
   networkError,
 } from './context.js';
 import { discard, opaqueResponse, present } from './filtered-response.js';
-import { httpFetch, type InternalResponse } from './http-fetch.js';
+import { httpFetch, type InternalResponse, report } from './http-fetch.js';
+import type { NetworkAnswer } from './http-network-or-cache-fetch.js';
 
 /**
  * Main fetch for `fp.request`. With `recursive` (a redirect hop, from HTTP-redirect fetch) it gives
@@ -37,12 +39,14 @@ export async function mainFetch(
   fp: FetchParams,
   recursive = false,
 ): Promise<Response | InternalResponse | NetworkError> {
-  // 1. Let request be fetchParams's request.
-  const req = fp.request;
-  // 7. If should request be blocked due to a bad port, as mixed content, or by Content Security
-  //    Policy returns blocked, then set response to a network error (checks.ts).
+  // 4-7. Report CSP violations, upgrade a mixed content request (fetchParams's request may become
+  //      its upgraded twin), and if should request be blocked due to a bad port, as mixed content,
+  //      or by Content Security Policy returns blocked, then set response to a network error
+  //      (checks.ts).
   const blocked = requestBlockedBeforeFetch(ctx, fp);
   if (blocked !== null) return networkError(ctx, blocked);
+  // 1. Let request be fetchParams's request.
+  const req = fp.request;
   // 12. The first matching statement: mode "same-origin" and a cross-origin URL, mode "no-cors"
   //     with a redirect mode other than "follow", a scheme that is not HTTP(S): a network error.
   //     (Departs from the spec's order as every profile does: the scheme is checked first.)
@@ -53,12 +57,12 @@ export async function mainFetch(
   const response = await httpFetch(ctx, fp, responseTainting(req));
   // 13. If recursive is true, then return response.
   if (recursive || response instanceof NetworkError) return response;
+  if (response.kind === 'response') pageLinesOnFinalResponse(ctx, fp);
   return filteredResponse(ctx, fp, response);
 }
 
 /**
- * Main fetch steps 12 ("no-cors": opaque-response blocking) and 14: the response as the page sees
- * it, for the request after every redirect.
+ * Main fetch step 14: the response as the page sees it, for the request after every redirect.
  * https://fetch.spec.whatwg.org/#main-fetch (step 14)
  */
 async function filteredResponse(
@@ -73,14 +77,8 @@ async function filteredResponse(
     return opaqueResponse('opaqueredirect', req.url.href);
   }
   const tainting = responseTainting(req);
-  // 14.2. "opaque": an opaque filtered response (status 0, no headers, no body).
-  if (tainting === 'opaque') {
-    const orb = opaqueResponseBlocking(ctx, fp, answer);
-    await discard(answer.res);
-    if (orb !== null) return networkError(ctx, orb);
-    ctx.emit(doneOpaque(req.url.href, 'opaque'));
-    return opaqueResponse('opaque', req.url.href);
-  }
+  // 12. "no-cors": opaque-response blocking, then 14.2. "opaque": an opaque filtered response.
+  if (tainting === 'opaque') return opaqueFilteredResponse(ctx, fp, answer);
   // 14.1. If request's response tainting is "cors": the headers `Access-Control-Expose-Headers`
   //       names (expose.ts). 14.2. "basic" or "cors": a filtered response with those headers.
   const readable = exposedHeaderNames(req, { status: answer.res.status, headers: answer.list });
@@ -101,6 +99,32 @@ async function filteredResponse(
     { type: tainting, url: req.url.href, redirected: req.urlList.length > 1 },
     filtered,
   );
+}
+
+/**
+ * Main fetch step 12's "no-cors" branch and step 14.2's "opaque": the final answer of a
+ * cross-origin no-cors request goes through opaque-response blocking (checks.ts), then becomes an
+ * opaque filtered response (status 0, no headers, no body). A blocked answer is a network error,
+ * as the standard says, except for `fetch()` where the profile's `orbBlockedFetch` is
+ * `empty-opaque`: chromium and firefox resolve with the same empty opaque response (observed).
+ * https://fetch.spec.whatwg.org/#main-fetch (steps 12 and 14)
+ */
+async function opaqueFilteredResponse(
+  ctx: FetchContext,
+  fp: FetchParams,
+  answer: NetworkAnswer,
+): Promise<Response | NetworkError> {
+  const req = fp.request;
+  const orb = await opaqueResponseBlocking(ctx, fp, answer);
+  await discard(answer.res);
+  if (orb instanceof NetworkError) return orb;
+  report(ctx, 'actual', answer, orb);
+  if (orb !== null) {
+    if (orbBlockIsNetworkError(req.initiator, ctx.profile.isolation)) return networkError(ctx, orb);
+    ctx.emit({ type: 'orb-emptied', url: req.url.href, error: orb });
+  }
+  ctx.emit(doneOpaque(req.url.href, 'opaque'));
+  return opaqueResponse('opaque', req.url.href);
 }
 
 function doneOpaque(url: string, responseType: 'opaque' | 'opaqueredirect'): BrowserFetchEvent {

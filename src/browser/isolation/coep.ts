@@ -25,9 +25,31 @@ export function parseEmbedderPolicy(value: string | null | undefined, pageUrl: s
 }
 
 /**
+ * Cross-Origin-Embedder-Policy allows credentials: whether a request may include credentials under
+ * its client's embedder policy (`credentialless` drops them on cross-origin `no-cors` requests).
+ * https://fetch.spec.whatwg.org/#cross-origin-embedder-policy-allows-credentials
+ */
+export function embedderPolicyAllowsCredentials(
+  policy: EmbedderPolicyValue,
+  mode: RequestMode,
+  sameOriginUnTainted: () => boolean,
+): boolean {
+  // 1. If request's mode is not "no-cors", then return true.
+  if (mode !== 'no-cors') return true;
+  // 2. If request's client is null, then return true. (A page without an embedder policy.)
+  // 3. If request's client's policy container's embedder policy's value is not "credentialless",
+  //    then return true.
+  if (policy !== 'credentialless') return true;
+  // 4. If request's origin is same origin with request's current URL's origin and request does not
+  //    have a redirect-tainted origin, then return true.
+  // 5. Return false.
+  return sameOriginUnTainted();
+}
+
+/**
  * The credentials a `no-cors` subresource request goes out with under the page's embedder policy:
  * `credentialless` turns a cross-origin `no-cors` request's `include` into `same-origin`, i.e. no
- * cookies. https://fetch.spec.whatwg.org/#http-network-or-cache-fetch (includeCredentials)
+ * cookies (see {@link embedderPolicyAllowsCredentials}).
  */
 export function credentialsUnderEmbedderPolicy(
   policy: EmbedderPolicyValue,
@@ -36,8 +58,11 @@ export function credentialsUnderEmbedderPolicy(
   pageOrigin: string,
   url: string,
 ): CredentialsMode {
-  if (policy !== 'credentialless' || mode !== 'no-cors' || credentials !== 'include') return credentials;
-  return isSameOrigin(parseOrigin(pageOrigin), parseOrigin(url)) ? credentials : 'same-origin';
+  if (credentials !== 'include') return credentials;
+  const allowed = embedderPolicyAllowsCredentials(policy, mode, () =>
+    isSameOrigin(parseOrigin(pageOrigin), parseOrigin(url)),
+  );
+  return allowed ? credentials : 'same-origin';
 }
 
 /**

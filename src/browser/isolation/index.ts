@@ -8,6 +8,7 @@ export {
   credentialsUnderEmbedderPolicy,
   crossOriginIsolated,
   type EmbedderPolicyValue,
+  embedderPolicyAllowsCredentials,
   parseEmbedderPolicy,
 } from './coep.js';
 export {
@@ -26,16 +27,10 @@ export {
   parseCorpHeader,
 } from './corp.js';
 export {
-  corpCheckAtHttpFetch,
-  type HookAnswer,
-  type HookRequest,
-  orbBlockIsNetworkError,
-  orbCheckAtMainFetch,
-} from './fetch-checks.js';
-export {
   isOpaqueBlocklistedMimeType,
   isOpaqueBlocklistedNeverSniffedMimeType,
   isOpaqueSafelistedMimeType,
+  MAX_JAVASCRIPT_CHECK,
   type OpaqueResponse,
   type OrbAllowReason,
   type OrbBlockReason,
@@ -47,11 +42,13 @@ export {
 export {
   type BlockedBy,
   corpErrorKind,
+  failedToLoadResourceLine,
   isolationErrorKind,
   type NoCorsLoad,
   type NoCorsLoader,
   type NoCorsOutcome,
   noCorsLoad,
+  orbBlockIsNetworkError,
   type PageView,
   scriptMimeRefusal,
 } from './outcome.js';

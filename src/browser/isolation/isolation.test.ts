@@ -5,7 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   coopRequiresBrowsingContextGroupSwitch,
-  corpCheckAtHttpFetch,
   crossOriginIsolated,
   crossOriginResourcePolicyCheck,
   ISOLATION_CHROMIUM,
@@ -14,8 +13,6 @@ import {
   noCorsLoad,
   type OpenerPolicyValue,
   opaqueResponseBlocking,
-  orbBlockIsNetworkError,
-  orbCheckAtMainFetch,
   parseEmbedderPolicy,
   parseOpenerPolicy,
 } from './index.js';
@@ -213,58 +210,5 @@ describe('COEP, COOP and crossOriginIsolated', () => {
     expect(sw('same-origin-allow-popups', 'same-origin', true)).toBe(true);
     expect(sw('noopener-allow-popups', 'unsafe-none', false)).toBe(false);
     expect(sw('unsafe-none', 'noopener-allow-popups', true)).toBe(true);
-  });
-});
-
-describe('the fetch-layer checks', () => {
-  const req = {
-    method: 'GET',
-    url: 'http://api.test/i.png',
-    initialUrl: 'http://api.test/i.png',
-    origin: 'http://localhost:1000',
-    mode: 'no-cors' as const,
-    credentials: 'include' as const,
-    initiator: 'image' as const,
-    tainting: 'opaque' as const,
-    includesCredentials: true,
-  };
-  it('CORP at HTTP fetch: a typed error with the Chromium line and a fix', async () => {
-    const { makeCorsError } = await import('../errors/index.js');
-    const d = corpCheckAtHttpFetch(req, { status: 200, headers: [] }, 'require-corp', ISOLATION_CHROMIUM);
-    expect(d?.kind).toBe('corp-required-by-coep');
-    const e = makeCorsError(d as NonNullable<typeof d>, 'chromium');
-    expect(e.message).toBe(
-      'Failed to load resource: net::ERR_BLOCKED_BY_RESPONSE.NotSameOriginAfterDefaultedToSameOriginByCoep',
-    );
-    expect(e.fix).toContain('Cross-Origin-Resource-Policy: cross-origin');
-    expect(
-      corpCheckAtHttpFetch(
-        { ...req, tainting: 'cors' },
-        { status: 200, headers: [] },
-        'require-corp',
-        ISOLATION_CHROMIUM,
-      ),
-    ).toBeNull();
-  });
-  it('ORB at main fetch: blocked JSON is not logged, and a fetch() gets an empty opaque response in Chromium', async () => {
-    const { makeCorsError } = await import('../errors/index.js');
-    const d = orbCheckAtMainFetch(
-      req,
-      { status: 200, headers: [['Content-Type', 'application/json']] },
-      '{"a": 1}',
-      ISOLATION_CHROMIUM,
-    );
-    expect(d?.kind).toBe('blocked-by-orb');
-    expect(makeCorsError(d as NonNullable<typeof d>, 'chromium').logged).toBe(false);
-    expect(orbBlockIsNetworkError({ initiator: 'fetch' }, ISOLATION_CHROMIUM)).toBe(false);
-    expect(orbBlockIsNetworkError({ initiator: 'script' }, ISOLATION_CHROMIUM)).toBe(true);
-    expect(
-      orbCheckAtMainFetch(
-        { ...req, url: 'http://localhost:1000/x' },
-        { status: 200, headers: [] },
-        '{"a": 1}',
-        ISOLATION_CHROMIUM,
-      ),
-    ).toBeNull();
   });
 });

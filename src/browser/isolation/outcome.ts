@@ -7,7 +7,7 @@
 
 import { isSameOrigin, parseOrigin } from '../../origin/index.js';
 import { type IsolationErrorKind, isolationMessage } from '../errors/index.js';
-import type { BrowserName, CredentialsMode } from '../types.js';
+import type { BrowserName, CredentialsMode, Initiator } from '../types.js';
 import { determineNosniff, extractMimeType, isJavaScriptMimeType } from './_mime.js';
 import { isImagePattern } from './_sniff.js';
 import { credentialsUnderEmbedderPolicy, type EmbedderPolicyValue } from './coep.js';
@@ -56,8 +56,20 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-function statusLine(status: number, text: string | undefined): string {
+/**
+ * Chromium's console line for a subresource answered with a status that is not ok, printed when
+ * the answer reaches the page (also as an empty opaque response), not for a network error.
+ */
+export function failedToLoadResourceLine(status: number, text?: string): string {
   return `Failed to load resource: the server responded with a status of ${status} (${text ?? REASONS[status] ?? ''})`;
+}
+
+/**
+ * What a page gets when ORB blocks: a network error, except for `fetch()` in a profile whose
+ * `orbBlockedFetch` is `empty-opaque` (Chromium and Firefox resolve with an empty opaque response).
+ */
+export function orbBlockIsNetworkError(initiator: Initiator, profile: IsolationProfile): boolean {
+  return initiator !== 'fetch' || profile.orbBlockedFetch === 'network-error';
 }
 
 /** The error kind of a CORP refusal. */
@@ -138,7 +150,7 @@ export function noCorsLoad(load: NoCorsLoad, browser: BrowserName, profile: Isol
     out.orb = opaqueResponseBlocking(r, profile);
     if (!out.orb.allowed) {
       if (load.loader === 'fetch') {
-        if (!ok && browser !== 'firefox') out.console.push(statusLine(r.status, r.statusText));
+        if (!ok && browser !== 'firefox') out.console.push(failedToLoadResourceLine(r.status, r.statusText));
         if (profile.orbBlockedFetch === 'network-error') return failed('orb');
         out.blockedBy = 'orb';
         out.view = 'opaque-empty';
@@ -147,7 +159,7 @@ export function noCorsLoad(load: NoCorsLoad, browser: BrowserName, profile: Isol
       return failed('orb');
     }
   }
-  if (!ok && browser !== 'firefox') out.console.push(statusLine(r.status, r.statusText));
+  if (!ok && browser !== 'firefox') out.console.push(failedToLoadResourceLine(r.status, r.statusText));
   if (load.loader === 'fetch') {
     out.view = sameOrigin ? 'load' : 'opaque';
     return out;

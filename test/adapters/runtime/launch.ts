@@ -17,9 +17,15 @@ import type { Setup } from '../setups.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = (name: string) => join(here, '..', '..', '..', 'node_modules', '.bin', name);
 
-async function bundle(entry: string, outfile: string, setups: Setup[]): Promise<void> {
+/** What a bundle may add: compile-time constants, and modules the runtime provides itself. */
+export interface BundleOptions {
+  define?: Record<string, string>;
+  external?: string[];
+}
+
+async function bundle(entry: string, outfile: string, options: BundleOptions): Promise<void> {
   await build({
-    entryPoints: [join(here, entry)],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     format: 'esm',
@@ -27,7 +33,7 @@ async function bundle(entry: string, outfile: string, setups: Setup[]): Promise<
     mainFields: ['module', 'main'],
     conditions: ['import', 'default'],
     target: 'es2022',
-    define: { __SETUPS__: JSON.stringify(setups) },
+    ...options,
     logLevel: 'silent',
   });
 }
@@ -149,7 +155,16 @@ export interface Launched {
 }
 
 /** Bundles the setups for a runtime and serves them; requests pick a setup by index (see dispatch.ts). */
-export async function launch(runtime: Runtime, setups: Setup[]): Promise<Launched> {
+export function launch(runtime: Runtime, setups: Setup[]): Promise<Launched> {
+  return launchEntry(runtime, join(here, runtime.entry), { define: { __SETUPS__: JSON.stringify(setups) } });
+}
+
+/** Bundles `entry` (a file path) with esbuild and serves it in the runtime, on loopback. */
+export async function launchEntry(
+  runtime: Runtime,
+  entry: string,
+  options: BundleOptions,
+): Promise<Launched> {
   if (!existsSync(runtime.binary)) throw new Error(`${runtime.binary} is not installed (npm dev dependency)`);
   const dir = await mkdtemp(join(tmpdir(), `crossorigin-${runtime.name}-`));
   let child: ChildProcess | undefined;
@@ -164,7 +179,7 @@ export async function launch(runtime: Runtime, setups: Setup[]): Promise<Launche
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await bundle(runtime.entry, join(dir, 'worker.js'), setups);
+    await bundle(entry, join(dir, 'worker.js'), options);
     const started = await runtime.start(dir, 'worker.js');
     child = started.child;
     return { port: await started.port, close };

@@ -10,9 +10,16 @@ export interface ConsoleLine {
   url: string;
 }
 
+/** A request the browser reports as failed, with its network error text (`net::ERR_BLOCKED_BY_ORB`...). */
+export interface FailedRequest {
+  url: string;
+  error: string;
+}
+
 export interface IsolationPage {
   readonly browser: 'chromium' | 'firefox';
   readonly console: ConsoleLine[];
+  readonly failures: FailedRequest[];
   goto(url: string): Promise<void>;
   evaluate<T>(expression: string): Promise<T>;
 }
@@ -20,6 +27,10 @@ export interface IsolationPage {
 interface AnyPage {
   on(event: 'console', cb: (m: { text(): string; location(): { url?: string } }) => void): unknown;
   on(event: 'pageerror', cb: (e: unknown) => void): unknown;
+  on(
+    event: 'requestfailed',
+    cb: (r: { url(): string; failure(): { errorText: string } | null }) => void,
+  ): unknown;
   goto(url: string, opts: { waitUntil: 'load' }): Promise<unknown>;
   evaluate(expr: string): Promise<unknown>;
 }
@@ -33,12 +44,15 @@ export function isolationPage(runner: BrowserRunner): IsolationPage {
   if (known) return known;
   const log: ConsoleLine[] = [];
   page.on('console', (m) => log.push({ text: m.text(), url: m.location().url ?? '' }));
+  const failures: FailedRequest[] = [];
+  page.on('requestfailed', (r) => failures.push({ url: r.url(), error: r.failure()?.errorText ?? '' }));
   if (runner.browser === 'firefox') {
     page.on('pageerror', (e) => log.push({ text: e instanceof Error ? e.message : String(e), url: '' }));
   }
   const out: IsolationPage = {
     browser: runner.browser,
     console: log,
+    failures,
     goto: async (url) => {
       await page.goto(url, { waitUntil: 'load' });
     },

@@ -7,7 +7,7 @@ import { PROFILES } from '../../../src/browser/profiles.js';
 import { bodyOf } from './_bodies.js';
 import type { IsolationPage } from './_drive.js';
 import { batchExpression, type PageLoad, type PageOutcome } from './_page.js';
-import type { IsolationServers } from './_servers.js';
+import type { IsolationServers, ResourceAnswer } from './_servers.js';
 import type { IsolationCase } from './generate.js';
 
 /** What the page could do, in terms both sides can produce. */
@@ -17,6 +17,8 @@ export interface Seen {
   /** Whether cookies went out (same-origin and same-site targets only; null elsewhere). */
   cookie: boolean | null;
   console: string[];
+  /** The network error the browser reported for the request (DevTools' net::ERR_...), if any. */
+  failure?: string | null;
 }
 
 export function pageUrl(s: IsolationServers, c: Pick<IsolationCase, 'coep' | 'pageScheme'>): string {
@@ -42,8 +44,39 @@ export function resourceUrl(s: IsolationServers, c: IsolationCase): string {
   return `${targetOrigin(s, c)}/r/${c.id}`;
 }
 
-export function headersOf(c: IsolationCase): [string, string][] {
+/** The URL the page asks for: the resource, or the redirect to it (`via`). */
+export function requestUrl(s: IsolationServers, c: IsolationCase): string {
+  return c.via === undefined ? resourceUrl(s, c) : `${targetOrigin(s, { ...c, where: c.via })}/r/${c.id}-via`;
+}
+
+/** Registers the case's answers (the redirect's too) and clears what the servers saw for them. */
+export function registerCase(s: IsolationServers, c: IsolationCase): void {
+  const answer = answerOf(s, c);
+  s.register(c.id, answer);
+  if (c.via === undefined) return;
+  const cors = answer.headers.filter(([n]) => n.startsWith('Access-Control-'));
+  const corp: [string, string][] = c.viaCorp ? [['Cross-Origin-Resource-Policy', c.viaCorp]] : [];
+  s.register(`${c.id}-via`, {
+    status: 302,
+    headers: [['Location', resourceUrl(s, c)], ...cors, ...corp],
+    body: '',
+  });
+}
+
+/** The resource's answer: status, header lines and body exactly as the server sends them. */
+export function answerOf(s: IsolationServers, c: IsolationCase): ResourceAnswer {
+  return {
+    status: c.status,
+    headers: headersOf(c, new URL(pageUrl(s, c)).origin),
+    body: bodyOf(c.body, c.id),
+  };
+}
+
+export function headersOf(c: IsolationCase, pageOrigin: string): [string, string][] {
   const h: [string, string][] = [];
+  if (c.acao === '*') h.push(['Access-Control-Allow-Origin', '*']);
+  if (c.acao === 'echo' || c.acao === 'echo-credentials') h.push(['Access-Control-Allow-Origin', pageOrigin]);
+  if (c.acao === 'echo-credentials') h.push(['Access-Control-Allow-Credentials', 'true']);
   if (c.contentType !== null) h.push(['Content-Type', c.contentType]);
   if (c.nosniff) h.push(['X-Content-Type-Options', 'nosniff']);
   if (c.corp !== null) h.push(['Cross-Origin-Resource-Policy', c.corp]);
@@ -63,7 +96,8 @@ export function engineSeen(s: IsolationServers, c: IsolationCase, browser: 'chro
       embedderPolicy: parseEmbedderPolicy(c.coep === 'none' ? null : c.coep, page),
       url,
       loader: c.loader,
-      response: { status: c.status, headers: headersOf(c), body: bodyOf(c.body, c.id) },
+      credentials: c.credentials ?? 'include',
+      response: answerOf(s, c),
     },
     browser,
     PROFILES[browser].isolation,
@@ -96,6 +130,21 @@ function browserView(c: IsolationCase, o: PageOutcome): string {
 
 const BATCH = 80;
 
+/** Waits until `count()` has not changed for 400 ms (at least 600 ms, at most 4 s). */
+async function settle(count: () => number): Promise<void> {
+  const start = Date.now();
+  let last = count();
+  let quietSince = start;
+  while (Date.now() - start < 4000) {
+    await new Promise((r) => setTimeout(r, 100));
+    const n = count();
+    if (n !== last) {
+      last = n;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince >= 400 && Date.now() - start >= 600) return;
+  }
+}
+
 /** Runs the cases in the browser; one page load per embedder policy and batch. */
 export async function browserSeen(
   page: IsolationPage,
@@ -113,18 +162,22 @@ export async function browserSeen(
       const batch = group.slice(i, i + BATCH);
       await page.goto(pageUrl(s, batch[0] as IsolationCase));
       page.console.length = 0;
+      page.failures.length = 0;
       const loads: PageLoad[] = batch.map((c) => {
-        s.register(c.id, { status: c.status, headers: headersOf(c), body: bodyOf(c.body, c.id) });
+        registerCase(s, c);
         return {
           id: c.id,
-          url: resourceUrl(s, c),
+          url: requestUrl(s, c),
           loader: c.loader,
-          ...(c.loader === 'fetch' ? { mode: 'no-cors' as const } : {}),
+          ...(c.loader === 'fetch'
+            ? { mode: c.mode ?? 'no-cors', credentials: c.credentials ?? 'include' }
+            : {}),
         };
       });
       const results = await page.evaluate<PageOutcome[]>(batchExpression(loads));
-      // Console lines arrive asynchronously after the load events.
-      await new Promise((r) => setTimeout(r, 600));
+      // Console lines and failed-request reports arrive asynchronously after the load events:
+      // wait until none has come for 400 ms (at most 4 s).
+      await settle(() => page.console.length + page.failures.length);
       batch.forEach((c, k) => {
         const re = new RegExp(`/r/${c.id}(?![0-9])`);
         // Mixed-content lines (an https page loading http://localhost) belong to the page-context
@@ -133,7 +186,9 @@ export async function browserSeen(
           .filter((l) => (re.test(l.text) || re.test(l.url)) && !l.text.startsWith('Mixed Content: '))
           .map((l) => l.text);
         const seen = s.requests(c.id);
+        const urls = [resourceUrl(s, c), requestUrl(s, c)];
         out.set(c.id, {
+          failure: page.failures.find((f) => urls.includes(f.url))?.error ?? null,
           view: browserView(c, results[k] as PageOutcome),
           cookie: cookieScope(c) ? seen.some((q) => q.cookie?.includes('harness=1') === true) : null,
           console: lines,
@@ -146,5 +201,9 @@ export async function browserSeen(
 
 /** A one-line description of a case, for failure messages. */
 export function describeCase(c: IsolationCase): string {
-  return `${c.id} [${c.family}] ${c.pageScheme} page coep=${c.coep} ${c.where} ${c.loader} ${c.status} ct=${c.contentType ?? '-'}${c.nosniff ? ' nosniff' : ''} corp=${c.corp ?? '-'} body=${c.body}`;
+  const fetchInit =
+    c.loader === 'fetch'
+      ? ` ${c.mode ?? 'no-cors'}/${c.credentials ?? 'include'}${c.acao ? ` acao=${c.acao}` : ''}${c.via ? ` via ${c.via} (corp=${c.viaCorp ?? '-'})` : ''}`
+      : '';
+  return `${c.id} [${c.family}] ${c.pageScheme} page coep=${c.coep} ${c.where} ${c.loader}${fetchInit} ${c.status} ct=${c.contentType ?? '-'}${c.nosniff ? ' nosniff' : ''} corp=${c.corp ?? '-'} body=${c.body}`;
 }

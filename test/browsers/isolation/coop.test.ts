@@ -1,7 +1,8 @@
 /**
  * COOP and crossOriginIsolated in real Chromium 156 and Firefox ESR 153 against the engine: every
  * pair of opener and popup policies (same-origin and cross-origin popups) — does the popup see
- * `window.opener`, does the opener's handle read `closed`, does `postMessage` arrive — and, for
+ * `window.opener`, does the opener's handle read `closed`, does `postMessage` arrive, and does
+ * `sopAccess` ('opener-access', 'post-message-to-opener') answer the same — and, for
  * every COOP × COEP on a secure (localhost) and a non-secure (app.test) page, `crossOriginIsolated`,
  * `SharedArrayBuffer` and the timer resolution.
  */
@@ -12,6 +13,7 @@ import {
   popupRelation,
 } from '../../../src/browser/isolation/index.js';
 import { PROFILES } from '../../../src/browser/profiles.js';
+import { sopAccess } from '../../../src/browser/sop.js';
 import { describeBrowser } from '../harness/vitest.js';
 import { type PopupSeen, runPopups } from './_coop.js';
 import { isolationPage } from './_drive.js';
@@ -38,7 +40,7 @@ for (const browser of ['chromium', 'firefox'] as const) {
       await s?.close();
     });
 
-    it('severs window.opener and postMessage exactly where the engine says (50 opener/popup pairs)', async () => {
+    it('severs window.opener and postMessage exactly where the engine (and sopAccess) says (50 opener/popup pairs)', async () => {
       const page = isolationPage(runner());
       const diffs: string[] = [];
       let severed = 0;
@@ -75,6 +77,26 @@ for (const browser of ['chromium', 'firefox'] as const) {
             message: e.postMessage,
             popupSeesOpener: String(e.popupSeesOpener),
           };
+          // sopAccess answers from the same table: the popup's opener link and its message home.
+          const q = {
+            from: openerUrl,
+            to: p.url,
+            browser,
+            ...(opener ? { fromCoop: opener } : {}),
+            ...(p.popup ? { toCoop: p.popup } : {}),
+          };
+          const sop = {
+            openerAccess: sopAccess({ ...q, operation: 'opener-access' }).allowed,
+            messageHome: sopAccess({ ...q, operation: 'post-message-to-opener' }).allowed,
+          };
+          const seenSop = {
+            openerAccess: got.popupSeesOpener === 'true' && !b.closed,
+            messageHome: b.message,
+          };
+          if (JSON.stringify(sop) !== JSON.stringify(seenSop))
+            diffs.push(
+              `sopAccess: ${JSON.stringify(q)}: browser ${JSON.stringify(seenSop)} sopAccess ${JSON.stringify(sop)}`,
+            );
           if (JSON.stringify(got) !== JSON.stringify(want)) {
             diffs.push(
               `opener COOP=${opener || '-'} popup COOP=${p.popup || '-'} ${p.origin}: browser ${JSON.stringify(got)} engine ${JSON.stringify(want)}`,

@@ -1,5 +1,5 @@
 /**
- * A seeded generator of isolation cases (ORB, CORP, COEP): INPUTS only, the page's embedder policy,
+ * A seeded generator of isolation cases (ORB, CORP, COEP, fetch() modes): INPUTS only, the page's embedder policy,
  * where the resource lives, how it is loaded and what the server answers. What must happen is
  * decided by the engine and judged by the real browsers. Same seed, same cases.
  *
@@ -12,7 +12,9 @@ export const ISOLATION_SEED = 20261203;
 
 export type Where = 'same-origin' | 'same-site' | 'cross-site' | 'other-scheme';
 export type Coep = 'none' | 'require-corp' | 'credentialless';
-export type Family = 'orb' | 'corp' | 'coep' | 'scheme';
+export type Family = 'orb' | 'corp' | 'coep' | 'scheme' | 'fetch';
+/** `Access-Control-Allow-Origin` the server sends: none, the page's origin (with credentials), or `*`. */
+export type Acao = 'echo' | 'echo-credentials' | '*' | null;
 
 export interface IsolationCase {
   id: string;
@@ -27,9 +29,20 @@ export interface IsolationCase {
   nosniff: boolean;
   corp: string | null;
   body: BodyKind;
+  /** fetch(): its mode and credentials mode (default no-cors, include). */
+  mode?: 'no-cors' | 'cors';
+  credentials?: 'include' | 'same-origin' | 'omit';
+  /** fetch() in cors mode: what the server answers for CORS. */
+  acao?: Acao;
+  /**
+   * fetch(): the request first goes to a URL there, answered `302` to the resource (with the same
+   * CORS headers and its own `Cross-Origin-Resource-Policy`, `viaCorp`).
+   */
+  via?: Where;
+  viaCorp?: string | null;
 }
 
-const CONTENT_TYPES: readonly (string | null)[] = [
+export const CONTENT_TYPES: readonly (string | null)[] = [
   'application/json',
   'text/json',
   'application/ld+json',
@@ -140,12 +153,50 @@ function schemeCase(rng: Prng): Omit<IsolationCase, 'id'> {
   };
 }
 
-/** `count` cases: 40% ORB, 20% CORP (no COEP), 20% COEP, 20% across schemes (http/https pages). */
-export function generateIsolationCases(seed = ISOLATION_SEED, count = 320): IsolationCase[] {
+/**
+ * fetch() in every mode the page can pick: no-cors or cors, each credentials mode, on an http or
+ * https page with any embedder policy, answered with or without CORS, CORP, JSON or a script,
+ * directly or after a redirect from another origin.
+ */
+function fetchCase(rng: Prng): Omit<IsolationCase, 'id'> {
+  const mode = rng.chance(0.45) ? 'cors' : 'no-cors';
+  return {
+    family: 'fetch',
+    pageScheme: rng.pick(['http', 'https'] as const),
+    coep: rng.pick(['none', 'require-corp', 'credentialless'] as const),
+    where: rng.weighted([
+      [1, 'same-origin'],
+      [2, 'same-site'],
+      [3, 'cross-site'],
+      [1, 'other-scheme'],
+    ]),
+    loader: 'fetch',
+    status: rng.chance(0.85) ? 200 : rng.pick([404, 500]),
+    contentType: rng.pick(CONTENT_TYPES),
+    nosniff: rng.chance(0.3),
+    corp: rng.pick([null, null, 'same-origin', 'same-site', 'cross-origin', 'bogus']),
+    body: rng.pick(BODY_KINDS),
+    mode,
+    credentials: rng.pick(['include', 'include', 'same-origin', 'omit'] as const),
+    acao: mode === 'cors' ? rng.pick(['echo', 'echo-credentials', '*', null] as const) : null,
+    ...(rng.chance(0.35)
+      ? {
+          via: rng.pick(['same-origin', 'same-site', 'cross-site'] as const),
+          viaCorp: rng.pick([null, null, 'same-origin', 'same-site', 'cross-origin']),
+        }
+      : {}),
+  };
+}
+
+/**
+ * `count` cases, in rounds of 25: 8 ORB, 4 CORP (no COEP), 4 COEP, 4 across schemes (http/https
+ * pages), 5 fetch() in any mode and credentials mode (run through createBrowserFetch too).
+ */
+export function generateIsolationCases(seed = ISOLATION_SEED, count = 400): IsolationCase[] {
   const rng = new Prng(seed);
   const out: IsolationCase[] = [];
   for (let i = 0; i < count; i++) {
-    const r = i % 20;
+    const r = i % 25;
     const c =
       r < 8
         ? orbCase(rng)
@@ -153,7 +204,9 @@ export function generateIsolationCases(seed = ISOLATION_SEED, count = 320): Isol
           ? corpCase(rng, 'none', 'corp')
           : r < 16
             ? corpCase(rng, r % 2 === 0 ? 'require-corp' : 'credentialless', 'coep')
-            : schemeCase(rng);
+            : r < 20
+              ? schemeCase(rng)
+              : fetchCase(rng);
     out.push({ id: `i${seed.toString(36)}-${i}`, ...c });
   }
   return out;
@@ -161,6 +214,6 @@ export function generateIsolationCases(seed = ISOLATION_SEED, count = 320): Isol
 
 if (process.argv[1]?.endsWith('isolation/generate.ts')) {
   const seed = Number(process.argv[2] ?? ISOLATION_SEED);
-  const count = Number(process.argv[3] ?? 320);
+  const count = Number(process.argv[3] ?? 400);
   process.stdout.write(`${JSON.stringify(generateIsolationCases(seed, count), null, 2)}\n`);
 }

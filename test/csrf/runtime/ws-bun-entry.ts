@@ -2,11 +2,9 @@
  * Bun: a WebSocket endpoint behind the fetch adapter (`withCsrf` around `server.upgrade`) at
  * /fetch, and behind Hono's `upgradeWebSocket` with our Hono `csrfMiddleware` at /hono.
  */
-import { Hono } from 'hono';
 import { createBunWebSocket } from 'hono/bun';
 import { withCsrf } from '../../../src/adapters/fetch.js';
-import { csrfMiddleware } from '../../../src/adapters/hono.js';
-import { createCsrfGuard } from '../../../src/csrf/index.js';
+import { guard, honoEcho, pathOf, plain } from './_endpoints.js';
 
 interface BunServer {
   port: number;
@@ -29,16 +27,6 @@ declare const Bun: {
   }): BunServer;
 };
 
-const guard = createCsrfGuard({ origin: 'https://app.example' });
-// Plain POST endpoints for repeated Host / Referer: own origin from scheme + Host, or configured.
-const byHost = withCsrf(createCsrfGuard({ scheme: 'https' }), () => new Response('changed'));
-const byOrigin = withCsrf(guard, () => new Response('changed'));
-/** The path of the request URL, read without URL parsing (two Host lines may make it no URL). */
-const pathOf = (url: string) => /^[a-z]+:\/\/[^/]*(\/[^?#]*)?/i.exec(url)?.[1] ?? '/';
-const plain = (request: Request): Response | Promise<Response> | undefined => {
-  const path = pathOf(request.url);
-  return path === '/by-host' ? byHost(request) : path === '/by-origin' ? byOrigin(request) : undefined;
-};
 const { upgradeWebSocket, websocket } = createBunWebSocket();
 
 const fetchEndpoint = withCsrf(guard, (request: Request, server: BunServer) => {
@@ -46,14 +34,7 @@ const fetchEndpoint = withCsrf(guard, (request: Request, server: BunServer) => {
   return new Response('upgrade expected', { status: 426 });
 });
 
-const app = new Hono();
-app.get(
-  '/hono',
-  csrfMiddleware(guard),
-  upgradeWebSocket(() => ({
-    onMessage: (e, ws) => ws.send(`echo:${e.data}`),
-  })),
-);
+const app = honoEcho(upgradeWebSocket);
 
 const isPlain = (ws: BunSocket) => (ws.data as { plain?: boolean } | undefined)?.plain === true;
 

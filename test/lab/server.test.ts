@@ -3,8 +3,9 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningLab, startLab } from './server.js';
-import type { Prediction, WireEntry } from './types.js';
+import { GET } from '../../lab/src/scenario.js';
+import { type RunningLab, startLab } from '../../src/lab/server.js';
+import type { Prediction, WireEntry } from '../../src/lab/types.js';
 
 let lab: RunningLab;
 
@@ -12,6 +13,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lab-assets-'));
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>crossorigin lab</title>');
   writeFileSync(path.join(dir, 'a.js'), 'export {}');
+  writeFileSync(path.join(dir, 'scene.html'), '<!doctype html><title>scene</title>');
   lab = await startLab({ assetsDir: dir });
 });
 afterAll(async () => {
@@ -110,6 +112,37 @@ describe('the lab server', () => {
     expect(wire[0]?.response?.status).toBe(201);
   });
 
+  it("serves the scene page with its case's CSP and COEP, and nothing else with them", async () => {
+    const setup = {
+      policy: { type: 'none' },
+      page: { csp: "connect-src 'self' {api}", coep: 'require-corp' },
+    };
+    expect((await put('scene1', setup)).status).toBe(200);
+    const scene = await fetch(`${lab.origins.app}/scene.html?case=scene1`);
+    expect(scene.status).toBe(200);
+    expect(scene.headers.get('content-security-policy')).toBe(`connect-src 'self' ${lab.origins.api}`);
+    expect(scene.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    expect(scene.headers.get('cache-control')).toBe('no-store');
+    for (const url of [`${lab.origins.app}/scene.html?case=nope`, `${lab.origins.app}/a.js?case=scene1`]) {
+      const res = await fetch(url);
+      expect(res.headers.get('content-security-policy')).toBeNull();
+      expect(res.headers.get('cross-origin-embedder-policy')).toBeNull();
+    }
+  });
+
+  it("answers the popup path with a page and the case's Cross-Origin-Opener-Policy", async () => {
+    expect((await put('popup1', { policy: { type: 'none' }, popupCoop: 'same-origin' })).status).toBe(200);
+    const res = await fetch(`${lab.origins.api}/c/popup1/r1/popup`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(await res.text()).toContain('window.opener');
+    expect((await put('popup2', { policy: { type: 'none' } })).status).toBe(200);
+    const plain = await fetch(`${lab.origins.api}/c/popup2/r1/popup`);
+    expect(plain.headers.get('cross-origin-opener-policy')).toBeNull();
+    await plain.arrayBuffer();
+  });
+
   it('answers 404 for an unknown case, and OPTIONS with 404 when the case has no CORS', async () => {
     expect((await fetch(`${lab.origins.api}/c/nope/r/data`)).status).toBe(404);
     await put('none1', { policy: { type: 'none' } });
@@ -156,16 +189,7 @@ describe('the lab server', () => {
         profile: 'chromium',
         case: {
           kind: 'fetch',
-          request: {
-            target: 'api',
-            path: 'data',
-            method: 'GET',
-            headers: [],
-            body: 'none',
-            credentials: 'same-origin',
-            mode: 'cors',
-            repeat: 1,
-          },
+          request: GET,
           server: { policy: { type: 'none' } },
         },
       }),
