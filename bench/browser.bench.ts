@@ -89,6 +89,8 @@ interface EndToEnd {
   overFetch: number;
   /** The same over the fetch floor: the engine's part on top of fetch. */
   overFetchFloor: number;
+  /** createBrowserFetch / fetch by client CPU per request (median of per-round ratios). */
+  cpu: number;
 }
 
 async function endToEnd(): Promise<EndToEnd> {
@@ -130,13 +132,22 @@ async function endToEnd(): Promise<EndToEnd> {
   type Side = keyof typeof sides;
   const names = Object.keys(sides) as Side[];
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Side, number[]>;
+  // This process's CPU time per request (user + system): the client side's own work, which time
+  // given to other processes on a loaded machine does not inflate.
+  const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Side, number[]>;
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
   try {
     for (const n of names) for (let i = 0; i < 300; i++) await sides[n](); // warm up
     for (let r = 0; r < rounds; r++) {
       const order = names.map((_, i) => names[(i + r) % names.length] as Side);
       for (const n of order) {
         const t = performance.now();
+        const c = cpuNow();
         for (let i = 0; i < perRound; i++) await sides[n]();
+        cpu[n].push((cpuNow() - c) / perRound);
         samples[n].push(((performance.now() - t) * 1000) / perRound);
       }
     }
@@ -152,18 +163,22 @@ async function endToEnd(): Promise<EndToEnd> {
   const base = median(samples[plainSide]);
   /** Median over rounds of a / b, each pair measured in the same round. */
   const paired = (a: Side, b: Side) => median(samples[a].map((x, i) => x / (samples[b][i] as number)));
+  const cpuPaired = (a: Side, b: Side) => cpu[a].map((x, i) => x / (cpu[b][i] as number));
+  const q = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.floor(p * (xs.length - 1))]!;
   const text = [
-    '| side | median µs/request | requests/s | time ratio vs fetch (medians) | median of per-round ratios |',
-    '|---|---:|---:|---:|---:|',
+    '| side | median µs/request | requests/s | time ratio vs fetch (medians) | median of per-round ratios | client CPU µs/request | client CPU vs fetch, per round: median (quartiles) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
     ...names.map((n) => {
       const m = median(samples[n]);
-      return `| ${n} | ${m.toFixed(1)} | ${Math.round(1e6 / m).toLocaleString('en-US')} | ${(m / base).toFixed(2)} | ${paired(n, plainSide).toFixed(2)} |`;
+      const c = cpuPaired(n, plainSide);
+      return `| ${n} | ${m.toFixed(1)} | ${Math.round(1e6 / m).toLocaleString('en-US')} | ${(m / base).toFixed(2)} | ${paired(n, plainSide).toFixed(2)} | ${median(cpu[n]).toFixed(1)} | ${median(c).toFixed(2)} (${q(c, 0.25).toFixed(2)}–${q(c, 0.75).toFixed(2)}) |`;
     }),
   ].join('\n');
   return {
     text,
     ratio: median(samples[ourSide]) / base,
     paired: paired(ourSide, plainSide),
+    cpu: median(cpuPaired(ourSide, plainSide)),
     floor: paired(floorSide, plainSide),
     overTransport: paired(ourSide, transportSide),
     overFetch: paired(overFetchSide, plainSide),
@@ -226,7 +241,7 @@ export default async function run(): Promise<string> {
     '',
     '### createBrowserFetch vs plain fetch (allowed GET, loopback)',
     '',
-    `Sequential requests on one keep-alive undici Agent to node:http in a child process (ACAO \`*\`, 5-byte body, every side reads it), ${process.env.BROWSER_BENCH_ROUNDS ?? 101} interleaved rounds of ${process.env.BROWSER_BENCH_REQUESTS ?? 200} requests with a rotating order; target ratio < 1.10. Measured ratio, createBrowserFetch / plain fetch: **${e2e.ratio.toFixed(2)}** (ratio of medians; median of per-round ratios ${e2e.paired.toFixed(2)}). createBrowserFetch sends through undici's \`request()\` on the same Agent (its default transport), not through \`fetch()\`: the engine does the Fetch Standard's part itself, so a second implementation underneath only costs time. The rows beside it separate the parts: its transport alone, sending the same headers, is what the engine sits on (createBrowserFetch is ${e2e.overTransport.toFixed(2)}x that, per-round median: the engine's own part); plain fetch sending the same headers with redirect: manual is ${e2e.floor.toFixed(2)}x plain fetch; and the engine over fetch as its transport (the \`fetch\` option) is ${e2e.overFetch.toFixed(2)}x plain fetch, ${e2e.overFetchFloor.toFixed(2)}x that fetch floor. On this shared 2-core machine the ratios move between runs with the load of other processes.`,
+    `Sequential requests on one keep-alive undici Agent to node:http in a child process (ACAO \`*\`, 5-byte body, every side reads it), ${process.env.BROWSER_BENCH_ROUNDS ?? 101} interleaved rounds of ${process.env.BROWSER_BENCH_REQUESTS ?? 200} requests with a rotating order; target ratio < 1.10. Measured ratio, createBrowserFetch / plain fetch: **${e2e.ratio.toFixed(2)}** (ratio of medians; median of per-round ratios ${e2e.paired.toFixed(2)}; by this process's CPU time per request, per-round median, **${e2e.cpu.toFixed(2)}**). createBrowserFetch sends through undici's \`request()\` on the same Agent (its default transport), not through \`fetch()\`: the engine does the Fetch Standard's part itself, so a second implementation underneath only costs time. The rows beside it separate the parts: its transport alone, sending the same headers, is what the engine sits on (createBrowserFetch is ${e2e.overTransport.toFixed(2)}x that, per-round median: the engine's own part); plain fetch sending the same headers with redirect: manual is ${e2e.floor.toFixed(2)}x plain fetch; and the engine over fetch as its transport (the \`fetch\` option) is ${e2e.overFetch.toFixed(2)}x plain fetch, ${e2e.overFetchFloor.toFixed(2)}x that fetch floor. On this shared 2-core machine the ratios move between runs with the load of other processes.`,
     '',
     e2e.text,
   ].join('\n');

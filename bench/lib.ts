@@ -17,14 +17,30 @@ export interface BenchResult {
   /** Operations per second derived from the median. */
   opsPerSec: number;
   rounds: number;
+  /** ns/op of each round, in round order (rounds are interleaved: round r of every case ran together). */
+  samples?: number[];
 }
 
 let sink: unknown;
 
-function timeBatch(fn: () => unknown, iterations: number): number {
-  const start = performance.now();
+/** Milliseconds: wall time, or this process's CPU time (user + system, every thread). */
+type Clock = () => number;
+const wall: Clock = () => performance.now();
+const cpu: Clock = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+function collect(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('compare({ gc: true }) needs node --expose-gc');
+  gc();
+}
+
+function timeBatch(fn: () => unknown, iterations: number, clock: Clock = wall): number {
+  const start = clock();
   for (let i = 0; i < iterations; i++) sink = fn();
-  return ((performance.now() - start) * 1e6) / iterations;
+  return ((clock() - start) * 1e6) / iterations;
 }
 
 function median(values: number[]): number {
@@ -39,10 +55,21 @@ function median(values: number[]): number {
  */
 export function compare(
   cases: BenchCase[],
-  options: { rounds?: number; batchMs?: number } = {},
+  options: {
+    rounds?: number;
+    batchMs?: number;
+    /**
+     * 'cpu': time batches by this process's CPU time instead of wall time, so that time the
+     * scheduler gave to other processes (a loaded machine) is not counted.
+     */
+    clock?: 'wall' | 'cpu';
+    /** Collect garbage before every batch (node --expose-gc), so no batch pays for another's. */
+    gc?: boolean;
+  } = {},
 ): BenchResult[] {
   const rounds = options.rounds ?? 21;
   const batchMs = options.batchMs ?? 20;
+  const clock = options.clock === 'cpu' ? cpu : wall;
   const iterations = cases.map((c) => {
     for (let i = 0; i < 1000; i++) sink = c.fn(); // warm up
     let n = 100;
@@ -55,13 +82,14 @@ export function compare(
   const samples: number[][] = cases.map(() => []);
   for (let r = 0; r < rounds; r++) {
     cases.forEach((c, i) => {
-      samples[i]!.push(timeBatch(c.fn, iterations[i]!));
+      if (options.gc) collect();
+      samples[i]!.push(timeBatch(c.fn, iterations[i]!, clock));
     });
   }
   void sink;
   return cases.map((c, i) => {
     const m = median(samples[i]!);
-    return { name: c.name, medianNs: m, opsPerSec: 1e9 / m, rounds };
+    return { name: c.name, medianNs: m, opsPerSec: 1e9 / m, rounds, samples: samples[i]! };
   });
 }
 

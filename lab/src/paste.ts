@@ -9,7 +9,11 @@ import { explainConsoleText } from '../../src/browser/errors/explain-console.js'
 import type { CorsErrorKind } from '../../src/browser/errors/kinds.js';
 import { findScenario, type Scenario } from './scenarios.js';
 
-/** The scenario that shows each kind (the lab's library, one per kind it covers). */
+/**
+ * The scenario that shows each kind (the lab's library, one per kind it covers). The CORP, COEP and
+ * CSP rows take effect once explainConsoleText knows those lines (isolation's and context's
+ * console templates).
+ */
 const SCENARIO_FOR: Partial<Record<CorsErrorKind, string>> = {
   'missing-allow-origin-header': 'no-acao',
   'wildcard-origin-not-allowed': 'wildcard-credentials',
@@ -19,6 +23,9 @@ const SCENARIO_FOR: Partial<Record<CorsErrorKind, string>> = {
   'preflight-invalid-status': 'preflight-404',
   'method-disallowed-by-preflight-response': 'lowercase-patch',
   'allow-origin-mismatch': 'redirect-null',
+  'corp-not-same-origin': 'corp-same-origin-image',
+  'corp-required-by-coep': 'coep-corp-less-image',
+  'csp-blocked': 'csp-connect-src-self',
 };
 
 export type PasteMatch =

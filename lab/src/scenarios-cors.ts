@@ -12,6 +12,13 @@ const csrfForm = (csrf: boolean): LabCase => ({
   request: req({ method: 'POST', path: 'transfer', body: 'form' }),
   server: { policy: { type: 'none' }, csrf },
 });
+/** The other site's page posting a message to the app; the app's listener checks event.origin or not. */
+const messageCase = (checkOrigin: boolean): LabCase => ({
+  kind: 'message',
+  request: req({ target: 'other', path: 'message' }),
+  server: { policy: { type: 'none' } },
+  checkOrigin,
+});
 /** A PUT with a JSON body: preflighted for the method and the Content-Type. */
 const PUT_JSON = req({ method: 'PUT', headers: [['Content-Type', 'application/json']], body: 'json' });
 /** The same with an Authorization header. */
@@ -299,24 +306,14 @@ export const CORS_SCENARIOS: readonly Scenario[] = [
     title: 'postMessage without an origin check',
     lesson:
       "Any site that frames the page (or that the page frames) can post a message to it. A listener that ignores event.origin acts on the attacker's message.",
-    labCase: {
-      kind: 'message',
-      request: req({ target: 'other', path: 'message' }),
-      server: { policy: { type: 'none' } },
-      checkOrigin: false,
-    },
+    labCase: messageCase(false),
   },
   {
     id: 'postmessage-check',
     group: 'Beyond fetch',
     title: 'postMessage with an origin check',
     lesson: "The listener compares event.origin with the origin it trusts (the API's) and ignores the rest.",
-    labCase: {
-      kind: 'message',
-      request: req({ target: 'other', path: 'message' }),
-      server: { policy: { type: 'none' } },
-      checkOrigin: true,
-    },
+    labCase: messageCase(true),
   },
   {
     id: 'proxy',

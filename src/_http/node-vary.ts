@@ -176,12 +176,86 @@ export function varyValue(existing: OutgoingHttpHeader | undefined, names: reado
   return joined;
 }
 
+// Express gives every response its own prototype chain (app.response → express.response → node's
+// ServerResponse.prototype). There, a property added to each response (the shared wrapper above, or
+// any symbol) costs more than the whole CORS decision: measured in Express 5 without sockets, about
+// 2-3 µs per request against ~0 for a WeakMap entry (BENCHMARKS.md, "Express without sockets"),
+// since it gives every later access to the response a second object shape. So on such a chain the
+// hook lives once on the framework's top prototype (the one directly above node's: shared by every
+// app and mounted sub-app of that Express copy) and finds each response's names in a WeakMap; a
+// response with no entry goes straight to node's writeHead. node's own prototype is never touched.
+
+const nodeResponsePrototype = (
+  nodeWriteHead === null ? null : globalThis.process.getBuiltinModule!('node:http').ServerResponse.prototype
+) as object | null;
+
+/** Vary names per response, for the prototype hook (responses are never given a property). */
+const namesByResponse = new WeakMap<ServerResponse, readonly string[]>();
+
+function writeHeadOnPrototype(
+  this: ServerResponse,
+  statusCode: number,
+  reason?: unknown,
+  headers?: unknown,
+): ServerResponse {
+  const names = namesByResponse.get(this);
+  if (names !== undefined) {
+    const args = varyBeforeWriteHead(this, names, varyValue(undefined, names), reason, headers);
+    return (nodeWriteHead as WriteHead).call(this, statusCode, args[0], args[1]);
+  }
+  return (nodeWriteHead as WriteHead).call(this, statusCode, reason, headers);
+}
+
+/**
+ * Puts the hook on the framework prototype directly above node's, when the response has one that
+ * leaves writeHead to node; true when the hook is (now) what the response's writeHead resolves to.
+ */
+function hookPrototype(res: ServerResponse): boolean {
+  if (nodeResponsePrototype === null) return false;
+  let top = Object.getPrototypeOf(res) as object | null;
+  if (top === nodeResponsePrototype) return false;
+  while (top !== null) {
+    const above = Object.getPrototypeOf(top) as object | null;
+    if (above === nodeResponsePrototype) break;
+    top = above;
+  }
+  if (top === null || Object.hasOwn(top, 'writeHead') || !Object.isExtensible(top)) return false;
+  Object.defineProperty(top, 'writeHead', {
+    value: writeHeadOnPrototype,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  return res.writeHead === (writeHeadOnPrototype as unknown);
+}
+
+/** Remembers `names` for a response whose writeHead is the prototype hook (merged with earlier ones). */
+function rememberNames(res: ServerResponse, names: readonly string[]): void {
+  const earlier = namesByResponse.get(res);
+  if (earlier === undefined || earlier === names) {
+    namesByResponse.set(res, names);
+    return;
+  }
+  // A second middleware (CORS then CSRF) on the same response: one frozen list with every name.
+  const all = [...earlier];
+  for (const n of names) if (!all.includes(n)) all.push(n);
+  namesByResponse.set(res, Object.freeze(all));
+}
+
 export function keepVary(res: VaryKeepingResponse, names: readonly string[], value: string): void {
   const current = res.writeHead as WriteHead | SharedWriteHead | undefined;
   // A response object without writeHead (a test double of cors's (req, res, next) shape) has no
   // head to merge into later: the Vary set now is all there is.
   if (typeof current !== 'function') return;
+  if ((current as unknown) === writeHeadOnPrototype) {
+    rememberNames(res, names);
+    return;
+  }
   if (current === nodeWriteHead && current !== null) {
+    if (hookPrototype(res)) {
+      rememberNames(res, names);
+      return;
+    }
     // Nobody wrapped or overrode it: the shared wrapper calls node's writeHead itself.
     const wrapper = sharedWrapper(names);
     if (wrapper !== null) {

@@ -39,6 +39,11 @@ export interface BrowserFetchOptions {
    * Policy, Local Network Access; COEP and CORP on the answers) and a refusal rejects with the
    * `CorsError` of that kind as `cause`. Default: none (CORS only, as a page with no policy on an
    * http: URL).
+   *
+   * @example
+   * const page = createPageContext({ url: 'https://app.example/', csp: "connect-src 'self'" });
+   * const pageFetch = createBrowserFetch({ page }); // origin: https://app.example
+   * await pageFetch('https://api.example/x'); // rejects: cause.kind === 'csp-blocked'
    */
   page?: PageContext;
   /** Whose behaviour to follow. Default `chromium`. */

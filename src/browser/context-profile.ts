@@ -49,6 +49,17 @@ export interface ContextProfile {
    * on), or `off` (no check).
    */
   readonly localNetworkAccess: 'permission' | 'prompt' | 'off';
+  /**
+   * CSP `upgrade-insecure-requests`: which http: URLs stay on http: (`never`: the spec upgrades every
+   * one; `first-hop`: Chromium leaves a potentially trustworthy first URL (127.0.0.1, localhost) alone
+   * but upgrades every redirect hop; `every-hop`: Firefox leaves potentially trustworthy URLs alone on
+   * every hop).
+   */
+  readonly uirKeepsTrustworthy: 'never' | 'first-hop' | 'every-hop';
+  /** chromium: `fetch()` checks the page's CSP on the URL as written, before the `upgrade-insecure-requests` upgrade. */
+  readonly cspFetchBeforeUir: boolean;
+  /** firefox: with `upgrade-insecure-requests`, an http: URL matches the sources its https: twin matches. */
+  readonly cspUirHttpMatchesHttps: boolean;
 }
 
 export const CONTEXT_PROFILES: Readonly<Record<BrowserName, ContextProfile>> = Object.freeze({
@@ -62,6 +73,9 @@ export const CONTEXT_PROFILES: Readonly<Record<BrowserName, ContextProfile>> = O
     upgradeFromLoopbackPages: true,
     cspUpgradeWithExplicitPort: 'match',
     localNetworkAccess: 'permission',
+    uirKeepsTrustworthy: 'never',
+    cspFetchBeforeUir: false,
+    cspUirHttpMatchesHttps: false,
   }),
   chromium: Object.freeze({
     mixedContentPages: 'https',
@@ -73,6 +87,9 @@ export const CONTEXT_PROFILES: Readonly<Record<BrowserName, ContextProfile>> = O
     upgradeFromLoopbackPages: true,
     cspUpgradeWithExplicitPort: 'no-match',
     localNetworkAccess: 'permission',
+    uirKeepsTrustworthy: 'first-hop',
+    cspFetchBeforeUir: true,
+    cspUirHttpMatchesHttps: false,
   }),
   firefox: Object.freeze({
     mixedContentPages: 'https',
@@ -84,6 +101,9 @@ export const CONTEXT_PROFILES: Readonly<Record<BrowserName, ContextProfile>> = O
     upgradeFromLoopbackPages: false,
     cspUpgradeWithExplicitPort: 'match',
     localNetworkAccess: 'prompt',
+    uirKeepsTrustworthy: 'every-hop',
+    cspFetchBeforeUir: false,
+    cspUirHttpMatchesHttps: true,
   }),
   webkit: Object.freeze({
     // Not observed here (no WebKit run for these mechanisms): the spec's answers.
@@ -96,5 +116,8 @@ export const CONTEXT_PROFILES: Readonly<Record<BrowserName, ContextProfile>> = O
     upgradeFromLoopbackPages: true,
     cspUpgradeWithExplicitPort: 'match',
     localNetworkAccess: 'off',
+    uirKeepsTrustworthy: 'never',
+    cspFetchBeforeUir: false,
+    cspUirHttpMatchesHttps: false,
   }),
 });

@@ -95,6 +95,12 @@ export function doesRequestViolatePolicy(
     return null;
   }
   if (doesUrlMatchSourceList(url, value, page.origin, redirectCount, profile)) return null;
+  // firefox: under upgrade-insecure-requests an http: URL is judged as its https: twin too.
+  if (profile.cspUirHttpMatchesHttps && page.upgradeInsecureRequests && url.protocol === 'http:') {
+    const twin = new URL(url.href);
+    twin.protocol = 'https:';
+    if (doesUrlMatchSourceList(twin, value, page.origin, redirectCount, profile)) return null;
+  }
   return {
     disposition: policy.disposition,
     directive: value.length > 0 ? `${name} ${value.join(' ')}` : name,

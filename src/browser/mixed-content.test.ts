@@ -87,4 +87,43 @@ describe('mixed content (Mixed Content Level 2)', () => {
       "Mixed Content: The page at 'https://app.test/' was loaded over HTTPS, but requested an insecure image 'http://other.test/x.png'. This content should also be served over HTTPS.",
     ]);
   });
+  it('upgrade-insecure-requests: http: goes to https: (port kept), trustworthy hosts as each browser does', () => {
+    const page = createPageContext({ url: 'http://app.test/', csp: 'upgrade-insecure-requests' });
+    expect(page.upgradeInsecureRequests).toBe(true);
+    const at = (url: string, redirectCount: number, browser: 'chromium' | 'firefox' | 'spec') =>
+      pageContextCheck({ url: new URL(url), initiator: 'fetch', redirectCount }, page, browser).url.href;
+    expect(at('http://api.test:8080/x', 0, 'chromium')).toBe('https://api.test:8080/x');
+    expect(at('http://127.0.0.1:8080/x', 0, 'chromium')).toBe('http://127.0.0.1:8080/x');
+    expect(at('http://127.0.0.1:8080/x', 1, 'chromium')).toBe('https://127.0.0.1:8080/x');
+    expect(at('http://127.0.0.1:8080/x', 1, 'firefox')).toBe('http://127.0.0.1:8080/x');
+    expect(at('http://localhost/x', 0, 'spec')).toBe('https://localhost/x');
+    expect(
+      createPageContext({ url: 'http://app.test/', cspReportOnly: 'upgrade-insecure-requests' })
+        .upgradeInsecureRequests,
+    ).toBe(false);
+  });
+  it('chromium: fetch() checks the CSP before the upgrade; XHR and firefox after it', () => {
+    const page = createPageContext({
+      url: 'https://app.test/',
+      csp: 'upgrade-insecure-requests; connect-src https:; img-src https:',
+    });
+    const url = new URL('http://api.test/x');
+    const fetchHop = pageContextCheck({ url, initiator: 'fetch', redirectCount: 0 }, page, 'chromium');
+    expect(fetchHop.refusal?.kind).toBe('csp-blocked');
+    expect(fetchHop.console).toHaveLength(2);
+    expect(
+      pageContextCheck({ url, initiator: 'XMLHttpRequest', redirectCount: 0 }, page, 'chromium').refusal,
+    ).toBeNull();
+    expect(
+      pageContextCheck({ url, initiator: 'fetch', redirectCount: 0 }, page, 'firefox').refusal,
+    ).toBeNull();
+    // firefox: an http: URL the upgrade left alone still matches https: sources.
+    const local = new URL('http://127.0.0.1/x');
+    expect(
+      pageContextCheck({ url: local, initiator: 'image', redirectCount: 0 }, page, 'firefox').refusal,
+    ).toBeNull();
+    expect(
+      pageContextCheck({ url: local, initiator: 'image', redirectCount: 0 }, page, 'chromium').refusal?.kind,
+    ).toBe('csp-blocked');
+  });
 });

@@ -28,6 +28,7 @@ import {
   upgradeEligible,
 } from './mixed-content.js';
 import type { PageContext } from './page-context.js';
+import { isPotentiallyTrustworthyUrl } from './trustworthy.js';
 import type { BrowserName, Initiator } from './types.js';
 
 export interface PageCheckRequest {
@@ -119,7 +120,8 @@ function mixedLines(
     out.console.push(chromiumMixedContentUpgraded(page.url, original.href));
     if (media !== 'image')
       out.onFinalResponse.push(chromiumMixedMediaWarning(page.url, original.href, media));
-  } else if (mixed.action === 'not-upgraded') {
+  } else if (mixed.action === 'not-upgraded' && !page.upgradeInsecureRequests) {
+    // (chromium prints no such notice on a page with upgrade-insecure-requests)
     out.console.push(chromiumMixedContentNotUpgraded(page.url, original.href, mixed.reason));
   } else if (mixed.action === 'optionally-blockable') {
     // Printed only once the page's CSP let the load go on (a CSP refusal prints its line alone).
@@ -161,8 +163,9 @@ function cspAfterUpgrade(s: HopState, url: URL): PageRefusal | null {
 }
 
 /**
- * Main fetch steps 4-7 for one request or redirect hop: report-only CSP violations, the
- * mixed-content upgrade, then the CSP and mixed-content blocks, then Local Network Access.
+ * Main fetch steps 3-7 for one request or redirect hop: the upgrade-insecure-requests upgrade,
+ * report-only CSP violations, the mixed-content upgrade, then the CSP and mixed-content blocks,
+ * then Local Network Access.
  * https://fetch.spec.whatwg.org/#main-fetch
  */
 export function pageContextCheck(
@@ -170,6 +173,44 @@ export function pageContextCheck(
   page: PageContext,
   browser: BrowserName,
   profile: ContextProfile = CONTEXT_PROFILES[browser],
+): PageCheckResult {
+  // 3. Upgrade request to a potentially trustworthy URL, if appropriate (the page's CSP has
+  //    upgrade-insecure-requests). https://w3c.github.io/webappsec-upgrade-insecure-requests/#upgrade-request
+  if (page.upgradeInsecureRequests && request.url.protocol === 'http:') {
+    const hop = request.redirectCount;
+    // chromium: fetch() checks the CSP on the URL as written, before this upgrade.
+    if (profile.cspFetchBeforeUir && request.initiator === 'fetch' && hop === 0 && page.csp.length > 0) {
+      const s: HopState = { page, browser, profile, initiator: 'fetch', destination: '', hop, console: [] };
+      const refusal = cspAfterUpgrade(s, request.url);
+      if (refusal)
+        return {
+          url: request.url,
+          refusal,
+          console: s.console,
+          onFinalResponse: [],
+          upgradeIfInsecure: false,
+        };
+    }
+    // chromium (first URL only), firefox (every hop): a potentially trustworthy URL stays on http:.
+    const keep =
+      isPotentiallyTrustworthyUrl(request.url) &&
+      (profile.uirKeepsTrustworthy === 'every-hop' ||
+        (profile.uirKeepsTrustworthy === 'first-hop' && hop === 0));
+    if (!keep) {
+      const url = new URL(request.url.href);
+      url.protocol = 'https:';
+      return mainFetchPageSteps({ ...request, url }, page, browser, profile);
+    }
+  }
+  return mainFetchPageSteps(request, page, browser, profile);
+}
+
+/** Main fetch steps 4-7 (see pageContextCheck). */
+function mainFetchPageSteps(
+  request: PageCheckRequest,
+  page: PageContext,
+  browser: BrowserName,
+  profile: ContextProfile,
 ): PageCheckResult {
   const destination = request.destination ?? destinationOf(request.initiator);
   const original = request.url;

@@ -74,6 +74,8 @@ export interface PageContext {
   readonly csp: readonly CspPolicy[];
   /** True when at least one enforced policy has a directive: the fast path skips CSP otherwise. */
   readonly cspEnforced: boolean;
+  /** An enforced policy has `upgrade-insecure-requests`: the page's http: subresource URLs go to https:. */
+  readonly upgradeInsecureRequests: boolean;
   /** The embedder policy in force (unsafe-none outside a secure context). */
   readonly coep: EmbedderPolicyValue;
   readonly coepReportOnly: EmbedderPolicyValue;
@@ -195,6 +197,9 @@ export function createPageContext(init: PageContextInit): PageContext {
     secureContext,
     csp: Object.freeze(csp),
     cspEnforced: csp.some((p) => p.disposition === 'enforce' && p.directives.size > 0),
+    upgradeInsecureRequests: csp.some(
+      (p) => p.disposition === 'enforce' && p.directives.has('upgrade-insecure-requests'),
+    ),
     coep: obtainEmbedderPolicy(init.coep, secureContext, 'Cross-Origin-Embedder-Policy', warnings),
     coepReportOnly: obtainEmbedderPolicy(
       init.coepReportOnly,

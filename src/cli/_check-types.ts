@@ -96,7 +96,14 @@ export interface CheckResult {
    */
   credentialsCaveat?: { kind: CorsErrorKind; message: string; fix: string };
   /** When blocked: what to change, and config snippets when a server header is the answer. */
-  fix?: { text: string; side: 'server' | 'page'; snippets?: Snippets; policy?: PolicyConfigShape };
+  fix?: {
+    text: string;
+    side: 'server' | 'page';
+    snippets?: Snippets;
+    policy?: PolicyConfigShape;
+    /** A page-side fix as data: the request the page should make instead. */
+    request?: { method?: string; url?: string };
+  };
 }
 
 /** A problem with the command line: printed on stderr, exit code 2; `suggestion` is the fix. */

@@ -45,7 +45,7 @@ export interface ExplainResult extends CheckResult {
 export function detectEvidence(text: string): EvidenceKind {
   const t = text.trimStart();
   if (t.startsWith('{')) return 'har';
-  if (/^curl\s/.test(t)) return 'curl';
+  if (/^curl(\.exe)?\s/.test(t)) return 'curl';
   if (/^(await\s+)?fetch\(/.test(t)) return 'fetch';
   return 'console';
 }

@@ -100,7 +100,10 @@ export interface BodyRateRules {
 /**
  * Watches a request body while it is forwarded, once a second, reading only the socket's byte
  * count (no per-chunk work). Time during which the proxy itself holds unread body data (the
- * upstream is applying backpressure) is not held against the client.
+ * upstream is applying backpressure) is not held against the client. Each judgement runs after the
+ * I/O already pending is read (setImmediate after the timer): on a busy proxy, bytes the client
+ * sent may still wait unread in the kernel when the timer fires. (The proxy's own event-loop lag
+ * is deliberately not excused: under an attack of slow bodies the lag is the attack's.)
  * 1. Body complete: stop.
  * 2. Data waiting on our side: the client is not the slow one; restart the idle clock.
  * 3. No new byte for `idleMs`: refuse.
@@ -118,10 +121,16 @@ export function watchRequestBody(
   let lastBytes = firstByte;
   let lastProgress = began;
   let excused = 0;
-  const timer = setInterval(() => {
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+  const judge = () => {
     // 1.
+    if (stopped) return;
     if (req.complete || socket.destroyed) {
-      clearInterval(timer);
+      stop();
       return;
     }
     const now = Date.now();
@@ -139,20 +148,24 @@ export function watchRequestBody(
     }
     // 3.
     if (now - lastProgress >= rules.idleMs) {
-      clearInterval(timer);
+      stop();
       refuse(tooSlow(`no request body data for ${rules.idleMs} ms`));
       return;
     }
     // 4.
     const elapsed = now - began - excused;
     if (elapsed >= rules.graceMs && ((bytes - firstByte) * 1000) / elapsed < rules.minBytesPerSecond) {
-      clearInterval(timer);
+      stop();
       refuse(tooSlow(`the request body arrives slower than ${rules.minBytesPerSecond} bytes/s`));
     }
-  }, 1000);
+  };
+  const timer = setInterval(() => setImmediate(judge), TICK_MS);
   timer.unref();
-  return () => clearInterval(timer);
+  return stop;
 }
+
+/** How often the body watchdog looks. */
+const TICK_MS = 1000;
 
 const tooSlow = (reason: string) => new ProxyFailure(408, 'body-too-slow', reason);
 

@@ -98,7 +98,7 @@ describeBrowser('chromium', (get) => {
     const caveats: string[] = [];
     const problems = await judge(
       'chromium',
-      copies.map((x) => ({ ...x, texts: { curl: x.curl, fetch: x.fetch } })),
+      copies.map((x) => ({ ...x, texts: { curl: x.curl, 'curl (cmd)': x.curlCmd, fetch: x.fetch } })),
       observed,
       caveats,
     );
@@ -107,8 +107,10 @@ describeBrowser('chromium', (get) => {
     // credentials "omit" / no -b: the two scenarios credentials decide are explained by the caveat.
     expect(caveats.sort()).toEqual([
       'acac-false curl',
+      'acac-false curl (cmd)',
       'acac-false fetch',
       'wildcard-with-credentials curl',
+      'wildcard-with-credentials curl (cmd)',
       'wildcard-with-credentials fetch',
     ]);
   });
@@ -132,7 +134,7 @@ describeBrowser('firefox', (get) => {
       copies.map((x, k) => ({
         ...x,
         hop: Number(items[k]!.id.split('#')[1]),
-        texts: { curl: x.curl, fetch: x.fetch },
+        texts: { curl: x.curl, 'curl (Windows)': x.curlWin, fetch: x.fetch },
       })),
       observed,
     );

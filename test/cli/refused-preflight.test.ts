@@ -78,6 +78,14 @@ describe('a refused preflight', () => {
     expect(r.verdict).toBe('blocked');
     expect(r.fix?.side).toBe('page');
     expect(r.fix?.text).toContain('`PATCH`');
+    // The fix as data: the page's method, and the server's policy (never the lower-case method,
+    // which crossorigin/server refuses and Node's HTTP parser answers with 400).
+    expect(r.fix?.request).toEqual({ method: 'PATCH' });
+    expect(r.fix?.policy).toEqual({ origins: [PAGE], methods: ['PATCH'] });
+    policy = { ...BASE, ...r.fix!.policy };
+    expect((await runCheck(`${api}/items`, { from: PAGE, method: r.fix!.request!.method! })).verdict).toBe(
+      'allowed',
+    );
   });
 
   it('a read blocked after the request was handled is said plainly', async () => {

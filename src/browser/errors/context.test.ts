@@ -11,7 +11,9 @@ import {
   firefoxCspViolation,
   firefoxMixedContentBlocked,
 } from './context.js';
+import { explainConsoleText } from './explain-console.js';
 import { makeCorsError } from './index.js';
+import { parseConsoleMessage } from './parse-console.js';
 
 /** The templates as the console parser reads them: literal text, `{name}` matches anything. */
 function matching(line: string): (typeof CONTEXT_TEMPLATES)[number][] {
@@ -89,6 +91,13 @@ describe('page-context console lines', () => {
     expect(found[0]?.kinds).toEqual(kinds);
   });
 
+  it.each(CASES)('%s: the console parser reads it with the same kinds', (_name, line, kinds) => {
+    const parsed = parseConsoleMessage(line);
+    expect(parsed, line).not.toBeNull();
+    expect(parsed?.kinds).toEqual(kinds);
+    expect(parsed?.url).toBe(url);
+  });
+
   it('makeCorsError words each kind from its details alone, as page-checks prints it', () => {
     const base = {
       url,
@@ -134,5 +143,20 @@ describe('page-context console lines', () => {
     );
     expect(lna.logged).toBe(false);
     expect(lna.fix).toContain('`local`');
+  });
+
+  it('explain: a pasted refusal gets its rule, "nothing was sent" and the page-side fix', () => {
+    const paste = [
+      chromiumMixedContentBlocked(page, url, 'fetch'),
+      chromiumCspViolation('https://api.test/x', "connect-src 'self'", 'connect-src', 'connect-src', false),
+    ].join('\n');
+    const [mixed, csp] = explainConsoleText(paste).explained;
+    expect(mixed?.kind).toBe('mixed-content-blocked');
+    expect(mixed?.rule.source).toContain('webappsec-mixed-content');
+    expect(mixed?.diagnosis?.sent).toMatch(/^Nothing was sent/);
+    expect(mixed?.diagnosis?.fix.side).toBe('page');
+    expect(mixed?.diagnosis?.fix.text).toContain('https://api.test:8080/x');
+    expect(csp?.kind).toBe('csp-blocked');
+    expect(csp?.diagnosis?.fix.text).toContain("add https://api.test to 'connect-src'");
   });
 });

@@ -49,7 +49,8 @@ export interface ContextDetails {
   console: readonly string[];
 }
 
-type Details = Pick<CorsErrorDetails, 'kind' | 'url' | 'origin' | 'initiator' | 'context'>;
+/** What the texts read; without `context` (a parsed console line), `hint` holds the CSP directive. */
+type Details = Pick<CorsErrorDetails, 'kind' | 'url' | 'origin' | 'initiator' | 'context' | 'hint'>;
 
 /** The word Chromium uses for a blockable insecure request. */
 function chromiumMixedWhat(initiator: Initiator): string {
@@ -177,7 +178,7 @@ export function contextMessage(d: Details, browser: BrowserName): { message: str
         logged: true,
       };
     case 'csp-blocked': {
-      const directive = c.directive ?? '';
+      const directive = c.directive ?? d.hint ?? '';
       const name = c.directiveName ?? directive.split(' ')[0] ?? '';
       const effective = c.effectiveDirective ?? name;
       return {
@@ -214,7 +215,7 @@ export function contextFix(d: Details): string {
     case 'mixed-content-blocked':
       return `Serve ${d.url} over https: (${d.url.replace(/^http:/, 'https:')}); an https: page may only fetch http: URLs on potentially trustworthy hosts (localhost, 127.0.0.1).`;
     case 'csp-blocked': {
-      const name = c?.directiveName ?? 'default-src';
+      const name = c?.directiveName ?? d.hint?.split(' ')[0] ?? 'default-src';
       const effective = c?.effectiveDirective ?? name;
       const where =
         name === effective ? `'${name}'` : `a '${effective}' directive (now '${name}' stands in for it)`;

@@ -195,9 +195,50 @@ function header(text: string): [string, string] | null {
   return colon > 0 ? [text.slice(0, colon).trim(), text.slice(colon + 1).trim()] : null;
 }
 
-/** "Copy as cURL" (bash form) from Chromium or Firefox. */
+/**
+ * Splits a Windows "Copy as cURL (cmd)" command into words. Both browsers quote each argument as
+ * ^"…^" and escape every other unsafe character with ^ (cmd.exe's escape), a literal " as \^" and a
+ * newline as ^ and two newlines; lines end with ^ (a continuation). So: cmd.exe's pass removes each
+ * ^ (keeping the character after it), then the C runtime's pass splits on unquoted spaces, with "
+ * toggling quoting and \" a literal quote.
+ */
+export function cmdWords(text: string): string[] | null {
+  let cmd = '';
+  const s = text.slice(0, 1_000_000);
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c !== '^') cmd += c;
+    else if (s[i + 1] === '\n') {
+      // ^ + newline + newline: a newline inside an argument; ^ + newline: a continuation.
+      if (s[i + 2] === '\n') cmd += '\n';
+      i += s[i + 2] === '\n' ? 2 : 1;
+    } else if (i + 1 < s.length) cmd += s[++i];
+  }
+  const out: string[] = [];
+  let cur: string | null = null;
+  let quoted = false;
+  for (let i = 0; i < cmd.length; i++) {
+    const c = cmd[i]!;
+    if (c === '\\' && (cmd[i + 1] === '"' || cmd[i + 1] === '\\')) {
+      cur = (cur ?? '') + cmd[++i];
+    } else if (c === '"') {
+      quoted = !quoted;
+      cur ??= '';
+    } else if (!quoted && /\s/.test(c)) {
+      if (cur !== null) out.push(cur);
+      cur = null;
+    } else cur = (cur ?? '') + c;
+  }
+  if (quoted) return null;
+  if (cur !== null) out.push(cur);
+  return out;
+}
+
+/** "Copy as cURL" from Chromium or Firefox: the bash form, or the Windows cmd form (^"…^"). */
 export function parseCurl(text: string): CopiedParse {
-  const words = shellWords(text.trim());
+  const t = text.trim();
+  const words = /\^"/.test(t) ? cmdWords(t) : shellWords(t);
+  if (words?.[0] === 'curl.exe') words[0] = 'curl';
   if (words?.[0] !== 'curl')
     return { ok: false, problem: 'not a curl command (unbalanced quotes, or it does not start with curl)' };
   let url: string | null = null;

@@ -20,6 +20,8 @@ export interface IsolationPage {
   readonly browser: 'chromium' | 'firefox';
   readonly console: ConsoleLine[];
   readonly failures: FailedRequest[];
+  /** URLs whose request finished or failed (the DevTools protocol's report), since the last reset. */
+  readonly settled: Set<string>;
   goto(url: string): Promise<void>;
   evaluate<T>(expression: string): Promise<T>;
 }
@@ -31,6 +33,7 @@ interface AnyPage {
     event: 'requestfailed',
     cb: (r: { url(): string; failure(): { errorText: string } | null }) => void,
   ): unknown;
+  on(event: 'requestfinished', cb: (r: { url(): string }) => void): unknown;
   goto(url: string, opts: { waitUntil: 'load' }): Promise<unknown>;
   evaluate(expr: string): Promise<unknown>;
 }
@@ -45,7 +48,12 @@ export function isolationPage(runner: BrowserRunner): IsolationPage {
   const log: ConsoleLine[] = [];
   page.on('console', (m) => log.push({ text: m.text(), url: m.location().url ?? '' }));
   const failures: FailedRequest[] = [];
-  page.on('requestfailed', (r) => failures.push({ url: r.url(), error: r.failure()?.errorText ?? '' }));
+  const settled = new Set<string>();
+  page.on('requestfailed', (r) => {
+    failures.push({ url: r.url(), error: r.failure()?.errorText ?? '' });
+    settled.add(r.url());
+  });
+  page.on('requestfinished', (r) => settled.add(r.url()));
   if (runner.browser === 'firefox') {
     page.on('pageerror', (e) => log.push({ text: e instanceof Error ? e.message : String(e), url: '' }));
   }
@@ -53,6 +61,7 @@ export function isolationPage(runner: BrowserRunner): IsolationPage {
     browser: runner.browser,
     console: log,
     failures,
+    settled,
     goto: async (url) => {
       await page.goto(url, { waitUntil: 'load' });
     },

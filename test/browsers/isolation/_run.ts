@@ -128,7 +128,10 @@ function browserView(c: IsolationCase, o: PageOutcome): string {
   return o.outcome === 'load' ? 'load' : 'error';
 }
 
-const BATCH = 80;
+/** Loads run at once in one page (fewer on a retry). */
+const BATCH = 40;
+/** How long one load may take before it counts as `timeout` (a loaded CI machine is slow). */
+const LOAD_TIMEOUT_MS = 20_000;
 
 /** Waits until `count()` has not changed for 400 ms (at least 600 ms, at most 4 s). */
 async function settle(count: () => number): Promise<void> {
@@ -145,57 +148,76 @@ async function settle(count: () => number): Promise<void> {
   }
 }
 
-/** Runs the cases in the browser; one page load per embedder policy and batch. */
+/** Runs one batch of cases of one page (same scheme and embedder policy) at once. */
+async function runBatch(
+  page: IsolationPage,
+  s: IsolationServers,
+  batch: IsolationCase[],
+  out: Map<string, Seen>,
+): Promise<void> {
+  await page.goto(pageUrl(s, batch[0] as IsolationCase));
+  page.console.length = 0;
+  page.failures.length = 0;
+  page.settled.clear();
+  const loads: PageLoad[] = batch.map((c) => {
+    registerCase(s, c);
+    return {
+      id: c.id,
+      url: requestUrl(s, c),
+      loader: c.loader,
+      ...(c.loader === 'fetch' ? { mode: c.mode ?? 'no-cors', credentials: c.credentials ?? 'include' } : {}),
+    };
+  });
+  const results = await page.evaluate<PageOutcome[]>(batchExpression(loads, LOAD_TIMEOUT_MS));
+  // Console lines and finished/failed-request reports arrive asynchronously after the load
+  // events: wait until every request has been reported (at most 2 s: Chromium reports neither for
+  // some answers the page used), then until no line or report has come for 400 ms (at most 4 s).
+  const reported = (c: IsolationCase) =>
+    page.settled.has(resourceUrl(s, c)) || page.settled.has(requestUrl(s, c));
+  for (const end = Date.now() + 2_000; Date.now() < end && !batch.every(reported); )
+    await new Promise((r) => setTimeout(r, 100));
+  await settle(() => page.console.length + page.failures.length + page.settled.size);
+  batch.forEach((c, k) => {
+    const re = new RegExp(`/r/${c.id}(?![0-9])`);
+    // Mixed-content lines (an https page loading http://localhost) belong to the page-context
+    // model (src/browser/mixed-content, the context engineer's); they are not compared here.
+    const lines = page.console
+      .filter((l) => (re.test(l.text) || re.test(l.url)) && !l.text.startsWith('Mixed Content: '))
+      .map((l) => l.text);
+    const seen = s.requests(c.id);
+    const urls = [resourceUrl(s, c), requestUrl(s, c)];
+    out.set(c.id, {
+      failure: page.failures.find((f) => urls.includes(f.url))?.error ?? null,
+      view: browserView(c, results[k] as PageOutcome),
+      cookie: cookieScope(c) ? seen.some((q) => q.cookie?.includes('harness=1') === true) : null,
+      console: lines,
+    });
+  });
+}
+
+/**
+ * Runs the cases in the browser: one page load per embedder policy and batch. A load that timed
+ * out (a starved machine) is run once more, in batches of 5.
+ */
 export async function browserSeen(
   page: IsolationPage,
   s: IsolationServers,
   cases: IsolationCase[],
 ): Promise<Map<string, Seen>> {
   const out = new Map<string, Seen>();
-  const groups = new Map<string, IsolationCase[]>();
-  for (const c of cases) {
-    const key = `${c.pageScheme} ${c.coep}`;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
-  }
-  for (const group of groups.values()) {
-    for (let i = 0; i < group.length; i += BATCH) {
-      const batch = group.slice(i, i + BATCH);
-      await page.goto(pageUrl(s, batch[0] as IsolationCase));
-      page.console.length = 0;
-      page.failures.length = 0;
-      const loads: PageLoad[] = batch.map((c) => {
-        registerCase(s, c);
-        return {
-          id: c.id,
-          url: requestUrl(s, c),
-          loader: c.loader,
-          ...(c.loader === 'fetch'
-            ? { mode: c.mode ?? 'no-cors', credentials: c.credentials ?? 'include' }
-            : {}),
-        };
-      });
-      const results = await page.evaluate<PageOutcome[]>(batchExpression(loads));
-      // Console lines and failed-request reports arrive asynchronously after the load events:
-      // wait until none has come for 400 ms (at most 4 s).
-      await settle(() => page.console.length + page.failures.length);
-      batch.forEach((c, k) => {
-        const re = new RegExp(`/r/${c.id}(?![0-9])`);
-        // Mixed-content lines (an https page loading http://localhost) belong to the page-context
-        // model (src/browser/mixed-content, the context engineer's); they are not compared here.
-        const lines = page.console
-          .filter((l) => (re.test(l.text) || re.test(l.url)) && !l.text.startsWith('Mixed Content: '))
-          .map((l) => l.text);
-        const seen = s.requests(c.id);
-        const urls = [resourceUrl(s, c), requestUrl(s, c)];
-        out.set(c.id, {
-          failure: page.failures.find((f) => urls.includes(f.url))?.error ?? null,
-          view: browserView(c, results[k] as PageOutcome),
-          cookie: cookieScope(c) ? seen.some((q) => q.cookie?.includes('harness=1') === true) : null,
-          console: lines,
-        });
-      });
+  const pages = (list: IsolationCase[]) => {
+    const groups = new Map<string, IsolationCase[]>();
+    for (const c of list) {
+      const key = `${c.pageScheme} ${c.coep}`;
+      groups.set(key, [...(groups.get(key) ?? []), c]);
     }
-  }
+    return [...groups.values()];
+  };
+  for (const group of pages(cases))
+    for (let i = 0; i < group.length; i += BATCH) await runBatch(page, s, group.slice(i, i + BATCH), out);
+  const late = cases.filter((c) => out.get(c.id)?.view === 'timeout');
+  for (const group of pages(late))
+    for (let i = 0; i < group.length; i += 5) await runBatch(page, s, group.slice(i, i + 5), out);
   return out;
 }
 

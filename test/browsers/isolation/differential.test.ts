@@ -44,7 +44,7 @@ for (const browser of ['chromium', 'firefox'] as const) {
       beforeAll(async () => {
         servers = await IsolationServers.start({ https: true });
         seen = await browserSeen(isolationPage(runner()), servers, CASES);
-      }, 180_000);
+      }, 300_000);
       afterAll(async () => {
         await servers?.close();
       });
@@ -95,7 +95,7 @@ for (const browser of ['chromium', 'firefox'] as const) {
         expect(diffs, diffs.join('\n')).toEqual([]);
         // Not vacuous: rejections, opaque, basic and cors responses all occur.
         for (const v of ['error', 'opaque', 'basic', 'cors']) expect(views.get(v) ?? 0, v).toBeGreaterThan(4);
-      }, 120_000);
+      }, 240_000);
     },
     { acceptTestCertificate: true },
   );

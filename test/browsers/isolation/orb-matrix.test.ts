@@ -55,7 +55,7 @@ describeBrowser('chromium', (runner) => {
   beforeAll(async () => {
     servers = await IsolationServers.start();
     seen = await browserSeen(isolationPage(runner()), servers, CASES);
-  }, 240_000);
+  }, 360_000);
   afterAll(async () => {
     await servers?.close();
   });
@@ -85,5 +85,5 @@ describeBrowser('chromium', (runner) => {
     // Not vacuous: a good share of the answers is blocked, and a good share is not.
     expect(blocked).toBeGreaterThan(CASES.length / 5);
     expect(blocked).toBeLessThan((CASES.length * 4) / 5);
-  }, 240_000);
+  }, 360_000);
 });
