@@ -25,6 +25,23 @@ export interface Io {
   /** Whether stdout is a terminal (colours, progress bar). */
   readonly isTTY: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Resolves once what `out` was given has been handed on (a long stream of results waits here for
+   * a slow reader instead of piling up in memory). Optional: absent means nothing to wait for.
+   */
+  drain?(): Promise<void>;
+}
+
+/** Waits for `stream` to drain when its buffer is full (or for it to close or fail). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (!stream.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done).off('close', done).off('error', done);
+      resolve();
+    };
+    stream.on('drain', done).on('close', done).on('error', done);
+  });
 }
 
 /** The process's standard streams. */
@@ -34,6 +51,7 @@ export function processIo(): Io {
     err: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
+    drain: () => drained(process.stdout),
   };
 }
 

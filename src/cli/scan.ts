@@ -129,7 +129,7 @@ async function optionsOf(args: readonly string[], flags: ScanFlags): Promise<Sca
 }
 
 /** Progress on stderr (a TTY only): targets done, and requests within the target in progress. */
-function progress(io: Io, enabled: boolean) {
+function progress(enabled: boolean) {
   // Progress is not colour: NO_COLOR leaves it on (it is cleared, and never written with --json).
   const on = enabled && process.stderr.isTTY === true;
   let done = 0;
@@ -193,7 +193,7 @@ async function runScan(
   let count = 0;
   let failed = 0;
   let findings = false;
-  const bar = progress(io, !flags.json && !flags.jsonl);
+  const bar = progress(!flags.json && !flags.jsonl);
   try {
     for await (const { index, ...t } of scanStream(targetsOf(args, flags.file, skip), {
       ...options,
@@ -211,6 +211,8 @@ async function runScan(
       if (flags.jsonl) io.out(`${JSON.stringify(t)}\n`);
       else if (!flags.json) io.out(formatTarget(t, { style: style(io), verbose: flags.verbose ?? false }));
       if (t.error !== undefined) io.err(`crossorigin scan: ${t.target}: ${t.error}\n`);
+      // Backpressure: a slow reader of the results pauses the scan (nothing piles up in memory).
+      await io.drain?.();
     }
   } catch (err) {
     bar.done();

@@ -23,13 +23,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpDecision, RequestView } from '../../src/_http/index.js';
 import { type CorsPolicy, createCorsPolicy } from '../../src/server/index.js';
-import {
-  type BrowserName,
-  browserSuitePolicy,
-  ChromiumRunner,
-  FirefoxRunner,
-  type SuitePolicy,
-} from '../browsers/harness/index.js';
+import { type BrowserName, ChromiumRunner, FirefoxRunner } from '../browsers/harness/index.js';
+import { describeWithBrowser } from '../browsers/harness/vitest.js';
 import { type Launched, launch, RUNTIMES } from './runtime/launch.js';
 import { type Running, STARTERS } from './servers.js';
 
@@ -243,12 +238,6 @@ const BROWSERS: BrowserUnderTest[] = [
   },
 ];
 
-const SUITES: { browser: BrowserUnderTest; policy: SuitePolicy }[] = BROWSERS.map((browser) => ({
-  browser,
-  policy: browserSuitePolicy(browser.name),
-}));
-const runs = (p: SuitePolicy) => p.run || p.fail;
-
 interface Api {
   adapter: string;
   policy: string;
@@ -257,13 +246,14 @@ interface Api {
   query: string;
 }
 
-describe.runIf(SUITES.some((s) => runs(s.policy)))('real browsers end to end against the adapters', () => {
-  let pageServer: Server | undefined;
-  let pagePort = 0;
-  const running: Running[] = [];
-  const launched: Launched[] = [];
-  const apis: Api[] = [];
+/** Set up once by the outer suite, read by each browser's suite. */
+let pageServer: Server | undefined;
+let pagePort = 0;
+const running: Running[] = [];
+const launched: Launched[] = [];
+const apis: Api[] = [];
 
+describe('real browsers end to end against the adapters', () => {
   beforeAll(async () => {
     pageServer = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html; charset=utf-8');
@@ -316,82 +306,84 @@ describe.runIf(SUITES.some((s) => runs(s.policy)))('real browsers end to end aga
     );
   });
 
-  for (const { browser, policy: suite } of SUITES) {
-    describe.runIf(runs(suite))(browser.title, () => {
-      let driver: Driver | undefined;
-
-      beforeAll(async () => {
-        if (!suite.run) throw new Error(`CI=true and ${browser.name} is missing: ${suite.reason}`);
-        driver = await browser.launch();
-      }, 120_000);
-
-      afterAll(async () => {
-        await driver?.close();
-      });
-
-      for (const pageHost of ['app.test', 'evil.test']) {
-        it(`from http://${pageHost}: what ${browser.title} allows equals what each policy promised`, async () => {
-          if (!driver) throw new Error(`${browser.name} not launched`);
-          const origin = `http://${pageHost}:${pagePort}`;
-          await driver.goto(`${origin}/`);
-          const mismatches: string[] = [];
-          let allowedCount = 0;
-          let total = 0;
-          /** What the browser did, per `policy/fetch`, over every adapter. */
-          const outcomes = new Map<string, Set<boolean>>();
-          for (const api of apis) {
-            const list = FETCHES.map((f) => ({
-              url: `http://api.test:${api.port}/api?${api.query}case=${encodeURIComponent(`${browser.name}-${api.adapter}-${api.policy}-${f.id}`)}`,
-              f,
-            }));
-            const observed = await driver.run(list);
-            expect(observed).toHaveLength(FETCHES.length);
-            for (const [i, f] of FETCHES.entries()) {
-              const seen = observed[i] as Observed;
-              const want = await promised(api.core, origin, f);
-              total++;
-              if (want.allowed) allowedCount++;
-              const key = `${api.policy}/${f.id}`;
-              outcomes.set(key, (outcomes.get(key) ?? new Set()).add(seen.ok));
-              const label = `${api.adapter} / ${api.policy} / ${f.id}`;
-              if (seen.ok !== want.allowed) {
-                mismatches.push(
-                  `${label}: ${browser.title} ${seen.ok ? 'allowed' : `blocked (${seen.error})`}, policy promised ${want.allowed ? 'allowed' : 'blocked'}`,
-                );
-                continue;
-              }
-              if (seen.ok) {
-                if (seen.status !== 200) mismatches.push(`${label}: status ${seen.status}`);
-                if (seen.body !== (f.method === 'HEAD' ? '' : `app:${f.method}`))
-                  mismatches.push(`${label}: body ${seen.body}`);
-                const exposed = seen.xApp === 'reached';
-                if (exposed !== want.exposed)
-                  mismatches.push(`${label}: x-app exposed ${exposed}, promised ${want.exposed}`);
-              } else if (seen.error !== browser.rejection) {
-                // A CORS refusal is a network error; anything else (a timeout, an exception thrown
-                // before sending) is not what the policy promised.
-                mismatches.push(`${label}: rejected with ${seen.error}, not ${browser.rejection}`);
-              }
-            }
-          }
-          console.log(
-            `${browser.title} ${driver.version} from ${origin}: ${total} fetches, ${allowedCount} allowed as promised, ${total - allowedCount} blocked as promised`,
-          );
-          expect(mismatches).toEqual([]);
-          // The table must exercise both outcomes from the allowed page, and only refusals from evil,
-          // except for the public policy.
-          if (pageHost === 'app.test') {
-            expect(allowedCount).toBeGreaterThan(0);
-            expect(allowedCount).toBeLessThan(total);
-            // Authorization: refused under `requestHeaders: '*'` although the browser would take
-            // `Access-Control-Allow-Headers: *` for it; allowed once listed.
-            expect(outcomes.get('public/get-authorization')).toEqual(new Set([false]));
-            expect(outcomes.get('public-authorization/get-authorization')).toEqual(new Set([true]));
-          } else {
-            expect(allowedCount).toBeGreaterThan(0); // the public policy
-          }
-        }, 120_000);
-      }
-    });
-  }
+  // The harness's policy: without the browser, skipped with the reason printed (a failure under CI=true).
+  for (const browser of BROWSERS)
+    describeWithBrowser(browser.name, browser.title, () => browserSuite(browser));
 });
+
+/** One browser's cases against every adapter (inside the harness's availability policy). */
+function browserSuite(browser: BrowserUnderTest): void {
+  let driver: Driver | undefined;
+
+  beforeAll(async () => {
+    driver = await browser.launch();
+  }, 120_000);
+
+  afterAll(async () => {
+    await driver?.close();
+  });
+
+  for (const pageHost of ['app.test', 'evil.test']) {
+    it(`from http://${pageHost}: what ${browser.title} allows equals what each policy promised`, async () => {
+      if (!driver) throw new Error(`${browser.name} not launched`);
+      const origin = `http://${pageHost}:${pagePort}`;
+      await driver.goto(`${origin}/`);
+      const mismatches: string[] = [];
+      let allowedCount = 0;
+      let total = 0;
+      /** What the browser did, per `policy/fetch`, over every adapter. */
+      const outcomes = new Map<string, Set<boolean>>();
+      for (const api of apis) {
+        const list = FETCHES.map((f) => ({
+          url: `http://api.test:${api.port}/api?${api.query}case=${encodeURIComponent(`${browser.name}-${api.adapter}-${api.policy}-${f.id}`)}`,
+          f,
+        }));
+        const observed = await driver.run(list);
+        expect(observed).toHaveLength(FETCHES.length);
+        for (const [i, f] of FETCHES.entries()) {
+          const seen = observed[i] as Observed;
+          const want = await promised(api.core, origin, f);
+          total++;
+          if (want.allowed) allowedCount++;
+          const key = `${api.policy}/${f.id}`;
+          outcomes.set(key, (outcomes.get(key) ?? new Set()).add(seen.ok));
+          const label = `${api.adapter} / ${api.policy} / ${f.id}`;
+          if (seen.ok !== want.allowed) {
+            mismatches.push(
+              `${label}: ${browser.title} ${seen.ok ? 'allowed' : `blocked (${seen.error})`}, policy promised ${want.allowed ? 'allowed' : 'blocked'}`,
+            );
+            continue;
+          }
+          if (seen.ok) {
+            if (seen.status !== 200) mismatches.push(`${label}: status ${seen.status}`);
+            if (seen.body !== (f.method === 'HEAD' ? '' : `app:${f.method}`))
+              mismatches.push(`${label}: body ${seen.body}`);
+            const exposed = seen.xApp === 'reached';
+            if (exposed !== want.exposed)
+              mismatches.push(`${label}: x-app exposed ${exposed}, promised ${want.exposed}`);
+          } else if (seen.error !== browser.rejection) {
+            // A CORS refusal is a network error; anything else (a timeout, an exception thrown
+            // before sending) is not what the policy promised.
+            mismatches.push(`${label}: rejected with ${seen.error}, not ${browser.rejection}`);
+          }
+        }
+      }
+      console.log(
+        `${browser.title} ${driver.version} from ${origin}: ${total} fetches, ${allowedCount} allowed as promised, ${total - allowedCount} blocked as promised`,
+      );
+      expect(mismatches).toEqual([]);
+      // The table must exercise both outcomes from the allowed page, and only refusals from evil,
+      // except for the public policy.
+      if (pageHost === 'app.test') {
+        expect(allowedCount).toBeGreaterThan(0);
+        expect(allowedCount).toBeLessThan(total);
+        // Authorization: refused under `requestHeaders: '*'` although the browser would take
+        // `Access-Control-Allow-Headers: *` for it; allowed once listed.
+        expect(outcomes.get('public/get-authorization')).toEqual(new Set([false]));
+        expect(outcomes.get('public-authorization/get-authorization')).toEqual(new Set([true]));
+      } else {
+        expect(allowedCount).toBeGreaterThan(0); // the public policy
+      }
+    }, 120_000);
+  }
+}
