@@ -93,10 +93,13 @@ export function explainConsole(text: string): ExplainResult {
   const c = explainConsoleText(text);
   const items = c.explained.map(lineResult);
   const complete = c.unknown.length === 0 && items.every((i) => i.verdict !== 'unexplained');
-  return withTop('console', items, complete, {
-    ...(c.notes.length ? { notes: c.notes } : {}),
+  const top = withTop('console', items, complete, {
     ...(c.unknown.length ? { unknown: c.unknown.map((u) => ({ text: u.text, closest: u.closest })) } : {}),
   });
+  // The top level's notes are the paste's own (network lines), not the first item's repeated.
+  if (c.notes.length) top.notes = c.notes;
+  else delete top.notes;
+  return top;
 }
 
 function exchangeResult(x: HarExchange, entries: HarEntry[], browser: BrowserName): CheckResult {

@@ -91,7 +91,7 @@ describe('crossorigin check --https-page / --page-csp', () => {
     ]);
     // 127.0.0.1 is potentially trustworthy: no mixed content, so the fix names the URL's own origin.
     expect(j.fix?.text).toBe(
-      `Allow it in the page's Content-Security-Policy: add http://127.0.0.1:${port} to 'connect-src', or load the resource from a source the policy lists.`,
+      `Allow it in the page's Content-Security-Policy (the header, or <meta http-equiv>, of the page, not of the API): add http://127.0.0.1:${port} to \`connect-src\`, or load the resource from a source the policy lists. (A report-only policy only logs: it never blocks.)`,
     );
   });
 

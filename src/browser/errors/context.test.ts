@@ -125,7 +125,7 @@ describe('page-context console lines', () => {
     expect(csp.message).toBe(
       chromiumCspViolation(url, "default-src 'self'", 'default-src', 'connect-src', false),
     );
-    expect(csp.fix).toContain("a 'connect-src' directive");
+    expect(csp.fix).toContain('a `connect-src` directive');
     expect(csp.fix).toContain('https://api.test:8080');
     expect(csp.preflight).toBe(false);
     const mixed = makeCorsError(

@@ -217,8 +217,11 @@ export function contextFix(d: Details): string {
     case 'csp-blocked': {
       const name = c?.directiveName ?? d.hint?.split(' ')[0] ?? 'default-src';
       const effective = c?.effectiveDirective ?? name;
+      // Directive names are bare in a policy (only keywords such as 'self' are quoted).
       const where =
-        name === effective ? `'${name}'` : `a '${effective}' directive (now '${name}' stands in for it)`;
+        name === effective
+          ? `\`${name}\``
+          : `a \`${effective}\` directive (now \`${name}\` stands in for it)`;
       const target = URL.parse(d.url);
       // An http: URL from an https: page would next be blocked as mixed content: name its https: twin.
       const mixed =
@@ -228,9 +231,9 @@ export function contextFix(d: Details): string {
         !isPotentiallyTrustworthyUrl(target);
       if (target && mixed) {
         target.protocol = 'https:';
-        return `Request ${target.href} instead: an https: page may not fetch ${d.url} (mixed content), and the page's Content-Security-Policy must allow ${target.origin} in ${where}.`;
+        return `Request ${target.href} instead: an https: page may not fetch ${d.url} (mixed content), and the page's Content-Security-Policy header must allow ${target.origin} in ${where}.`;
       }
-      return `Allow it in the page's Content-Security-Policy: add ${target?.origin ?? d.url} to ${where}, or load the resource from a source the policy lists.`;
+      return `Allow it in the page's Content-Security-Policy (the header, or <meta http-equiv>, of the page, not of the API): add ${target?.origin ?? d.url} to ${where}, or load the resource from a source the policy lists. (A report-only policy only logs: it never blocks.)`;
     }
     case 'local-network-insecure-context':
       return 'Serve the page over https: (a secure context) so the browser can ask the user for local network access, or serve the API from a public address.';

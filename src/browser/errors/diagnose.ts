@@ -8,6 +8,7 @@
  */
 
 import { fixFor } from './fix.js';
+import { isIsolationErrorKind } from './isolation.js';
 import type { CorsErrorDetails, CorsErrorKind } from './kinds.js';
 import { RULES_BEYOND_CORS, ruleFor } from './rules.js';
 import {
@@ -156,6 +157,8 @@ export function whatWasSent(o: Observation): string {
     return `Nothing was sent: the browser refused the ${d.method} before any request left the page.`;
   if (d.kind === 'network-error')
     return 'No answer arrived: the request may or may not have reached the server.';
+  if (isIsolationErrorKind(d.kind))
+    return `The ${d.method} was sent and the server answered; the browser then withheld the response from the page (a load or embed, not a read by script).`;
   const preflightFailed = d.kind.startsWith('preflight-') || d.kind.endsWith('-preflight-response');
   if (preflightFailed) {
     return `Only the preflight (OPTIONS) was sent. It failed, so the browser never sent your ${d.method}: the server did not act on it.`;
@@ -325,10 +328,13 @@ function lowerCaseMethod(o: Observation): Diagnosis | null {
 function taintedByRedirect(o: Observation): Diagnosis | null {
   const d = o.error;
   if (d.requestOrigin !== 'null' || d.origin === 'null' || d.url === d.initialUrl) return null;
+  // Only a CORS check of the final answer; a refused redirect (a bad Location, a loop) is its own kind.
+  const final = URL.parse(d.url);
+  if (final === null || !HEADER_KINDS.has(d.kind) || d.kind.startsWith('preflight-')) return null;
   const shape = { ...shapeOf(o), origin: d.origin };
   return {
     kind: d.kind,
-    cause: `The request was redirected from ${d.initialUrl} to another origin (${new URL(d.url).origin}); after such a redirect the browser sends \`Origin: null\`, and the server there does not allow \`null\` (it should not).`,
+    cause: `The request was redirected from ${d.initialUrl} to another origin (${final.origin}); after such a redirect the browser sends \`Origin: null\`, and the server there does not allow \`null\` (it should not).`,
     candidates: [],
     sent: whatWasSent(o),
     fix: {

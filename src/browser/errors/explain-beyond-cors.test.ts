@@ -72,7 +72,8 @@ describe('explain: lines beyond CORS', () => {
       `Connecting to 'http://api.example.test/data' violates the following Content Security Policy directive: "connect-src 'self'". The action has been blocked.`,
     ).explained[0];
     expect(csp?.kind).toBe('csp-blocked');
-    expect(csp?.diagnosis?.fix.text).toContain("add http://api.example.test to 'connect-src'");
+    expect(csp?.diagnosis?.fix.text).toContain('add http://api.example.test to `connect-src`');
+    expect(csp?.diagnosis?.fix.text).toContain("page's Content-Security-Policy");
     const mixed = explainConsoleText(
       "Mixed Content: The page at 'https://app.example.test/' was loaded over HTTPS, but requested an insecure resource 'http://api.example.test/data'. This request has been blocked; the content must be served over HTTPS.",
     ).explained[0];

@@ -7,6 +7,7 @@
 
 import { isContextErrorKind } from './context.js';
 import { type Candidate, type Diagnosis, diagnose } from './diagnose.js';
+import { isIsolationErrorKind } from './isolation.js';
 import type { CorsErrorDetails, CorsErrorKind } from './kinds.js';
 import { type NetworkLine, type ParsedLine, parseConsole, type UnknownLine } from './parse-console.js';
 import { ruleFor } from './rules.js';
@@ -60,7 +61,7 @@ function contextDetailsOf(line: ParsedLine, kind: CorsErrorKind): CorsErrorDetai
     origin,
     requestOrigin: origin,
     initiator: line.resource === 'XMLHttpRequest' ? 'XMLHttpRequest' : 'fetch',
-    method: 'GET',
+    method: '<METHOD>',
     credentials: 'same-origin',
     context: {
       pageUrl,
@@ -81,14 +82,9 @@ function detailsOf(line: ParsedLine, kind: CorsErrorKind): CorsErrorDetails {
   if (isContextErrorKind(kind)) return contextDetailsOf(line, kind);
   const url = line.url ?? '<the API URL>';
   const origin = line.origin ?? '<your page origin>';
-  const preflight = line.preflight || kind.startsWith('preflight-') || kind.endsWith('-preflight-response');
+  // A console line names the method only when it is at fault: otherwise it is unknown, not GET.
   const method =
-    line.method ??
-    (kind === 'method-disallowed-by-preflight-response' && line.hint
-      ? line.hint
-      : preflight
-        ? '<METHOD>'
-        : 'GET');
+    line.method ?? (kind === 'method-disallowed-by-preflight-response' && line.hint ? line.hint : '<METHOD>');
   return {
     kind,
     url,
@@ -133,13 +129,28 @@ function consoleCandidates(line: ParsedLine, kind: CorsErrorKind, d: CorsErrorDe
   return out;
 }
 
+/** What the browser did, worded from the kind: blocked before sending, refused a read, refused a load. */
 function did(line: ParsedLine): string {
   const who = BROWSER_NAME[line.browser];
-  if (line.kinds.length === 0) {
+  const url = line.url ?? 'a resource';
+  const cut = line.truncated
+    ? ' (The paste is cut short: the parameters after the cut are unknown; paste the whole line for a precise fix.)'
+    : '';
+  const kind = line.kinds[0];
+  if (kind === undefined) {
+    if (/report-only|upgraded to HTTPS|not upgraded|should also be served over HTTPS/.test(line.text))
+      return `${who} reported ${url} without blocking it (a report-only policy, or an automatic upgrade to https): this line is not why a request failed.`;
     return `${who} blocked ${line.url ?? 'the request'} but this line does not say why: the line printed just before it in the console does.`;
   }
-  const what = line.preflight ? 'failed the preflight (OPTIONS) for' : 'refused to let the page read';
-  return `${who} ${what} ${line.url ?? 'the request'}${line.origin ? ` from the page at ${line.origin}` : ''}.${line.truncated ? ' (The paste is cut short: the parameters after the cut are unknown; paste the whole line for a precise fix.)' : ''}`;
+  const from = line.origin && !isContextErrorKind(kind) ? ` from the page at ${line.origin}` : '';
+  let what: string;
+  if (isContextErrorKind(kind)) what = `blocked the request to ${url} before it was sent`;
+  else if (kind.startsWith('script-mime-type')) what = `refused to execute the script at ${url}`;
+  else if (isIsolationErrorKind(kind))
+    what = `refused to let the page load or embed ${url} (the response arrived and was withheld)`;
+  else if (line.preflight) what = `failed the preflight (OPTIONS) for ${url}`;
+  else what = `refused to let the page read the response from ${line.url ?? 'the request'}`;
+  return `${who} ${what}${from}.${cut}`;
 }
 
 /** One recognized line explained. */

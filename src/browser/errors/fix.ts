@@ -6,8 +6,15 @@ import { contextFix, isContextErrorKind } from './context.js';
 import { isIsolationErrorKind, isolationFix } from './isolation.js';
 import type { CorsErrorDetails } from './kinds.js';
 
+/** The method, or undefined when the evidence did not name it (a console line: "<METHOD>"). */
+function known(method: string): string | undefined {
+  return method.startsWith('<') ? undefined : method;
+}
+
 function on(d: CorsErrorDetails, preflight: boolean): string {
-  return preflight ? `the preflight (OPTIONS ${d.url}) response` : `the response to ${d.method} ${d.url}`;
+  if (preflight) return `the preflight (OPTIONS ${d.url}) response`;
+  // A console line that does not name the method leaves it unknown ("<METHOD>").
+  return d.method.startsWith('<') ? `the response from ${d.url}` : `the response to ${d.method} ${d.url}`;
 }
 
 // Kinds whose usual fix is "send this origin in Access-Control-Allow-Origin".
@@ -41,7 +48,7 @@ export function fixFor(d: CorsErrorDetails): string {
   const preflight = d.kind.startsWith('preflight-');
   const allowOrigin = creds
     ? `\`Access-Control-Allow-Origin: ${origin}\` and \`Access-Control-Allow-Credentials: true\``
-    : `\`Access-Control-Allow-Origin: ${origin}\` (or \`*\`, since the request carries no credentials)`;
+    : `\`Access-Control-Allow-Origin: ${origin}\` (or \`*\` if the request carries no credentials, fetch()'s default)`;
   if (origin === 'null' && NULL_ORIGIN_KINDS.has(d.kind)) return nullOriginFix(creds);
   // Not CORS: the page's context (mixed content, CSP, Local Network Access) and isolation
   // (CORP, ORB, script MIME types) have their own fixes, next to their console lines.
@@ -70,11 +77,11 @@ export function fixFor(d: CorsErrorDetails): string {
     case 'preflight-disallowed-redirect':
       return `Answer the preflight (OPTIONS ${d.url}) directly with a 2xx status, not a redirect; or make the page request the final URL.`;
     case 'invalid-allow-methods-preflight-response':
-      return `Send \`Access-Control-Allow-Methods\` as a comma-separated list of method tokens, e.g. \`Access-Control-Allow-Methods: ${d.method}\`${d.hint ? ` (\`${d.hint}\` is not a token)` : ''}.`;
+      return `Send \`Access-Control-Allow-Methods\` as a comma-separated list of method tokens, e.g. \`Access-Control-Allow-Methods: ${known(d.method) ?? 'PUT, DELETE'}\`${d.hint ? ` (\`${d.hint}\` is not a token)` : ''}.`;
     case 'invalid-allow-headers-preflight-response':
       return `Send \`Access-Control-Allow-Headers\` as a comma-separated list of header names${d.hint ? ` (\`${d.hint}\` is not a token)` : ''}.`;
     case 'method-disallowed-by-preflight-response':
-      return `Add \`${d.hint ?? d.method}\` to \`Access-Control-Allow-Methods\` on the preflight response, in exactly this case (methods other than DELETE, GET, HEAD, OPTIONS, POST and PUT are not upper-cased by the browser).`;
+      return `Add ${(d.hint ?? known(d.method)) ? `\`${d.hint ?? d.method}\`` : "the page's method (the console line does not name it)"} to \`Access-Control-Allow-Methods\` on the preflight response, in exactly this case (methods other than DELETE, GET, HEAD, OPTIONS, POST and PUT are not upper-cased by the browser).`;
     case 'header-disallowed-by-preflight-response':
       return `Add \`${d.hint ?? ''}\` to \`Access-Control-Allow-Headers\` on the preflight response${creds ? ' (`*` does not count with credentials)' : ''}.`;
     case 'redirect-contains-credentials':
