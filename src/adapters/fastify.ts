@@ -57,19 +57,27 @@ export interface CsrfPluginOptions extends AdapterOptions {
   guard: CsrfInput;
 }
 
-/** Request decorator holding the Vary names our decisions added, for the onSend merge. */
+/**
+ * Request decorator holding the Vary names our decisions added and the `Vary` value we last set,
+ * for the onSend merge (skipped when the route left that value alone: merging again changes nothing).
+ */
 const VARY_SLOT = 'crossoriginVary';
-type WithVary = FastifyRequest & { [VARY_SLOT]: string[] | null };
+interface KeptVary {
+  names: readonly string[];
+  value: string;
+}
+type WithVary = FastifyRequest & { [VARY_SLOT]: KeptVary | null };
 
 function apply(request: FastifyRequest, reply: FastifyReply, d: HttpDecision): boolean {
   for (const [name, value] of d.headers) reply.header(name, value);
   if (d.vary.length > 0) {
-    reply.header('vary', mergeVary(reply.getHeader('vary') as string | string[] | undefined, d.vary));
+    const value = mergeVary(reply.getHeader('vary') as string | string[] | undefined, d.vary);
+    reply.header('vary', value);
     const r = request as WithVary;
     const kept = r[VARY_SLOT];
-    if (kept) {
-      for (const n of d.vary) if (!kept.includes(n)) kept.push(n);
-    } else r[VARY_SLOT] = [...d.vary];
+    // The decision's own array is kept as long as no second decision adds to it (never mutated).
+    const names = kept ? kept.names.concat(d.vary.filter((n) => !kept.names.includes(n))) : d.vary;
+    r[VARY_SLOT] = { names, value };
   }
   if (!d.end) return false;
   const status = endStatus(d);
@@ -99,9 +107,32 @@ function finish(
   }
 }
 
+/** Fastify's own key for a request's route context (found on the first request; null: none). */
+let contextKey: symbol | null | undefined;
+
+/**
+ * The route's `config`. `request.routeOptions` builds a new object on every access, so the route
+ * context it reads `config` from is read directly when it is there; else through `routeOptions`.
+ */
+function routeConfig(request: FastifyRequest): Record<string, unknown> | undefined {
+  if (contextKey === undefined) {
+    contextKey =
+      Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context') ?? null;
+  }
+  if (contextKey !== null) {
+    const context = (request as unknown as Record<symbol, { config?: unknown } | undefined>)[contextKey];
+    if (typeof context === 'object' && context !== null && 'config' in context)
+      return context.config as Record<string, unknown> | undefined;
+  }
+  return request.routeOptions.config as unknown as Record<string, unknown> | undefined;
+}
+
 const keepVary: onSendHookHandler = (request, reply, payload, done) => {
   const kept = (request as WithVary)[VARY_SLOT];
-  if (kept) reply.header('vary', mergeVary(reply.getHeader('vary') as string | string[] | undefined, kept));
+  if (kept) {
+    const current = reply.getHeader('vary') as string | string[] | undefined;
+    if (current !== kept.value) reply.header('vary', mergeVary(current, kept.names));
+  }
   done(null, payload);
 };
 
@@ -142,7 +173,7 @@ function pluginWith<I extends object>(
     });
     if (!fastify.hasRequestDecorator(VARY_SLOT)) fastify.decorateRequest(VARY_SLOT, null);
     const onRequest: onRequestHookHandler = (request, reply, hookDone) => {
-      let routeInput = (request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[key];
+      let routeInput = routeConfig(request)?.[key];
       if (routeInput === undefined && preflights !== null) routeInput = preflights.inputFor(request);
       if (routeInput === false) {
         hookDone();
