@@ -25,16 +25,13 @@ import type { HttpDecision, RequestView } from '../../src/_http/index.js';
 import { type CorsPolicy, createCorsPolicy } from '../../src/server/index.js';
 import { type BrowserName, ChromiumRunner, FirefoxRunner } from '../browsers/harness/index.js';
 import { describeWithBrowser } from '../browsers/harness/vitest.js';
+import { type PageObserved as Observed, type PageRequest, pageFetches } from './_page-fetch.js';
 import { type Launched, launch, RUNTIMES } from './runtime/launch.js';
 import { type Running, STARTERS } from './servers.js';
 
 /** A request as the page makes it, with what the browser sends for it (test data). */
-interface PageFetch {
+interface PageFetch extends PageRequest {
   id: string;
-  method: string;
-  headers?: Record<string, string>;
-  body?: string;
-  credentials?: 'omit' | 'include';
   /** Whether the browser sends a preflight, and the Access-Control-Request-Headers it sends. */
   preflight: boolean;
   acrh?: string;
@@ -150,40 +147,6 @@ async function promised(
     .split(',')
     .map((s) => s.trim().toLowerCase());
   return { allowed, exposed: allowed && (aceh.includes('x-app') || (aceh.includes('*') && !include)) };
-}
-
-interface Observed {
-  ok: boolean;
-  status?: number;
-  body?: string;
-  xApp?: string | null;
-  error?: string;
-}
-
-/**
- * Runs in the page (serialized by playwright and by puppeteer alike, so self-contained): the
- * fetches one after another, each aborted after 10 s. One call per API keeps the round trips to
- * the browser few (WebDriver BiDi costs tens of milliseconds per call).
- */
-async function pageFetches(list: { url: string; f: PageFetch }[]): Promise<Observed[]> {
-  const out: Observed[] = [];
-  for (const { url, f } of list) {
-    try {
-      const r = await fetch(url, {
-        method: f.method,
-        headers: f.headers,
-        body: f.body,
-        credentials: f.credentials ?? 'same-origin',
-        mode: 'cors',
-        cache: 'no-store',
-        signal: AbortSignal.timeout(10_000),
-      });
-      out.push({ ok: true, status: r.status, body: await r.text(), xApp: r.headers.get('x-app') });
-    } catch (e) {
-      out.push({ ok: false, error: String(e) });
-    }
-  }
-  return out;
 }
 
 /** One launched browser with one page. */

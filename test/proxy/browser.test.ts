@@ -2,22 +2,20 @@
  * A real browser (Chromium, from Debian) reads, through the proxy, an API that sends no CORS
  * headers: the page on one loopback origin, the API and the proxy on others. The direct request is
  * blocked by the browser; the proxied ones (simple and preflighted) succeed, and a refusal's
- * explanation is readable. Fails (does not skip) when CI=true and Chromium is missing.
+ * explanation is readable. Through the harness's availability rule: fails under CI=true when Chromium is missing.
  */
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ListeningProxy } from '../../src/proxy/listen.js';
 import { CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY } from '../browsers/harness/chromium.js';
+import { describeWithBrowser } from '../browsers/harness/vitest.js';
 import { fakeResolver, PUBLIC_V4, startProxy, startUpstream, type Upstream } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const mustRun = hasChromium || process.env.CI === 'true';
 
-describe.runIf(mustRun)('Chromium reads an API without CORS headers through the proxy', () => {
+describeWithBrowser('chromium', 'Chromium reads an API without CORS headers through the proxy', () => {
   let api: Upstream;
   let page: http.Server;
   let pageOrigin: string;
@@ -48,7 +46,6 @@ describe.runIf(mustRun)('Chromium reads an API without CORS headers through the 
       openTargets: { allowHosts: ['api.test'] },
       resolver: fakeResolver({ 'api.test': [PUBLIC_V4] }),
     });
-    if (!hasChromium) throw new Error(`CI=true but ${CHROMIUM} is missing`);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [...CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY],

@@ -157,6 +157,6 @@ describe('page-context console lines', () => {
     expect(mixed?.diagnosis?.fix.side).toBe('page');
     expect(mixed?.diagnosis?.fix.text).toContain('https://api.test:8080/x');
     expect(csp?.kind).toBe('csp-blocked');
-    expect(csp?.diagnosis?.fix.text).toContain("add https://api.test to 'connect-src'");
+    expect(csp?.diagnosis?.fix.text).toContain('add https://api.test to `connect-src`');
   });
 });

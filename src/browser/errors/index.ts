@@ -63,8 +63,10 @@ const PREFLIGHT_KINDS = new Set([
 
 /** Makes the error value for `details` as `browser` reports it. */
 export function makeCorsError(details: CorsErrorDetails, browser: BrowserName): CorsError {
-  if (isIsolationErrorKind(details.kind)) return makeIsolationError(details, browser);
-  if (isContextErrorKind(details.kind)) return makeContextError(details, browser);
+  if (isIsolationErrorKind(details.kind))
+    return makeBeyondCorsError(details, browser, isolationMessage, isolationFix);
+  if (isContextErrorKind(details.kind))
+    return makeBeyondCorsError(details, browser, contextMessage, contextFix);
   const { message, logged } = browser === 'firefox' ? firefoxMessage(details) : chromiumMessage(details);
   return {
     ...details,
@@ -77,31 +79,18 @@ export function makeCorsError(details: CorsErrorDetails, browser: BrowserName): 
   };
 }
 
-function makeIsolationError(details: CorsErrorDetails, browser: BrowserName): CorsError {
-  const { message, logged } = isolationMessage(details, browser);
-  return {
-    ...details,
-    name: 'CorsError',
-    browser,
-    message,
-    logged,
-    fix: isolationFix(details),
-    preflight: false,
-  };
-}
-
-/** A page-context refusal (./context.ts): its line, its fix; never a preflight's. */
-function makeContextError(details: CorsErrorDetails, browser: BrowserName): CorsError {
-  const { message, logged } = contextMessage(details, browser);
-  return {
-    ...details,
-    name: 'CorsError',
-    browser,
-    message,
-    logged,
-    fix: contextFix(details),
-    preflight: false,
-  };
+/**
+ * A refusal beyond CORS (./isolation.ts: CORP, COEP, ORB; ./context.ts: the page's mixed content,
+ * CSP, Local Network Access): its own line and fix; never a preflight's.
+ */
+function makeBeyondCorsError(
+  details: CorsErrorDetails,
+  browser: BrowserName,
+  line: (d: CorsErrorDetails, b: BrowserName) => { message: string; logged: boolean },
+  fix: (d: CorsErrorDetails) => string,
+): CorsError {
+  const { message, logged } = line(details, browser);
+  return { ...details, name: 'CorsError', browser, message, logged, fix: fix(details), preflight: false };
 }
 
 /** The TypeError message a rejected fetch() carries in each browser. */
