@@ -33,9 +33,19 @@ type Plan =
       success: string;
     }
   /** Refused, and the refusal is the lesson: it must stay so. */
-  | { type: 'lesson'; refused: string; reason: string }
+  | { type: 'lesson'; refused: string; reason: string; also?: Also }
   /** Not refused in the browser (the result the page gets). */
-  | { type: 'not-refused'; result: string; reason: string };
+  | { type: 'not-refused'; result: string; reason: string; also?: Also };
+
+/**
+ * Where the engine still proposes a fix for a lesson (the attack that lands, the popup that must
+ * talk back), it is applied too and must give `result` in the same browser.
+ */
+interface Also {
+  names: RegExp;
+  apply: (c: LabCase) => LabCase;
+  result: string;
+}
 
 const CORP_CROSS_ORIGIN: [string, string] = ['Cross-Origin-Resource-Policy', 'cross-origin'];
 
@@ -123,6 +133,11 @@ const PLAN: Record<string, Plan> = {
     type: 'lesson',
     refused: 'severed',
     reason: 'COOP same-origin severing a cross-origin opener is the isolation COOP exists for',
+    also: {
+      names: /Cross-Origin-Opener-Policy: same-origin \(send unsafe-none there\)/,
+      apply: (c) => ({ ...c, server: { ...c.server, popupCoop: 'unsafe-none' } }),
+      result: 'connected',
+    },
   },
   'csrf-guard': {
     type: 'lesson',
@@ -139,11 +154,21 @@ const PLAN: Record<string, Plan> = {
     type: 'not-refused',
     result: 'accepted',
     reason: 'the CSRF attack lands (the guard is csrf-guard)',
+    also: {
+      names: /createCsrfGuard/,
+      apply: (c) => ({ ...c, server: { ...c.server, csrf: true } }),
+      result: 'refused',
+    },
   },
   'postmessage-nocheck': {
     type: 'not-refused',
     result: 'accepted',
     reason: 'no origin check (the fix is postmessage-check)',
+    also: {
+      names: /if \(event\.origin !== '\S+'\) return;/,
+      apply: (c) => ({ ...c, checkOrigin: true }),
+      result: 'ignored',
+    },
   },
   'mixed-content-loopback': {
     type: 'not-refused',
@@ -183,6 +208,23 @@ async function runCase(lab: RunningLab, d: Driver, c: LabCase): Promise<RunRecor
   return d.record();
 }
 
+/** A lesson's fix, applied: the engine's fix names it and the browser then gives `also.result`. */
+async function applyAlso(
+  lab: RunningLab,
+  d: Driver,
+  browser: string,
+  id: string,
+  rec: RunRecord,
+  also: Also,
+) {
+  const fix = rec.prediction.attempts[0]?.fix ?? '';
+  if (!also.names.test(fix)) return [`${id}: the engine's fix does not name ${also.names}: ${fix}`];
+  const scenario = SCENARIOS.find((s) => s.id === id);
+  if (!scenario) return [`${id}: no such scenario`];
+  const after = (await runCase(lab, d, also.apply(scenario.labCase))).real[0]?.result;
+  return after === also.result ? [] : [`${id}: after the fix "${fix}", ${browser} gave ${after}`];
+}
+
 async function applyPlans(lab: RunningLab, d: Driver, browser: string) {
   const problems: string[] = [];
   const tally = { fixed: [] as string[], lesson: [] as string[], notRefused: [] as string[] };
@@ -195,6 +237,7 @@ async function applyPlans(lab: RunningLab, d: Driver, browser: string) {
       const want = plan.type === 'lesson' ? plan.refused : plan.result;
       if (got !== want) problems.push(`${s.id}: ${browser} gave ${got}, expected ${want}`);
       else (plan.type === 'lesson' ? tally.lesson : tally.notRefused).push(s.id);
+      if (plan.also) problems.push(...(await applyAlso(lab, d, browser, s.id, rec, plan.also)));
       continue;
     }
     if (got !== plan.refused) {
