@@ -53,7 +53,9 @@ function commandOf(argv: readonly string[]): string | undefined {
 
 /** Runs the CLI with `argv` (as process.argv); returns the exit code to use. */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
-  const program = await createProgram(commandOf(argv));
+  // `--version` alone needs no command module: register none (the root help still lists them all).
+  const versionOnly = argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V');
+  const program = await createProgram(versionOnly ? '' : commandOf(argv));
   try {
     await program.parseAsync([...argv]);
   } catch (err) {

@@ -53,7 +53,7 @@ export interface CliRun {
 export async function runCli(
   args: string[],
   env: Record<string, string> = { NO_COLOR: '1' },
-  timeoutMs = 30_000,
+  timeoutMs = 50_000, // under the 60 s test limit: a loaded machine once took over 30 s to run check end to end
 ): Promise<CliRun> {
   const { file } = await bundleCli();
   return new Promise((resolve, reject) => {
