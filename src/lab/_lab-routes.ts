@@ -45,7 +45,8 @@ function appAnswer(
     return;
   }
   if (rest.endsWith('.png')) {
-    res.setHeader('content-type', 'image/png');
+    // A Content-Type the case's raw answer wrote stays: it is what the lesson (or its fix) is about.
+    if (!res.hasHeader('content-type')) res.setHeader('content-type', 'image/png');
     res.setHeader('content-length', PNG.length);
     res.end(head ? undefined : PNG);
     return;
@@ -57,7 +58,7 @@ function appAnswer(
     return;
   }
   const body = JSON.stringify({ ok: true, case: id, method: req.method, path: rest });
-  res.setHeader('content-type', 'application/json');
+  if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json');
   res.setHeader('content-length', Buffer.byteLength(body));
   res.end(head ? undefined : body);
 }
