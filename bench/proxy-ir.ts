@@ -22,7 +22,9 @@
  *
  * Env: VARIANT (ours-route | ours-open | bare | bare-node), SIZE (response body bytes, 1024),
  * N (default 1000 for ≤ 4 KiB, 200 for ≤ 128 KiB, 20 above), W (warm-up, default N / 2),
- * C (connections, 32), REPEAT (1), VALGRIND=0 (no valgrind: check the harness quickly).
+ * C (connections, 32), REPEAT (1), VALGRIND=0 (no valgrind: check the harness quickly, or profile
+ * with NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof": extra node flags of the server; or count
+ * system calls with WRAP="strace -c -f -o /tmp/strace.txt": a command the server runs under).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
@@ -120,10 +122,11 @@ interface Child {
 
 function start(role: string, env: Record<string, string>, valgrind: boolean): Promise<Child> {
   const file = process.argv[1]!;
-  const node = [process.execPath, '--single-threaded', file];
+  const flags = (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const node = [process.execPath, '--single-threaded', ...flags, file];
   const argv = valgrind
     ? ['valgrind', '--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', ...node]
-    : node;
+    : [...(process.env.WRAP ?? '').split(' ').filter(Boolean), ...node];
   const proc = spawn(argv[0]!, argv.slice(1), {
     env: { ...process.env, ...env, IR_ROLE: role },
     stdio: ['pipe', 'pipe', 'pipe'],
