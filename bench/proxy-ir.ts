@@ -29,8 +29,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import { Agent, Pool } from 'undici';
-import { listenProxy } from '../src/proxy/listen.js';
 import { internal } from '../src/proxy/internal.js';
+import { listenProxy } from '../src/proxy/listen.js';
 
 const ORIGIN = 'http://app.test:5173';
 const PUBLIC = '93.184.216.34';

@@ -43,10 +43,24 @@ interface PipeState {
   readonly waiting: (() => void)[];
 }
 
+/** What is told when a pipelined request's response closes (the upstream exchange, once started). */
+export interface ClientCloseHook {
+  clientClosed(): void;
+}
+
+/** One request in a connection's pipeline: its response, and whom its 'close' concerns. */
+export interface PipelineEntry {
+  readonly res: http.ServerResponse;
+  /** Called after the pipeline's own bookkeeping when `res` closes; null: nobody. */
+  closeHook: ClientCloseHook | null;
+}
+
 /**
  * HTTP/1.1 pipelining, per connection: at most `window` requests are handled at once; later ones
  * wait in order (node:http writes the answers in order anyway). More than `maxQueued` waiting is
- * refused: the caller answers 503 with `Connection: close`, so the queue is bounded.
+ * refused: the caller answers 503 with `Connection: close`, so the queue is bounded. The one
+ * 'close' listener of each response also tells the entry's `closeHook` (so the exchange needs no
+ * listener of its own).
  */
 export class ConnectionPipeline {
   private readonly pipes = new WeakMap<Socket, PipeState>();
@@ -56,36 +70,37 @@ export class ConnectionPipeline {
   ) {}
 
   /**
-   * Runs `start` now or when a place frees up; returns false (and never runs it) when the
+   * Runs `start(entry)` now or when a place frees up; returns false (and never runs it) when the
    * connection already has `maxQueued` requests waiting.
    */
-  enter(socket: Socket, res: http.ServerResponse, start: () => void): boolean {
+  enter<T extends PipelineEntry>(socket: Socket, entry: T, start: (entry: T) => void): boolean {
     let pipe = this.pipes.get(socket);
     if (!pipe) {
       pipe = { active: 0, waiting: [] };
       this.pipes.set(socket, pipe);
     }
     if (pipe.active < this.window) {
-      this.begin(pipe, res, start);
+      begin(pipe, entry, start);
       return true;
     }
     if (pipe.waiting.length >= this.maxQueued) return false;
     const state = pipe;
-    state.waiting.push(() => this.begin(state, res, start));
+    state.waiting.push(() => begin(state, entry, start));
     return true;
   }
+}
 
-  private begin(pipe: PipeState, res: http.ServerResponse, start: () => void): void {
-    pipe.active++;
-    let left = false;
-    res.once('close', () => {
-      if (left) return;
-      left = true;
-      pipe.active--;
-      pipe.waiting.shift()?.();
-    });
-    start();
-  }
+function begin<T extends PipelineEntry>(pipe: PipeState, entry: T, start: (entry: T) => void): void {
+  pipe.active++;
+  let left = false;
+  entry.res.on('close', () => {
+    if (left) return;
+    left = true;
+    pipe.active--;
+    pipe.waiting.shift()?.();
+    entry.closeHook?.clientClosed();
+  });
+  start(entry);
 }
 
 /** Options of the request-body watchdog. */
