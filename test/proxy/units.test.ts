@@ -10,7 +10,8 @@ import { compileProxyOptions } from '../../src/proxy/compile.js';
 import { ProxyConfigError } from '../../src/proxy/config.js';
 import { createMemoryRateLimitStore, parseRate } from '../../src/proxy/limits.js';
 import { createCheckedLookup, TargetRefusedError } from '../../src/proxy/lookup.js';
-import { compileHostPatterns, normalizeHostname } from '../../src/proxy/target.js';
+import { resolveTarget, routeTarget } from '../../src/proxy/routes.js';
+import { compileHostPatterns, makeTarget, normalizeHostname } from '../../src/proxy/target.js';
 import { createCorsPolicy } from '../../src/server/index.js';
 import { fakeResolver, PUBLIC_V4, PUBLIC_V6 } from './helpers.js';
 
@@ -199,6 +200,30 @@ describe('compileProxyOptions', () => {
         routes: [{ prefix: '/', target: 'http://127.0.0.1:1' }],
       }),
     ).toThrow('the CORS policy is invalid');
+  });
+
+  it("a fixed route's target (built from the compiled origin and host) is what makeTarget builds", () => {
+    const targets = [
+      'http://127.0.0.1:8080',
+      'http://localhost',
+      'https://API.Example.COM./v1/',
+      'https://api.example.com..:8443/base',
+      'http://[::1]:3000/x',
+      'http://[2001:DB8::1]',
+      'https://[::ffff:1.2.3.4]:443/',
+      'http://xn--nxasmq6b.example:80/a/b',
+      'http://0x7f.1:81',
+    ];
+    for (const target of targets) {
+      const c = compileProxyOptions({ cors, routes: [{ prefix: '/api', target }] });
+      const route = c.routes[0]!;
+      for (const path of ['/api', '/api/', '/api/items?x=1', '/api?q', '/api/a/../b']) {
+        const { target: got } = resolveTarget(c, path);
+        const want = makeTarget(route.targetUrl, route.hostname, got.path);
+        expect(got, `${target} ${path}`).toEqual(want);
+        expect(routeTarget(route, '')).toEqual(makeTarget(route.targetUrl, route.hostname, ''));
+      }
+    }
   });
 
   it('sorts routes longest prefix first and normalizes a trailing slash', () => {
