@@ -120,13 +120,21 @@ interface Child {
   readonly exited: Promise<string>;
 }
 
-function start(role: string, env: Record<string, string>, valgrind: boolean): Promise<Child> {
+/** Starts a server; `measured`: the variant (under valgrind, or NODE_FLAGS and WRAP), not the upstream. */
+function start(
+  role: string,
+  env: Record<string, string>,
+  measured: boolean,
+  valgrind: boolean,
+): Promise<Child> {
   const file = process.argv[1]!;
-  const flags = (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const flags = measured ? (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean) : [];
   const node = [process.execPath, '--single-threaded', ...flags, file];
-  const argv = valgrind
-    ? ['valgrind', '--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', ...node]
-    : [...(process.env.WRAP ?? '').split(' ').filter(Boolean), ...node];
+  const wrap = measured ? (process.env.WRAP ?? '').split(' ').filter(Boolean) : [];
+  const argv =
+    measured && valgrind
+      ? ['valgrind', '--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', ...node]
+      : [...wrap, ...node];
   const proc = spawn(argv[0]!, argv.slice(1), {
     env: { ...process.env, ...env, IR_ROLE: role },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -173,7 +181,12 @@ async function count(
   n: number,
   opts: { w: number; c: number; size: number; valgrind: boolean },
 ): Promise<number> {
-  const server = await start(variant, { IR_UPSTREAM: `http://127.0.0.1:${upstream.port}` }, opts.valgrind);
+  const server = await start(
+    variant,
+    { IR_UPSTREAM: `http://127.0.0.1:${upstream.port}` },
+    true,
+    opts.valgrind,
+  );
   const path =
     variant === 'ours-route'
       ? '/api/data'
@@ -200,7 +213,7 @@ async function main(): Promise<void> {
   const c = Number(process.env.C ?? 32);
   const repeat = Number(process.env.REPEAT ?? 1);
   const valgrind = process.env.VALGRIND !== '0';
-  const upstream = await start('upstream', { SIZE: String(size) }, false);
+  const upstream = await start('upstream', { SIZE: String(size) }, false, false);
   try {
     for (let r = 0; r < repeat; r++) {
       const opts = { w, c, size, valgrind };
