@@ -2,6 +2,7 @@
  * The proxy's pure parts, as tables and properties: address classification, host patterns,
  * option validation, token buckets, and the connector's lookup.
  */
+import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyAddress } from '../../src/proxy/address.js';
@@ -11,7 +12,7 @@ import { ProxyConfigError } from '../../src/proxy/config.js';
 import { createMemoryRateLimitStore, parseRate } from '../../src/proxy/limits.js';
 import { createCheckedLookup, TargetRefusedError } from '../../src/proxy/lookup.js';
 import { resolveTarget, routeTarget } from '../../src/proxy/routes.js';
-import { compileHostPatterns, makeTarget, normalizeHostname } from '../../src/proxy/target.js';
+import { compileHostPatterns, ipFamily, makeTarget, normalizeHostname } from '../../src/proxy/target.js';
 import { createCorsPolicy } from '../../src/server/index.js';
 import { fakeResolver, PUBLIC_V4, PUBLIC_V6 } from './helpers.js';
 
@@ -106,6 +107,37 @@ describe('classifyAddress', () => {
   });
 });
 
+describe('ipFamily (net.isIP without its regular expressions for names)', () => {
+  it.each([
+    '127.0.0.1',
+    '93.184.216.34',
+    '::1',
+    '2001:db8::1',
+    '::ffff:1.2.3.4',
+    'fe80::1%eth0',
+    'example.com',
+    'upstream.test',
+    'a1',
+    '1.2.3',
+    '1.2.3.4.',
+    '256.1.1.1',
+    ':',
+    '',
+    'xn--nxasmq6b.example',
+  ])('%s: as net.isIP', (host) => {
+    expect(ipFamily(host)).toBe(isIP(host));
+  });
+
+  it('property: equals net.isIP for addresses, names and any string', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4Extended(), fc.domain(), fc.string()), (host) => {
+        expect(ipFamily(host)).toBe(isIP(host));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('host patterns', () => {
   it.each([
     ['api.example.com', 'api.example.com', '', true],
@@ -123,6 +155,23 @@ describe('host patterns', () => {
     const { matcher, problems } = compileHostPatterns([pattern]);
     expect(problems).toEqual([]);
     expect(matcher(host, port)).toBe(expected);
+  });
+
+  it('several patterns for one host: the ports add up, and a pattern without a port allows any', () => {
+    const ports = compileHostPatterns(['api.example.com:8443', 'api.example.com:9443']).matcher;
+    expect([ports('api.example.com', '8443'), ports('api.example.com', '9443')]).toEqual([true, true]);
+    expect([ports('api.example.com', ''), ports('api.example.com', '443')]).toEqual([false, false]);
+    for (const patterns of [
+      ['api.example.com:8443', 'api.example.com'],
+      ['api.example.com', 'api.example.com:8443'],
+    ]) {
+      const any = compileHostPatterns(patterns).matcher;
+      expect([any('api.example.com', ''), any('api.example.com', '1'), any('x.example.com', '')]).toEqual([
+        true,
+        true,
+        false,
+      ]);
+    }
   });
 
   it.each([
