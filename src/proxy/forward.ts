@@ -16,6 +16,12 @@ import { NO_DECISION } from './policy.js';
 import { rewriteLocation } from './routes.js';
 import type { CheckedTarget } from './target.js';
 
+/**
+ * A response header name, lower-case: undici's lookup of the well-known names answers without
+ * allocating (else latin1, lower-cased). Read once: not a property access per header.
+ */
+const headerName = util.headerNameToString;
+
 /** Grace before the minimum body rate applies (the first bytes of a body may be slow). */
 const BODY_RATE_GRACE_MS = 5_000;
 
@@ -244,16 +250,16 @@ class ForwardHandler implements ClientCloseHook {
     let vary: string | null = null;
     const cookies = this.route?.cookies ?? false;
     for (let i = 0; i < raw.length; i += 2) {
-      // undici's lookup of the well-known names answers without allocating (else latin1, lower-cased).
-      const name = util.headerNameToString(raw[i]!);
-      const value = raw[i + 1]!.toString('latin1');
+      const name = headerName(raw[i]!);
       // 1.
       if (HOP_BY_HOP.has(name)) {
-        if (name === 'connection') listed = connectionListed(value);
+        if (name === 'connection') listed = connectionListed(raw[i + 1]!.toString('latin1'));
         continue;
       }
       // 2.
       if (isCorsResponseHeader(name) || (name === 'set-cookie' && !cookies)) continue;
+      // (Values are decoded only for the headers kept.)
+      const value = raw[i + 1]!.toString('latin1');
       if (name === 'vary') {
         vary = vary === null ? value : `${vary}, ${value}`;
         continue;
