@@ -14,26 +14,54 @@ import type { Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { ProxyFailure } from './failure.js';
 
-/** Counts upstream requests in flight per client key, with a cap per key. */
+/** How many keys at zero `ClientSlots` keeps before sweeping them out. */
+const IDLE_KEYS_KEPT = 1024;
+
+/**
+ * Counts upstream requests in flight per client key, with a cap per key. A key whose count falls
+ * to zero stays in the map at zero (deleting and re-adding the one key of a client that sends a
+ * request at a time made V8 rebuild the map's table on nearly every request) until more than
+ * `IDLE_KEYS_KEPT` such keys are held; then all of them are swept out, so memory stays bounded by
+ * the keys in flight plus that many.
+ */
 export class ClientSlots {
   private readonly active = new Map<string, number>();
+  /** Keys held at zero. */
+  private idle = 0;
   constructor(readonly max: number) {}
 
   tryAcquire(key: string): boolean {
-    const n = this.active.get(key) ?? 0;
+    const n = this.active.get(key);
+    if (n === undefined) {
+      if (this.max <= 0) return false;
+      this.active.set(key, 1);
+      return true;
+    }
     if (n >= this.max) return false;
+    if (n === 0) this.idle--;
     this.active.set(key, n + 1);
     return true;
   }
 
   release(key: string): void {
-    const n = (this.active.get(key) ?? 1) - 1;
-    if (n <= 0) this.active.delete(key);
-    else this.active.set(key, n);
+    const n = this.active.get(key);
+    if (n === undefined || n === 0) return;
+    this.active.set(key, n - 1);
+    if (n === 1 && ++this.idle > IDLE_KEYS_KEPT) this.sweep();
+  }
+
+  private sweep(): void {
+    for (const [key, n] of this.active) if (n === 0) this.active.delete(key);
+    this.idle = 0;
   }
 
   /** Keys holding at least one slot (tests: nothing leaks). */
   get size(): number {
+    return this.active.size - this.idle;
+  }
+
+  /** Keys held in memory, at zero included (tests: bounded). */
+  get retained(): number {
     return this.active.size;
   }
 }

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyAddress } from '../../src/proxy/address.js';
-import { clientRateKey } from '../../src/proxy/admission.js';
+import { ClientSlots, clientRateKey } from '../../src/proxy/admission.js';
 import { compileProxyOptions } from '../../src/proxy/compile.js';
 import { ProxyConfigError } from '../../src/proxy/config.js';
 import { createMemoryRateLimitStore, parseRate } from '../../src/proxy/limits.js';
@@ -104,6 +104,61 @@ describe('classifyAddress', () => {
         expect(['public', 'refused']).toContain(classifyAddress(s).kind);
       }),
     );
+  });
+});
+
+describe('ClientSlots', () => {
+  /** The model: a count per key, the key deleted at zero (what ClientSlots did before). */
+  class Model {
+    readonly active = new Map<string, number>();
+    constructor(readonly max: number) {}
+    tryAcquire(key: string): boolean {
+      const n = this.active.get(key) ?? 0;
+      if (n >= this.max) return false;
+      this.active.set(key, n + 1);
+      return true;
+    }
+    release(key: string): void {
+      const n = (this.active.get(key) ?? 1) - 1;
+      if (n <= 0) this.active.delete(key);
+      else this.active.set(key, n);
+    }
+  }
+
+  it('property: answers as the model, acquire and release in any order, any number of keys', () => {
+    const op = fc.record({
+      acquire: fc.boolean(),
+      key: fc.oneof(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 0, max: 3000 }).map(String)),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4 }), fc.array(op, { maxLength: 3000 }), (max, ops) => {
+        const slots = new ClientSlots(max);
+        const model = new Model(max);
+        for (const { acquire, key } of ops) {
+          if (acquire) expect(slots.tryAcquire(key)).toBe(model.tryAcquire(key));
+          else {
+            slots.release(key);
+            model.release(key);
+          }
+          expect(slots.size).toBe(model.active.size);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keys back at zero are bounded in memory', () => {
+    const slots = new ClientSlots(2);
+    for (let i = 0; i < 10_000; i++) {
+      expect(slots.tryAcquire(`k${i}`)).toBe(true);
+      slots.release(`k${i}`);
+    }
+    expect(slots.size).toBe(0);
+    expect(slots.retained).toBeLessThanOrEqual(1025);
+    expect(slots.tryAcquire('k1')).toBe(true);
+    expect(slots.tryAcquire('k1')).toBe(true);
+    expect(slots.tryAcquire('k1')).toBe(false);
+    expect(slots.size).toBe(1);
   });
 });
 
