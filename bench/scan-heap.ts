@@ -28,21 +28,30 @@ const child = fork(fileURLToPath(new URL('./scan-fleet-server.ts', import.meta.u
 const { hosts } = await new Promise<{ hosts: string[] }>((resolve) =>
   child.once('message', (m) => resolve(m as { hosts: string[] })),
 );
-function* input() {
-  for (let i = 0; i < TARGETS; i++) yield `http://${hosts[i % hosts.length]}/t/${i}`;
-}
 let done = 0;
+let drained: (() => void) | null = null;
+/** The targets; at each count of AT the input waits until every target so far has finished. */
+async function* input() {
+  for (let i = 0; i < TARGETS; i++) {
+    yield `http://${hosts[i % hosts.length]}/t/${i}`;
+    if (AT.has(i + 1)) await new Promise<void>((resolve) => (drained = resolve));
+  }
+}
 const t0 = performance.now();
 for await (const _ of scanStream(input(), { concurrency: 64, perHost: 8, cookie: 'session=s3cret' })) {
   done++;
-  if (done % 500 === 0 || AT.has(done)) {
-    const { s } = sample(done);
-    const secs = ((performance.now() - t0) / 1000).toFixed(0);
-    console.error(
-      `${done} targets, ${secs} s: heap ${s.heapMiB.toFixed(2)} MiB, RSS ${s.rssMiB.toFixed(1)} MiB`,
-    );
-  }
-  // Between two targets: a target's reports are all handed over, nothing of the harness is held.
-  if (AT.has(done)) console.error(`  wrote ${writeHeapSnapshot(join(OUT, `${done}.heapsnapshot`))}`);
+  if (done % 500 === 0 && !AT.has(done)) log(done);
+  if (!AT.has(done)) continue;
+  // Nothing in flight: wait for idle connections to close (2 s), then a full collection and a snapshot.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  log(done);
+  console.error(`  wrote ${writeHeapSnapshot(join(OUT, `${done}.heapsnapshot`))}`);
+  (drained as (() => void) | null)?.();
+}
+
+function log(n: number): void {
+  const { s } = sample(n);
+  const secs = ((performance.now() - t0) / 1000).toFixed(0);
+  console.error(`${n} targets, ${secs} s: heap ${s.heapMiB.toFixed(2)} MiB, RSS ${s.rssMiB.toFixed(1)} MiB`);
 }
 child.send('exit');
