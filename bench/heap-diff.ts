@@ -187,6 +187,23 @@ const changes = [...new Set([...ga.keys(), ...gb.keys()])]
   .slice(0, rows);
 for (const [k, c, bytes] of changes) console.log(`  ${(bytes / 1024).toFixed(1)} KiB, ${c} nodes: ${k}`);
 const back = retainers(b, vb);
+// New nodes by what holds them: the group and edge of their first retainer that is not new itself
+// (a new object graph is counted once, under the old object it hangs from).
+const holders = new Map<string, Group>();
+for (let i = 0; i < vb.count; i++) {
+  if (!isNew(i) || vb.type(i) === 'code') continue;
+  const old = back(i).find(([from]) => !isNew(from));
+  if (old === undefined) continue;
+  const k = `${vb.key(old[0])} .${old[1].slice(0, 40)}`;
+  const g = holders.get(k) ?? { count: 0, bytes: 0 };
+  g.count++;
+  g.bytes += vb.size(i);
+  holders.set(k, g);
+}
+console.log('\nNew nodes (code aside) held directly by older ones, by holder and edge:');
+for (const [k, g] of [...holders.entries()].sort((x, y) => y[1].bytes - x[1].bytes).slice(0, rows)) {
+  console.log(`  ${(g.bytes / 1024).toFixed(1)} KiB, ${g.count} nodes: ${k}`);
+}
 console.log('\nA retainer chain for new nodes of the largest groups:');
 for (const [k] of sorted.slice(0, Math.min(rows, 12))) {
   let shown = 0;
