@@ -52,9 +52,12 @@ export function mergeVary(
   existing: string | readonly string[] | number | null | undefined,
   add: readonly string[],
 ): string {
-  // Fast path: nothing set yet and the names are already unique (every core passes unique tokens).
-  if ((existing == null || existing === '') && add.length <= 4 && uniqueIgnoringCase(add))
-    return add.join(', ');
+  // Fast paths: nothing set yet and one name (what the loop below gives: `add` is not filtered),
+  // or names already unique (every core passes unique tokens).
+  if (existing == null || existing === '') {
+    if (add.length === 1) return add[0]!;
+    if (add.length <= 4 && uniqueIgnoringCase(add)) return add.join(', ');
+  }
   const parts: string[] = [];
   const seen = new Set<string>();
   const lines = existing == null ? [] : Array.isArray(existing) ? existing : [String(existing)];

@@ -41,6 +41,18 @@ describe('mergeVary', () => {
     );
   });
 
+  it('fast path for one name (any string, token or not) equals the general merge', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.constantFrom('Origin', '*', 'a b', '')),
+        fc.constantFrom(null, '', undefined),
+        (name, empty) => {
+          expect(mergeVary(empty, [name])).toBe(mergeVary(' ', [name]));
+        },
+      ),
+    );
+  });
+
   it('never emits CR, LF or a duplicate name', () => {
     fc.assert(
       fc.property(

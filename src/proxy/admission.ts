@@ -14,26 +14,54 @@ import type { Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { ProxyFailure } from './failure.js';
 
-/** Counts upstream requests in flight per client key, with a cap per key. */
+/** How many keys at zero `ClientSlots` keeps before sweeping them out. */
+const IDLE_KEYS_KEPT = 1024;
+
+/**
+ * Counts upstream requests in flight per client key, with a cap per key. A key whose count falls
+ * to zero stays in the map at zero (deleting and re-adding the one key of a client that sends a
+ * request at a time made V8 rebuild the map's table on nearly every request) until more than
+ * `IDLE_KEYS_KEPT` such keys are held; then all of them are swept out, so memory stays bounded by
+ * the keys in flight plus that many.
+ */
 export class ClientSlots {
   private readonly active = new Map<string, number>();
+  /** Keys held at zero. */
+  private idle = 0;
   constructor(readonly max: number) {}
 
   tryAcquire(key: string): boolean {
-    const n = this.active.get(key) ?? 0;
+    const n = this.active.get(key);
+    if (n === undefined) {
+      if (this.max <= 0) return false;
+      this.active.set(key, 1);
+      return true;
+    }
     if (n >= this.max) return false;
+    if (n === 0) this.idle--;
     this.active.set(key, n + 1);
     return true;
   }
 
   release(key: string): void {
-    const n = (this.active.get(key) ?? 1) - 1;
-    if (n <= 0) this.active.delete(key);
-    else this.active.set(key, n);
+    const n = this.active.get(key);
+    if (n === undefined || n === 0) return;
+    this.active.set(key, n - 1);
+    if (n === 1 && ++this.idle > IDLE_KEYS_KEPT) this.sweep();
+  }
+
+  private sweep(): void {
+    for (const [key, n] of this.active) if (n === 0) this.active.delete(key);
+    this.idle = 0;
   }
 
   /** Keys holding at least one slot (tests: nothing leaks). */
   get size(): number {
+    return this.active.size - this.idle;
+  }
+
+  /** Keys held in memory, at zero included (tests: bounded). */
+  get retained(): number {
     return this.active.size;
   }
 }
@@ -43,10 +71,24 @@ interface PipeState {
   readonly waiting: (() => void)[];
 }
 
+/** What is told when a pipelined request's response closes (the upstream exchange, once started). */
+export interface ClientCloseHook {
+  clientClosed(): void;
+}
+
+/** One request in a connection's pipeline: its response, and whom its 'close' concerns. */
+export interface PipelineEntry {
+  readonly res: http.ServerResponse;
+  /** Called after the pipeline's own bookkeeping when `res` closes; null: nobody. */
+  closeHook: ClientCloseHook | null;
+}
+
 /**
  * HTTP/1.1 pipelining, per connection: at most `window` requests are handled at once; later ones
  * wait in order (node:http writes the answers in order anyway). More than `maxQueued` waiting is
- * refused: the caller answers 503 with `Connection: close`, so the queue is bounded.
+ * refused: the caller answers 503 with `Connection: close`, so the queue is bounded. The one
+ * 'close' listener of each response also tells the entry's `closeHook` (so the exchange needs no
+ * listener of its own).
  */
 export class ConnectionPipeline {
   private readonly pipes = new WeakMap<Socket, PipeState>();
@@ -56,36 +98,37 @@ export class ConnectionPipeline {
   ) {}
 
   /**
-   * Runs `start` now or when a place frees up; returns false (and never runs it) when the
+   * Runs `start(entry)` now or when a place frees up; returns false (and never runs it) when the
    * connection already has `maxQueued` requests waiting.
    */
-  enter(socket: Socket, res: http.ServerResponse, start: () => void): boolean {
+  enter<T extends PipelineEntry>(socket: Socket, entry: T, start: (entry: T) => void): boolean {
     let pipe = this.pipes.get(socket);
     if (!pipe) {
       pipe = { active: 0, waiting: [] };
       this.pipes.set(socket, pipe);
     }
     if (pipe.active < this.window) {
-      this.begin(pipe, res, start);
+      begin(pipe, entry, start);
       return true;
     }
     if (pipe.waiting.length >= this.maxQueued) return false;
     const state = pipe;
-    state.waiting.push(() => this.begin(state, res, start));
+    state.waiting.push(() => begin(state, entry, start));
     return true;
   }
+}
 
-  private begin(pipe: PipeState, res: http.ServerResponse, start: () => void): void {
-    pipe.active++;
-    let left = false;
-    res.once('close', () => {
-      if (left) return;
-      left = true;
-      pipe.active--;
-      pipe.waiting.shift()?.();
-    });
-    start();
-  }
+function begin<T extends PipelineEntry>(pipe: PipeState, entry: T, start: (entry: T) => void): void {
+  pipe.active++;
+  let left = false;
+  entry.res.on('close', () => {
+    if (left) return;
+    left = true;
+    pipe.active--;
+    pipe.waiting.shift()?.();
+    entry.closeHook?.clientClosed();
+  });
+  start(entry);
 }
 
 /** Options of the request-body watchdog. */

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { Agent } from 'undici';
 import type { Glue, HttpDecision, NodeRequestView } from '../_http/index.js';
-import { ClientSlots, ConnectionPipeline, clientRateKey } from './admission.js';
+import { type ClientCloseHook, ClientSlots, ConnectionPipeline, clientRateKey } from './admission.js';
 import type { CompiledConfig, ProxyLimitsResolved } from './config.js';
 import { createMemoryRateLimitStore, InFlight, type RateLimitStore } from './limits.js';
 import { createCheckedLookup, systemResolver } from './lookup.js';
@@ -19,6 +19,8 @@ export interface Exchange {
   /** The request as the policy reads it (header lines as received; null before the exchange ran). */
   view: NodeRequestView | null;
   cors: HttpDecision | null;
+  /** Told when `res` closes (the pipeline's one 'close' listener): the upstream exchange in flight. */
+  closeHook: ClientCloseHook | null;
 }
 
 export interface ProxyContext {

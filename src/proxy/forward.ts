@@ -3,8 +3,9 @@
  * the request body's limits, through undici's dispatch, to the response streamed into the
  * client's `res` with backpressure and the response head rewritten.
  */
-import type { Dispatcher } from 'undici';
+import { type Dispatcher, util } from 'undici';
 import { appendDecisionHeaders } from '../_http/index.js';
+import type { ClientCloseHook } from './admission.js';
 import { watchRequestBody } from './admission.js';
 import type { CompiledRoute } from './config.js';
 import type { Exchange, ProxyContext } from './context.js';
@@ -15,8 +16,17 @@ import { NO_DECISION } from './policy.js';
 import { rewriteLocation } from './routes.js';
 import type { CheckedTarget } from './target.js';
 
+/**
+ * A response header name, lower-case: undici's lookup of the well-known names answers without
+ * allocating (else latin1, lower-cased). Read once: not a property access per header.
+ */
+const headerName = util.headerNameToString;
+
 /** Grace before the minimum body rate applies (the first bytes of a body may be slow). */
 const BODY_RATE_GRACE_MS = 5_000;
+
+/** Where a failure of the upstream exchange goes (server.ts answers it). */
+export type ExchangeFailed = (ex: Exchange, err: Error) => void;
 
 /**
  * Forwards one request and streams the answer.
@@ -25,13 +35,16 @@ const BODY_RATE_GRACE_MS = 5_000;
  * 3. The upstream request head (see headers.ts), and the body: as is when its length is declared,
  *    counted against the limit when chunked; a watchdog refuses a body that stalls or trickles.
  * 4. Dispatch through the pool for fixed or open targets; `ForwardHandler` streams the answer.
+ * Refusals of steps 1-2 are thrown; a failure of the exchange itself goes to `failed` (in a
+ * microtask, after the handler's own cleanup), once, after the slots were released.
  */
-export async function forward(
+export function forward(
   ctx: ProxyContext,
   ex: Exchange,
   target: CheckedTarget,
   route: CompiledRoute | null,
-): Promise<void> {
+  failed: ExchangeFailed,
+): void {
   const { req } = ex;
   const { limits } = ctx;
   // 1.
@@ -68,37 +81,28 @@ export async function forward(
   else if (declared !== undefined && declared !== '0') body = req;
   // 4.
   const agent = route ? ctx.fixedAgent : ctx.openAgent!;
-  await new Promise<void>((resolve, reject) => {
-    const handler = new ForwardHandler(ctx, ex, target, route, (err) => {
-      stopWatch?.();
-      ctx.inflight.release();
-      ctx.clients.release(client);
-      if (err) reject(err);
-      else resolve();
-    });
-    const stopWatch =
-      body === null
-        ? null
-        : watchRequestBody(
-            req,
-            {
-              idleMs: limits.requestBodyIdleTimeoutMs,
-              minBytesPerSecond: limits.minRequestBodyBytesPerSecond,
-              graceMs: BODY_RATE_GRACE_MS,
-            },
-            (failure) => handler.abort(failure),
-          );
-    agent.dispatch(
+  const handler = new ForwardHandler(ctx, ex, target, route, client, failed);
+  if (body !== null) {
+    handler.stopWatch = watchRequestBody(
+      req,
       {
-        origin: target.origin,
-        path: target.path,
-        method: req.method as Dispatcher.HttpMethod,
-        headers,
-        body,
+        idleMs: limits.requestBodyIdleTimeoutMs,
+        minBytesPerSecond: limits.minRequestBodyBytesPerSecond,
+        graceMs: BODY_RATE_GRACE_MS,
       },
-      handler as unknown as Dispatcher.DispatchHandler,
+      (failure) => handler.abort(failure),
     );
-  });
+  }
+  agent.dispatch(
+    {
+      origin: target.origin,
+      path: target.path,
+      method: req.method as Dispatcher.HttpMethod,
+      headers,
+      body,
+    },
+    handler as unknown as Dispatcher.DispatchHandler,
+  );
 }
 
 /**
@@ -128,33 +132,44 @@ function bodyAndHost(raw: readonly string[]): {
 /**
  * Streams one upstream exchange into the client's response, with undici's handler interface
  * (no intermediate stream: a chunk goes from the upstream socket to `res.write`, and a full
- * `res` pauses the upstream until 'drain'). Owns the exchange's total timeout and aborts the
- * upstream when the client goes away.
+ * `res` pauses the upstream until 'drain'). Owns the exchange's total timeout, the slots taken in
+ * `forward` and the body watchdog, and aborts the upstream when the client goes away (the
+ * connection pipeline's 'close' listener tells it: `clientClosed`).
  */
-class ForwardHandler {
+class ForwardHandler implements ClientCloseHook {
   private abortUpstream: ((reason?: Error) => void) | null = null;
   private failure: Error | null = null;
   private finished = false;
   private readonly timer: NodeJS.Timeout;
-  private readonly onClientClose: () => void;
+  /** undici's resume, listening to 'drain' once a write found `res` full (null: not yet). */
+  private resume: (() => void) | null = null;
+  private drainHooked = false;
+  /** Stops the request-body watchdog (null: no body). */
+  stopWatch: (() => void) | null = null;
 
   constructor(
     private readonly ctx: ProxyContext,
     private readonly ex: Exchange,
     private readonly target: CheckedTarget,
     private readonly route: CompiledRoute | null,
-    private readonly done: (err: Error | null) => void,
+    private readonly client: string,
+    private readonly failed: ExchangeFailed,
   ) {
-    const total = ctx.limits.totalTimeoutMs;
-    this.timer = setTimeout(() => {
-      this.abort(
-        new ProxyFailure(504, 'upstream-timeout', `the upstream exchange took longer than ${total} ms`),
-      );
-    }, total);
-    this.onClientClose = () => {
-      if (!ex.res.writableFinished) this.abort(new Error('client closed the connection'));
-    };
-    ex.res.once('close', this.onClientClose);
+    this.timer = setTimeout(totalTimeout, ctx.limits.totalTimeoutMs, this);
+    ex.closeHook = this;
+  }
+
+  /** The client's response closed: unless it was answered completely, the exchange is aborted. */
+  clientClosed(): void {
+    if (!this.ex.res.writableFinished) this.abort(new Error('client closed the connection'));
+  }
+
+  /** The total timeout elapsed. */
+  timedOut(): void {
+    const total = this.ctx.limits.totalTimeoutMs;
+    this.abort(
+      new ProxyFailure(504, 'upstream-timeout', `the upstream exchange took longer than ${total} ms`),
+    );
   }
 
   abort(reason: Error): void {
@@ -169,8 +184,20 @@ class ForwardHandler {
     if (this.finished) return;
     this.finished = true;
     clearTimeout(this.timer);
-    this.ex.res.off('close', this.onClientClose);
-    this.done(err);
+    const { ex, ctx } = this;
+    ex.closeHook = null;
+    this.stopWatch?.();
+    ctx.inflight.release();
+    ctx.clients.release(this.client);
+    // Answered after the current call (an `abort` in progress finishes first).
+    if (err) queueMicrotask(() => this.failed(ex, err));
+  }
+
+  /** From the first write that found `res` full on, every 'drain' resumes the upstream. */
+  private waitDrain(): void {
+    if (this.drainHooked) return;
+    this.drainHooked = true;
+    this.ex.res.on('drain', this.resume!);
   }
 
   onConnect(abort: (reason?: Error) => void): void {
@@ -188,12 +215,16 @@ class ForwardHandler {
       this.abort(err as Error);
       return false;
     }
-    res.on('drain', resume);
-    return !res.writableNeedDrain;
+    this.resume = resume;
+    if (!res.writableNeedDrain) return true;
+    this.waitDrain();
+    return false;
   }
 
   onData(chunk: Buffer): boolean {
-    return this.ex.res.write(chunk);
+    if (this.ex.res.write(chunk)) return true;
+    this.waitDrain();
+    return false;
   }
 
   onComplete(): void {
@@ -219,15 +250,16 @@ class ForwardHandler {
     let vary: string | null = null;
     const cookies = this.route?.cookies ?? false;
     for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i]!.toString('latin1').toLowerCase();
-      const value = raw[i + 1]!.toString('latin1');
+      const name = headerName(raw[i]!);
       // 1.
       if (HOP_BY_HOP.has(name)) {
-        if (name === 'connection') listed = connectionListed(value);
+        if (name === 'connection') listed = connectionListed(raw[i + 1]!.toString('latin1'));
         continue;
       }
       // 2.
       if (isCorsResponseHeader(name) || (name === 'set-cookie' && !cookies)) continue;
+      // (Values are decoded only for the headers kept.)
+      const value = raw[i + 1]!.toString('latin1');
       if (name === 'vary') {
         vary = vary === null ? value : `${vary}, ${value}`;
         continue;
@@ -246,4 +278,8 @@ class ForwardHandler {
     appendDecisionHeaders(out, this.ex.cors ?? NO_DECISION, vary);
     return out;
   }
+}
+
+function totalTimeout(handler: ForwardHandler): void {
+  handler.timedOut();
 }

@@ -4,7 +4,7 @@
  */
 import type { CompiledConfig, CompiledRoute } from './config.js';
 import { ProxyFailure } from './failure.js';
-import { type CheckedTarget, checkOpenTarget, makeTarget, parseOpenTarget } from './target.js';
+import { type CheckedTarget, checkOpenTarget, parseOpenTarget } from './target.js';
 
 /** A resolved request: the checked target, and the fixed route it came from (null: open target). */
 export interface ResolvedTarget {
@@ -36,7 +36,7 @@ export function resolveTarget(config: CompiledConfig, path: string): ResolvedTar
         const u = new URL(rest, 'http://x');
         rest = u.pathname + u.search;
       }
-      return { target: makeTarget(route.targetUrl, route.hostname, route.basePath + rest), route };
+      return { target: routeTarget(route, route.basePath + rest), route };
     }
   }
   // 2.
@@ -53,6 +53,22 @@ export function resolveTarget(config: CompiledConfig, path: string): ResolvedTar
       ? 'no route matches this path; open targets look like /https://host/path'
       : 'no route matches this path',
   );
+}
+
+/**
+ * The target of a fixed route: what `makeTarget(route.targetUrl, route.hostname, path)` builds,
+ * from the origin and host the route compiled once (src/proxy/compile.ts; routes.test.ts checks
+ * the two agree for every kind of target host).
+ */
+export function routeTarget(route: CompiledRoute, path: string): CheckedTarget {
+  return {
+    kind: 'target',
+    url: route.targetUrl,
+    origin: route.origin,
+    hostname: route.hostname,
+    host: route.host,
+    path: path || '/',
+  };
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { appendDecisionHeaders, applyDecision, NodeRequestView } from '../_http/index.js';
+import { appendDecisionHeaders, applyDecision, type HttpDecision, NodeRequestView } from '../_http/index.js';
 import { compileProxyOptions } from './compile.js';
 import type { ProxyOptions } from './config.js';
 import { createContext, type Exchange, type ProxyContext } from './context.js';
@@ -55,12 +55,13 @@ export interface CrossoriginProxy {
  */
 export function createProxy(options: ProxyOptions): CrossoriginProxy {
   const ctx = createContext(compileProxyOptions(options));
+  const start = (ex: Exchange) => handleExchange(ctx, ex);
   return {
     handleRequest: (req, res) => {
-      const admitted = ctx.pipeline.enter(req.socket, res, () => handleExchange(ctx, req, res));
-      if (!admitted) {
+      const ex: Exchange = { req, res, view: null, cors: null, closeHook: null };
+      if (!ctx.pipeline.enter(req.socket, ex, start)) {
         answerFailure(
-          { req, res, view: null, cors: null },
+          ex,
           new ProxyFailure(
             503,
             'too-many-pipelined-requests',
@@ -79,16 +80,28 @@ export function createProxy(options: ProxyOptions): CrossoriginProxy {
   };
 }
 
-/** Runs one exchange; never lets an exception out of the `request` listener. */
-function handleExchange(ctx: ProxyContext, req: http.IncomingMessage, res: http.ServerResponse): void {
-  const ex: Exchange = { req, res, view: null, cors: null };
-  run(ctx, ex).catch((err: unknown) => {
-    try {
-      answerFailure(ex, toFailure(err), false);
-    } catch {
-      res.destroy();
-    }
-  });
+/**
+ * Runs one exchange; never lets an exception out of the `request` listener. The path is
+ * synchronous up to the upstream dispatch unless the policy or the rate-limit store answers
+ * asynchronously (no promise per request otherwise); every failure, thrown or reported later by
+ * the upstream exchange, is answered by `failExchange`.
+ */
+function handleExchange(ctx: ProxyContext, ex: Exchange): void {
+  try {
+    const pending = run(ctx, ex);
+    if (pending !== undefined) pending.catch((err: unknown) => failExchange(ex, err));
+  } catch (err) {
+    failExchange(ex, err);
+  }
+}
+
+/** Answers a failed exchange (see answerFailure); if even that fails, cuts the connection. */
+function failExchange(ex: Exchange, err: unknown): void {
+  try {
+    answerFailure(ex, toFailure(err), false);
+  } catch {
+    ex.res.destroy();
+  }
 }
 
 /**
@@ -101,18 +114,38 @@ function handleExchange(ctx: ProxyContext, req: http.IncomingMessage, res: http.
  * 5. A preflight (or any answer the policy ends with, such as a refused preflight) is the policy's.
  * 6. The required header: a page opened directly has none.
  * 7. Forward.
+ * Steps 1-2 here (a promise only when the policy or the store is asynchronous), 3-7 in `proceed`.
+ * Throws (or rejects with) the failure to answer.
  */
-async function run(ctx: ProxyContext, ex: Exchange): Promise<void> {
-  const { req, res } = ex;
-  const { config } = ctx;
+function run(ctx: ProxyContext, ex: Exchange): Promise<void> | undefined {
   // 1. (The view reads the header lines as received: node's `req.headers` object is never built.)
-  const view = new NodeRequestView(req);
+  const view = new NodeRequestView(ex.req);
   ex.view = view;
   const pending = decideCors(ctx.corsGlue, view);
+  if (pending instanceof Promise || ctx.store) return decideThenProceed(ctx, ex, pending);
+  ex.cors = pending;
+  proceed(ctx, ex, view, pending);
+  return undefined;
+}
+
+/** Steps 1-2 of `run` when either is asynchronous, then `proceed`. */
+async function decideThenProceed(
+  ctx: ProxyContext,
+  ex: Exchange,
+  pending: HttpDecision | Promise<HttpDecision>,
+): Promise<void> {
+  // 1.
   const decision = pending instanceof Promise ? await pending : pending;
   ex.cors = decision;
   // 2.
-  if (ctx.store) await checkRate(ctx, req);
+  if (ctx.store) await checkRate(ctx, ex.req);
+  proceed(ctx, ex, ex.view!, decision);
+}
+
+/** Steps 3-7 of `run`. */
+function proceed(ctx: ProxyContext, ex: Exchange, view: NodeRequestView, decision: HttpDecision): void {
+  const { req, res } = ex;
+  const { config } = ctx;
   // 3.
   const origin = view.header('origin');
   if (origin !== null && !decision.end && !decision.allowed) throw originRefused(decision, origin);
@@ -133,7 +166,7 @@ async function run(ctx: ProxyContext, ex: Exchange): Promise<void> {
     );
   }
   // 7.
-  await forward(ctx, ex, target, route);
+  forward(ctx, ex, target, route, failExchange);
 }
 
 /**

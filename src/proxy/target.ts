@@ -68,7 +68,8 @@ export function compileHostPatterns(patterns: readonly string[]): {
   matcher: HostMatcher;
   problems: string[];
 } {
-  const exact = new Map<string, string | null>();
+  // Exact hosts → the ports allowed (null: any port).
+  const exact = new Map<string, Set<string> | null>();
   const suffixes: [suffix: string, port: string | null][] = [];
   const problems: string[] = [];
   for (const raw of patterns) {
@@ -110,11 +111,15 @@ export function compileHostPatterns(patterns: readonly string[]): {
       }
       suffixes.push([`.${hostname}`, port]);
     } else {
-      exact.set(`${hostname}:${port ?? '*'}`, port);
+      const ports = exact.get(hostname);
+      if (port === null) exact.set(hostname, null);
+      else if (ports === undefined) exact.set(hostname, new Set([port]));
+      else ports?.add(port);
     }
   }
   const matcher = ((hostname: string, port: string) => {
-    if (exact.has(`${hostname}:*`) || exact.has(`${hostname}:${port}`)) return true;
+    const ports = exact.get(hostname);
+    if (ports === null || ports?.has(port)) return true;
     for (const [suffix, p] of suffixes) {
       if (hostname.endsWith(suffix) && hostname.length > suffix.length && (p === null || p === port))
         return true;
@@ -192,7 +197,7 @@ export function checkOpenTarget(url: URL, rules: OpenTargetRules): CheckedTarget
     );
   }
   // 4.
-  if (isIP(hostname) !== 0 && !rules.dangerouslyAllowPrivateTargets) {
+  if (ipFamily(hostname) !== 0 && !rules.dangerouslyAllowPrivateTargets) {
     const verdict = classifyAddress(hostname);
     if (verdict.kind === 'refused') {
       return refuse(403, 'private-address', `the target ${hostname} is ${describeRange(verdict.range)}`);
@@ -207,12 +212,23 @@ export function checkOpenTarget(url: URL, rules: OpenTargetRules): CheckedTarget
 
 /** Builds a CheckedTarget for a URL whose host is already normalized. */
 export function makeTarget(url: URL, hostname: string, path: string): CheckedTarget {
-  const bracketed = isIP(hostname) === 6 ? `[${hostname}]` : hostname;
+  const bracketed = ipFamily(hostname) === 6 ? `[${hostname}]` : hostname;
   const host = url.port ? `${bracketed}:${url.port}` : bracketed;
   return { kind: 'target', url, origin: `${url.protocol}//${host}`, hostname, host, path: path || '/' };
 }
 
 const LONG_LABEL = /[^.]{64}/;
+
+/**
+ * `net.isIP`, without its two regular expressions for the common case of a name: an IPv4 literal
+ * ends with a digit and an IPv6 literal contains a colon, so a host that does neither is no IP
+ * literal (units.test.ts compares the two over names, literals and random strings).
+ */
+export function ipFamily(host: string): 0 | 4 | 6 {
+  const last = host.charCodeAt(host.length - 1);
+  if (!(last >= 0x30 && last <= 0x39) && !host.includes(':')) return 0;
+  return isIP(host) as 0 | 4 | 6;
+}
 
 function truncate(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;

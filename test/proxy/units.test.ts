@@ -2,15 +2,17 @@
  * The proxy's pure parts, as tables and properties: address classification, host patterns,
  * option validation, token buckets, and the connector's lookup.
  */
+import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyAddress } from '../../src/proxy/address.js';
-import { clientRateKey } from '../../src/proxy/admission.js';
+import { ClientSlots, clientRateKey } from '../../src/proxy/admission.js';
 import { compileProxyOptions } from '../../src/proxy/compile.js';
 import { ProxyConfigError } from '../../src/proxy/config.js';
 import { createMemoryRateLimitStore, parseRate } from '../../src/proxy/limits.js';
 import { createCheckedLookup, TargetRefusedError } from '../../src/proxy/lookup.js';
-import { compileHostPatterns, normalizeHostname } from '../../src/proxy/target.js';
+import { resolveTarget, routeTarget } from '../../src/proxy/routes.js';
+import { compileHostPatterns, ipFamily, makeTarget, normalizeHostname } from '../../src/proxy/target.js';
 import { createCorsPolicy } from '../../src/server/index.js';
 import { fakeResolver, PUBLIC_V4, PUBLIC_V6 } from './helpers.js';
 
@@ -105,6 +107,92 @@ describe('classifyAddress', () => {
   });
 });
 
+describe('ClientSlots', () => {
+  /** The model: a count per key, the key deleted at zero (what ClientSlots did before). */
+  class Model {
+    readonly active = new Map<string, number>();
+    constructor(readonly max: number) {}
+    tryAcquire(key: string): boolean {
+      const n = this.active.get(key) ?? 0;
+      if (n >= this.max) return false;
+      this.active.set(key, n + 1);
+      return true;
+    }
+    release(key: string): void {
+      const n = (this.active.get(key) ?? 1) - 1;
+      if (n <= 0) this.active.delete(key);
+      else this.active.set(key, n);
+    }
+  }
+
+  it('property: answers as the model, acquire and release in any order, any number of keys', () => {
+    const op = fc.record({
+      acquire: fc.boolean(),
+      key: fc.oneof(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 0, max: 3000 }).map(String)),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4 }), fc.array(op, { maxLength: 3000 }), (max, ops) => {
+        const slots = new ClientSlots(max);
+        const model = new Model(max);
+        for (const { acquire, key } of ops) {
+          if (acquire) expect(slots.tryAcquire(key)).toBe(model.tryAcquire(key));
+          else {
+            slots.release(key);
+            model.release(key);
+          }
+          expect(slots.size).toBe(model.active.size);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keys back at zero are bounded in memory', () => {
+    const slots = new ClientSlots(2);
+    for (let i = 0; i < 10_000; i++) {
+      expect(slots.tryAcquire(`k${i}`)).toBe(true);
+      slots.release(`k${i}`);
+    }
+    expect(slots.size).toBe(0);
+    expect(slots.retained).toBeLessThanOrEqual(1025);
+    expect(slots.tryAcquire('k1')).toBe(true);
+    expect(slots.tryAcquire('k1')).toBe(true);
+    expect(slots.tryAcquire('k1')).toBe(false);
+    expect(slots.size).toBe(1);
+  });
+});
+
+describe('ipFamily (net.isIP without its regular expressions for names)', () => {
+  it.each([
+    '127.0.0.1',
+    '93.184.216.34',
+    '::1',
+    '2001:db8::1',
+    '::ffff:1.2.3.4',
+    'fe80::1%eth0',
+    'example.com',
+    'upstream.test',
+    'a1',
+    '1.2.3',
+    '1.2.3.4.',
+    '256.1.1.1',
+    ':',
+    '',
+    'xn--nxasmq6b.example',
+  ])('%s: as net.isIP', (host) => {
+    expect(ipFamily(host)).toBe(isIP(host));
+  });
+
+  it('property: equals net.isIP for addresses, names and any string', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4Extended(), fc.domain(), fc.string()), (host) => {
+        expect(ipFamily(host)).toBe(isIP(host));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('host patterns', () => {
   it.each([
     ['api.example.com', 'api.example.com', '', true],
@@ -122,6 +210,23 @@ describe('host patterns', () => {
     const { matcher, problems } = compileHostPatterns([pattern]);
     expect(problems).toEqual([]);
     expect(matcher(host, port)).toBe(expected);
+  });
+
+  it('several patterns for one host: the ports add up, and a pattern without a port allows any', () => {
+    const ports = compileHostPatterns(['api.example.com:8443', 'api.example.com:9443']).matcher;
+    expect([ports('api.example.com', '8443'), ports('api.example.com', '9443')]).toEqual([true, true]);
+    expect([ports('api.example.com', ''), ports('api.example.com', '443')]).toEqual([false, false]);
+    for (const patterns of [
+      ['api.example.com:8443', 'api.example.com'],
+      ['api.example.com', 'api.example.com:8443'],
+    ]) {
+      const any = compileHostPatterns(patterns).matcher;
+      expect([any('api.example.com', ''), any('api.example.com', '1'), any('x.example.com', '')]).toEqual([
+        true,
+        true,
+        false,
+      ]);
+    }
   });
 
   it.each([
@@ -199,6 +304,30 @@ describe('compileProxyOptions', () => {
         routes: [{ prefix: '/', target: 'http://127.0.0.1:1' }],
       }),
     ).toThrow('the CORS policy is invalid');
+  });
+
+  it("a fixed route's target (built from the compiled origin and host) is what makeTarget builds", () => {
+    const targets = [
+      'http://127.0.0.1:8080',
+      'http://localhost',
+      'https://API.Example.COM./v1/',
+      'https://api.example.com..:8443/base',
+      'http://[::1]:3000/x',
+      'http://[2001:DB8::1]',
+      'https://[::ffff:1.2.3.4]:443/',
+      'http://xn--nxasmq6b.example:80/a/b',
+      'http://0x7f.1:81',
+    ];
+    for (const target of targets) {
+      const c = compileProxyOptions({ cors, routes: [{ prefix: '/api', target }] });
+      const route = c.routes[0]!;
+      for (const path of ['/api', '/api/', '/api/items?x=1', '/api?q', '/api/a/../b']) {
+        const { target: got } = resolveTarget(c, path);
+        const want = makeTarget(route.targetUrl, route.hostname, got.path);
+        expect(got, `${target} ${path}`).toEqual(want);
+        expect(routeTarget(route, '')).toEqual(makeTarget(route.targetUrl, route.hostname, ''));
+      }
+    }
   });
 
   it('sorts routes longest prefix first and normalizes a trailing slash', () => {
