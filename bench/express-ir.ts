@@ -5,11 +5,11 @@
  * of N (start-up, module loading and warm-up cancel out). JIT and GC timing still move single
  * counts a little, so compare differences of several thousand instructions, not single digits.
  *
- *   npx esbuild bench/express-ir.ts --bundle --platform=node --format=esm --outfile=/tmp/express-ir.mjs \
- *     --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
+ *   npx esbuild bench/express-ir.ts --bundle --platform=node --format=esm --outfile=node_modules/.cache/ir/express-ir.mjs \
+ *     --banner:js="import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);"
  *   for v in bare floor cors dropin policy; do for n in 1000 5000; do
  *     echo $v $n $(VARIANT=$v N=$n valgrind --tool=cachegrind --cache-sim=no \
- *       --cachegrind-out-file=/dev/null node /tmp/express-ir.mjs 2>&1 | grep 'I *refs')
+ *       --cachegrind-out-file=/dev/null node --single-threaded node_modules/.cache/ir/express-ir.mjs 2>&1 | grep 'I *refs')
  *   done; done
  */
 import { IncomingMessage, ServerResponse } from 'node:http';

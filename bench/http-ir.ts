@@ -11,11 +11,11 @@
  * corsMiddleware), `cors` (the `cors` package). Same configuration as the http bench: one allowed
  * origin, no credentials.
  *
- *   npx esbuild bench/http-ir.ts --bundle --platform=node --format=esm --outfile=/tmp/http-ir.mjs \
- *     --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
+ *   npx esbuild bench/http-ir.ts --bundle --platform=node --format=esm --outfile=node_modules/.cache/ir/http-ir.mjs \
+ *     --banner:js="import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);"
  *   for v in bare floor view ours cors; do for n in 2000 12000; do
  *     echo $v $n $(VARIANT=$v N=$n valgrind --tool=cachegrind --cache-sim=no \
- *       --cachegrind-out-file=/dev/null node --single-threaded /tmp/http-ir.mjs 2>&1 | grep 'I *refs')
+ *       --cachegrind-out-file=/dev/null node --single-threaded node_modules/.cache/ir/http-ir.mjs 2>&1 | grep 'I *refs')
  *   done; done
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
