@@ -10,9 +10,8 @@ import type { RequestView } from './decision.js';
  * (`rawHeaders`), so that repeated lines are joined as the view's contract says: with ", " (`cookie`
  * with "; "), for every name, and a core sees a repeated `Host` or `Referer` rather than only its
  * first line (node's `req.headers` keeps the first). (It does not save node building `req.headers`:
- * node's own server reads `Host` and `Expect` from it for every HTTP/1.1 request.) Names compare
- * ignoring ASCII case without allocating. A request object without `rawHeaders` (a test double) is
- * read through `headers`.
+ * node's own server reads `Host` and `Expect` from it for every HTTP/1.1 request.) A request object
+ * without `rawHeaders` (a test double) is read through `headers`.
  */
 export class NodeRequestView implements RequestView {
   readonly method: string;
@@ -33,7 +32,7 @@ export class NodeRequestView implements RequestView {
     let found: string | null = null;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const n = raw[i]!;
-      if (n.length !== length || (n !== name && !equalsLowerCase(n, name))) continue;
+      if (n.length !== length || (n !== name && n.toLowerCase() !== name)) continue;
       const v = raw[i + 1]!;
       found = found === null ? v : `${found}${name === 'cookie' ? '; ' : ', '}${v}`;
     }
@@ -42,19 +41,6 @@ export class NodeRequestView implements RequestView {
   get url(): string {
     return this.#req.url ?? '/';
   }
-}
-
-/**
- * Whether `s` equals `lower` (a lower-case name of the same length) ignoring ASCII case, as header
- * names compare (https://www.rfc-editor.org/rfc/rfc9110#section-5.1). Allocates nothing, unlike
- * `s.toLowerCase()` on a name sent capitalized (`Origin`), which is what clients send.
- */
-function equalsLowerCase(s: string, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c !== lower.charCodeAt(i) && (c < 65 || c > 90 || c + 32 !== lower.charCodeAt(i))) return false;
-  }
-  return true;
 }
 
 /** Node's IncomingHttpHeaders value, joined the way the view promises. */
