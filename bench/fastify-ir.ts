@@ -11,7 +11,7 @@
  *     --banner:js="import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);"
  *   for v in bare usual ours; do for n in 1000 5000; do
  *     echo $v $n $(VARIANT=$v N=$n valgrind --tool=cachegrind --cache-sim=no \
- *       --cachegrind-out-file=/dev/null node --single-threaded node_modules/.cache/ir/fastify-ir.mjs 2>&1 | grep 'I *refs')
+ *       --cachegrind-out-file=/dev/null node --single-threaded --predictable --expose-gc node_modules/.cache/ir/fastify-ir.mjs 2>&1 | grep 'I *refs')
  *   done; done
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -56,8 +56,13 @@ function one(): Promise<ServerResponse> {
   });
 }
 for (let i = 0; i < 2000; i++) await one();
+// With node --expose-gc, a full collection before and after the measured requests, so that a
+// major GC's place (it moves between programs, even under --predictable) is the same in every run.
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+collect();
 const n = Number(process.env.N ?? 1000);
 let last: ServerResponse | null = null;
 for (let i = 0; i < n; i++) last = await one();
+collect();
 if (variant !== 'bare' && written['access-control-allow-origin'] !== ORIGIN) throw new Error('no ACAO');
 if (process.env.SHOW) console.log(last?.statusCode, written);
