@@ -1,6 +1,8 @@
 /**
- * Memory samples for the scan benchmark: RSS and the V8 heap after a full collection (what is
- * retained, not garbage waiting to be collected), and a least-squares slope of each over targets.
+ * Memory samples for the scan benchmark: RSS, the V8 heap after a full collection (what is
+ * retained, not garbage waiting to be collected) and memory outside the heap (Buffers), and a
+ * least-squares slope over targets. Samples taken with targets in flight measure the work in
+ * progress as much as what stays; the slope is taken over samples with nothing in flight.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -12,6 +14,8 @@ export interface MemorySample {
   targets: number;
   rssMiB: number;
   heapMiB: number;
+  /** Memory of C++ objects bound to JS ones (Buffers among them), outside the V8 heap. */
+  externalMiB: number;
 }
 
 const MiB = 1024 * 1024;
@@ -22,7 +26,7 @@ export function sample(targets: number): { s: MemorySample; ms: number } {
   gc();
   const m = process.memoryUsage();
   return {
-    s: { targets, rssMiB: m.rss / MiB, heapMiB: m.heapUsed / MiB },
+    s: { targets, rssMiB: m.rss / MiB, heapMiB: m.heapUsed / MiB, externalMiB: m.external / MiB },
     ms: performance.now() - t0,
   };
 }
@@ -42,23 +46,27 @@ export function slope(points: readonly (readonly [number, number])[]): number {
   return num / den;
 }
 
-/** The curve as markdown: first, middle and last samples, peak, and slopes after warm-up. */
-export function curveTable(samples: readonly MemorySample[], warmUp: number): string[] {
-  const f = (v: number) => v.toFixed(1);
-  const row = (label: string, s: MemorySample | undefined) =>
-    s ? `| ${label} | ${s.targets} | ${f(s.rssMiB)} | ${f(s.heapMiB)} |` : '';
-  const after = samples.filter((s) => s.targets >= warmUp);
-  const perK = (key: 'rssMiB' | 'heapMiB') =>
-    slope(after.map((s) => [s.targets / 1000, s[key]] as const)) * 1024;
+/**
+ * The retained memory with nothing in flight (one row per sample), its slope in bytes per target
+ * over the samples from `warmUp` targets on, and the peaks of the samples taken in flight.
+ */
+export function curveTable(
+  idle: readonly MemorySample[],
+  inFlight: readonly MemorySample[],
+  warmUp: number,
+): string[] {
+  const f = (v: number) => v.toFixed(2);
+  const after = idle.filter((s) => s.targets >= warmUp);
+  const perTarget = (key: 'rssMiB' | 'heapMiB' | 'externalMiB') =>
+    slope(after.map((s) => [s.targets, s[key] * MiB] as const));
+  const peak = (key: 'rssMiB' | 'heapMiB') => Math.max(...inFlight.map((s) => s[key])).toFixed(1);
   return [
-    '| sample | targets done | RSS MiB | heap MiB (after GC) |',
-    '|---|---:|---:|---:|',
-    row('first', samples[0]),
-    row('after warm-up', after[0]),
-    row('middle', samples[Math.floor(samples.length / 2)]),
-    row('last', samples.at(-1)),
-    `| peak RSS | | ${f(Math.max(...samples.map((s) => s.rssMiB)))} | ${f(Math.max(...samples.map((s) => s.heapMiB)))} |`,
+    '| targets done | heap MiB (after GC) | external MiB | RSS MiB |',
+    '|---:|---:|---:|---:|',
+    ...idle.map((s) => `| ${s.targets} | ${f(s.heapMiB)} | ${f(s.externalMiB)} | ${f(s.rssMiB)} |`),
     '',
-    `Slope from ${warmUp.toLocaleString('en-US')} targets on (least squares over ${after.length} samples): heap ${perK('heapMiB').toFixed(0)} KiB per 1,000 targets, RSS ${perK('rssMiB').toFixed(0)} KiB per 1,000 targets.`,
+    `Slope from ${warmUp.toLocaleString('en-US')} targets on (least squares over ${after.length} samples): heap ${perTarget('heapMiB').toFixed(1)} bytes per target, external ${perTarget('externalMiB').toFixed(1)} bytes per target, RSS ${(perTarget('rssMiB') / 1024).toFixed(2)} KiB per target.`,
+    '',
+    `With targets in flight (${inFlight.length} samples, every ${inFlight[1]?.targets ?? '?'} targets): peak heap after GC ${peak('heapMiB')} MiB, peak RSS ${peak('rssMiB')} MiB.`,
   ];
 }

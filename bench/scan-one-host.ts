@@ -1,17 +1,20 @@
 /**
  * `npx tsx bench/scan-one-host.ts [runs] [baseline-main.js]`: wall time and CPU time of the whole
  * `crossorigin scan <one loopback host> --cookie … --json` process (start-up, imports, probing,
- * exit), run `runs` times; with a baseline CLI (another build's dist/cli/main.js), the two are
+ * exit), run `runs` times; with a baseline CLI (another build's bin), the two are
  * interleaved run by run and their ratio is reported. Also `crossorigin --version` (start-up only).
  * The target is a loopback server that reflects any Origin with credentials (every probe answered).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const RUNS = Number(process.argv[2] ?? 20);
 const BASELINE = process.argv[3];
-const CLI = 'dist/cli/main.js';
+/** The command as installed: package.json's `bin` (the bundle scripts/bundle-cli.mjs builds). */
+const CLI = (JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { crossorigin: string } }).bin
+  .crossorigin;
 
 interface Run {
   wallMs: number;

@@ -4,12 +4,14 @@
  * distinct loopback endpoints (many addresses of 127/8 times many ports). The input is fed in
  * blocks; after each block has drained, a floor round runs (plain node:http keep-alive GETs at the
  * same concurrency against the same endpoints, nothing judged), so scanner and floor alternate. Memory
- * is sampled every `SAMPLE_EVERY` targets (RSS, and the heap after a full collection). Reports
+ * is sampled at each block's end with nothing in flight (RSS, the heap after a full collection,
+ * external memory), and every `SAMPLE_EVERY` targets in flight for the peaks. Reports
  * requests/s of both and their ratio, server CPU per request, the memory curve and its slope, and
  * the work CORScanner's published probe set would do for the same targets (computed, never run).
  */
 import { fork } from 'node:child_process';
 import http from 'node:http';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { scanStream } from '../src/scan/index.js';
 import { machineLine } from './lib.js';
@@ -23,6 +25,8 @@ const CONCURRENCY = 64;
 const PER_HOST = 8;
 /** Floor requests per block, as a fraction of the scanner's requests in that block. */
 const FLOOR_SHARE = 1 / 8;
+/** Wait at a block's end before the idle sample: the scan closes connections idle for 2 s. */
+const IDLE_WAIT = 3000;
 
 /**
  * CORScanner (chenjj/CORScanner, common/corscheck.py, check_all_in_parallel): reflect_origin,
@@ -33,6 +37,8 @@ const FLOOR_SHARE = 1 / 8;
 export function corscannerProbes(url: string): number {
   return 7 + 7 + 23 + (url.startsWith('https:') ? 1 : 0);
 }
+
+const perBlockOf = (targets: number) => Math.ceil(targets / BLOCKS);
 
 interface ServerInfo {
   hosts: string[];
@@ -76,15 +82,26 @@ interface Tally {
   floorRequests: number;
   floorMs: number;
   findings: number;
+  /** Sampled with targets in flight, every SAMPLE_EVERY targets. */
   samples: MemorySample[];
+  /** Sampled at the start and at each block's end, nothing in flight and idle connections closed. */
+  idle: MemorySample[];
 }
 
 /** One scanStream over every target; the input waits at each block's end for the floor round. */
 async function measure(url: (i: number) => string): Promise<Tally> {
-  const tally: Tally = { scanRequests: 0, scanMs: 0, floorRequests: 0, floorMs: 0, findings: 0, samples: [] };
+  const tally: Tally = {
+    scanRequests: 0,
+    scanMs: 0,
+    floorRequests: 0,
+    floorMs: 0,
+    findings: 0,
+    samples: [],
+    idle: [],
+  };
   // The scanner's own transport (node:http keep-alive, as src/scan/http.ts), with nothing judged.
   const agent = new http.Agent({ keepAlive: true, maxSockets: PER_HOST, timeout: 2000 });
-  const perBlock = Math.ceil(TARGETS / BLOCKS);
+  const perBlock = perBlockOf(TARGETS);
   let received = 0;
   let blockRequests = 0;
   let excluded = 0;
@@ -98,6 +115,9 @@ async function measure(url: (i: number) => string): Promise<Tally> {
       for (let i = from; i < to; i++) yield url(i);
       if (received < to) await new Promise<void>((r) => (drained = r));
       tally.scanMs += performance.now() - t0 - excluded;
+      // Nothing in flight: once the scan's idle connections have closed (2 s), what is retained.
+      await new Promise((r) => setTimeout(r, IDLE_WAIT));
+      tally.idle.push(sample(to).s);
       const urls = Array.from({ length: to - from }, (_, k) => url(from + k));
       const n = Math.round(blockRequests * FLOOR_SHARE);
       tally.floorMs += await floorRound(urls, n, agent);
@@ -108,6 +128,7 @@ async function measure(url: (i: number) => string): Promise<Tally> {
     }
   }
   tally.samples.push(sample(0).s);
+  tally.idle.push(sample(0).s);
   for await (const t of scanStream(input(), {
     concurrency: CONCURRENCY,
     perHost: PER_HOST,
@@ -137,10 +158,12 @@ export default async function run(): Promise<string> {
     child.once('message', (m) => resolve(m as ServerInfo)),
   );
   const url = (i: number) => `http://${info.hosts[i % info.hosts.length]}/t/${i}`;
+  const load0 = loadavg()[0] ?? 0;
   const cpu0 = await ask<{ cpuMs: number; requests: number }>(child, 'cpu');
   const t = await measure(url);
   const cpu1 = await ask<{ cpuMs: number; requests: number }>(child, 'cpu');
   child.send('exit');
+  const load1 = loadavg()[0] ?? 0;
   const serverCpuPerRequest = (cpu1.cpuMs - cpu0.cpuMs) / (cpu1.requests - cpu0.requests);
   const scanRate = t.scanRequests / (t.scanMs / 1000);
   const floorRate = t.floorRequests / (t.floorMs / 1000);
@@ -150,7 +173,7 @@ export default async function run(): Promise<string> {
   return [
     `## scan: ${n(TARGETS)} targets on loopback`,
     '',
-    `\`SCAN_BENCH_TARGETS=${TARGETS} SCAN_BENCH_HOSTS=${HOSTS} nice -n 15 npm run bench -- scan\` (${machineLine()}). Run niced on a machine shared with five other engineers' builds, tests and browsers: absolute rates are low and noisy; the ratio to the floor, measured in alternating blocks, is the figure to compare.`,
+    `\`SCAN_BENCH_TARGETS=${TARGETS} SCAN_BENCH_HOSTS=${HOSTS} nice -n 15 npm run bench -- scan\` (${machineLine()}). Run niced on a machine shared with five other engineers' builds, tests and browsers: absolute rates are low and noisy; the ratio to the floor, measured in alternating blocks, is the figure to compare. Load average (1 min, 2 cores): ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end.`,
     '',
     `${n(TARGETS)} targets on ${n(info.hosts.length)} distinct loopback endpoints (${info.handlers} fleet servers in rotation, one child process; target i on endpoint i mod ${n(info.hosts.length)}), all through ONE \`scanStream\` fed as a stream (concurrency ${CONCURRENCY}, per-host ${PER_HOST}, a session cookie). The input pauses after each of ${BLOCKS} blocks until the block has drained, and a floor round runs (plain GETs with an Origin over node:http keep-alive, the scanner's own transport, ${Math.round(FLOOR_SHARE * 100)}% of that block's request count, same concurrency, same endpoints, nothing judged).`,
     '',
@@ -165,9 +188,9 @@ export default async function run(): Promise<string> {
     `| findings | ${n(t.findings)} |`,
     `| CORScanner's probe set for the same targets | ${n(cors)} requests (${(cors / TARGETS).toFixed(0)} per target; computed from its published set, not run) |`,
     '',
-    `Memory of the scanning process, sampled every ${n(SAMPLE_EVERY)} targets (${t.samples.length} samples; the heap after a full collection, so it is what is retained):`,
+    `Memory of the scanning process (the heap after a full collection: what is retained). At the start and at the end of each block, with no target in flight and the scan's idle connections closed (${IDLE_WAIT / 1000} s after the block drained):`,
     '',
-    ...curveTable(t.samples, Math.min(TARGETS, 1000)),
+    ...curveTable(t.idle, t.samples, Math.min(TARGETS, perBlockOf(TARGETS))),
     '',
     `Work done: the scanner sends ${(t.scanRequests / cors).toFixed(1)}x CORScanner's requests per target; the extra probes are the classes CORScanner has no probe for (preflights from attacker origins, full-host partial matches, registrable dot look-alikes, 30 third-party suffixes against its 7 origins, development origins, JSONP, the WebSocket handshake, the cookie comparison).`,
   ].join('\n');

@@ -60,8 +60,12 @@ export interface ScanFlags {
 
 const SEVERITY_NAMES: readonly Severity[] = ['high', 'medium', 'low', 'info'];
 
+/** Targets to leave out (those a `--resume` file has finished). */
+type Skip = { has(target: string): boolean };
+const NOTHING: Skip = { has: () => false };
+
 /** Targets from arguments, then `--file` (`-` is stdin), streamed; `skip` holds targets already done. */
-async function* targetsOf(args: readonly string[], file: string | undefined, skip: ReadonlySet<string>) {
+async function* targetsOf(args: readonly string[], file: string | undefined, skip: Skip) {
   const seen = new Set<string>();
   for (const t of args) {
     const href = new URL(t).href;
@@ -153,7 +157,7 @@ function progress(enabled: boolean) {
 export async function scanCommand(args: readonly string[], flags: ScanFlags, io: Io): Promise<number> {
   let options: ScanOptions;
   let failOn: Severity;
-  let skip = new Set<string>();
+  let skip = NOTHING;
   try {
     failOn = (flags.failOn ?? 'low') as Severity;
     if (!SEVERITY_NAMES.includes(failOn)) {
@@ -181,7 +185,7 @@ async function runScan(
   args: readonly string[],
   flags: ScanFlags,
   options: ScanOptions,
-  skip: ReadonlySet<string>,
+  skip: Skip,
   failOn: Severity,
   io: Io,
 ): Promise<number> {

@@ -9,7 +9,7 @@
  * `vercel.app`, … are public suffixes), as the URL Standard's algorithm and browsers do: two
  * different `*.github.io` sites are not same-site in Chromium or Firefox.
  */
-import { getDomain } from 'tldts';
+import { getDomain } from '../_tldts.js';
 import type { Origin } from './origin.js';
 
 const TLDTS_OPTIONS = { allowPrivateDomains: true, extractHostname: false, validateHostname: false } as const;

@@ -7,7 +7,7 @@
  * https://url.spec.whatwg.org/#concept-ipv4-parser
  */
 import { isIP } from 'node:net';
-import { getPublicSuffix } from 'tldts';
+import { getPublicSuffix } from '../_tldts.js';
 import { classifyAddress, describeRange } from './address.js';
 
 /** Why a target was refused. `status` is the HTTP status the proxy answers with. */

@@ -4,7 +4,7 @@
  * finding; text and SARIF 2.1.0 reports.
  */
 export { fixFor, TITLES } from './fixes.js';
-export { doneTargets, readTargets } from './input.js';
+export { type DigestSet, doneTargets, readTargets } from './input.js';
 export { type ResolvedScanOptions, resolveScanOptions } from './options.js';
 export { DEVELOPMENT_ORIGINS, deriveOriginProbes, JSONP_PARAMETERS, SPECIAL_CHARACTERS } from './probes.js';
 export {

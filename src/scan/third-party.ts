@@ -4,7 +4,7 @@
  * section, which tldts carries: `isPrivateSuffix` says so for any trusted host, listed here or not),
  * and who can get one. Probe origins use a label of our own under each suffix.
  */
-import { parse } from 'tldts';
+import { parse } from '../_tldts.js';
 
 export interface ThirdPartyHost {
   /** The suffix, or the exact host for single-host playgrounds. */

@@ -159,6 +159,27 @@ describe.concurrent('crossorigin scan', { timeout: 90_000 }, () => {
     expect(r.out).not.toContain('s3cret');
   });
 
+  it('--resume with a results file of 20,000 lines scans exactly the targets it has not finished', async () => {
+    const target = (i: number) => `${url('public-wildcard-api')}?n=${i}`;
+    const list = join(dir, 'twenty-thousand.txt');
+    const results = join(dir, 'twenty-thousand.jsonl');
+    const finished: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      // Target 5 failed last time (it is tried again); 20,000 and 20,001 were never reached.
+      const row = i === 5 ? { target: target(i), error: 'connection refused' } : { target: target(i) };
+      finished.push(JSON.stringify({ ...row, findings: [] }));
+    }
+    writeFileSync(results, `${finished.join('\n')}\n`);
+    writeFileSync(list, `${Array.from({ length: 20_002 }, (_, i) => target(i)).join('\n')}\n`);
+    const r = await runScanCli(['scan', '--file', list, '--jsonl', '--resume', results]);
+    expect(r.code, r.err).toBe(0);
+    const scanned = r.out
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { target: string }).target);
+    expect(scanned.sort()).toEqual([target(20_000), target(20_001), target(5)].sort());
+  });
+
   it('--file - reads targets from stdin', async () => {
     const { file } = await bundleCli();
     const child = spawn(process.execPath, [file, 'scan', '--file', '-', '--json'], {
