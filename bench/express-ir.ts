@@ -2,14 +2,17 @@
  * Instructions per request of Express 5 with each CORS middleware, counted by valgrind (cachegrind),
  * which a loaded machine does not disturb. One variant, N socketless requests after 3,000 warm-up
  * ones; run twice with two N and divide the difference of the instruction counts by the difference
- * of N (start-up, module loading and warm-up cancel out). JIT and GC timing still move single
- * counts a little, so compare differences of several thousand instructions, not single digits.
+ * of N (start-up, module loading and warm-up cancel out). `--predictable` runs V8's collector and
+ * compiler on the main thread at fixed points, so a program's count repeats to a few instructions per
+ * request; a full collection before and after the measured requests (`--expose-gc`) keeps a major
+ * GC, whose place still moves between programs, from landing inside one variant's window only.
+ * Without these flags single counts move by ±15,000 instructions per request here.
  *
- *   npx esbuild bench/express-ir.ts --bundle --platform=node --format=esm --outfile=/tmp/express-ir.mjs \
- *     --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
+ *   npx esbuild bench/express-ir.ts --bundle --platform=node --format=esm --outfile=node_modules/.cache/ir/express-ir.mjs \
+ *     --banner:js="import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);"
  *   for v in bare floor cors dropin policy; do for n in 1000 5000; do
  *     echo $v $n $(VARIANT=$v N=$n valgrind --tool=cachegrind --cache-sim=no \
- *       --cachegrind-out-file=/dev/null node /tmp/express-ir.mjs 2>&1 | grep 'I *refs')
+ *       --cachegrind-out-file=/dev/null node --single-threaded --predictable --expose-gc node_modules/.cache/ir/express-ir.mjs 2>&1 | grep 'I *refs')
  *   done; done
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -56,8 +59,13 @@ function one() {
   return res;
 }
 for (let i = 0; i < 3000; i++) one();
+// With node --expose-gc, a full collection before and after the measured requests, so that a
+// major GC's place (it moves between programs, even under --predictable) is the same in every run.
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+collect();
 const n = Number(process.env.N ?? 1000);
 let last: ServerResponse | null = null;
 for (let i = 0; i < n; i++) last = one();
+collect();
 if (variant !== 'bare' && last && last.getHeader('access-control-allow-origin') !== ORIGIN)
   throw new Error('no ACAO');

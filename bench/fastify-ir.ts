@@ -3,13 +3,15 @@
  * which a loaded machine does not disturb; the method of bench/express-ir.ts. Requests are fed to
  * `fastify.routing` with a socketless request and response, one at a time (each awaited until the
  * response ended), N after 2,000 warm-up ones; run at two N and divide the difference of the counts
- * by the difference of N.
+ * by the difference of N. The bundle goes under node_modules/ so that what the plugin resolves at
+ * run time (Fastify's find-my-way) is found; the banner's `createRequire` is renamed because the
+ * plugin imports its own.
  *
- *   npx esbuild bench/fastify-ir.ts --bundle --platform=node --format=esm --outfile=/tmp/fastify-ir.mjs \
- *     --banner:js="import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
+ *   npx esbuild bench/fastify-ir.ts --bundle --platform=node --format=esm --outfile=node_modules/.cache/ir/fastify-ir.mjs \
+ *     --banner:js="import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);"
  *   for v in bare usual ours; do for n in 1000 5000; do
  *     echo $v $n $(VARIANT=$v N=$n valgrind --tool=cachegrind --cache-sim=no \
- *       --cachegrind-out-file=/dev/null node /tmp/fastify-ir.mjs 2>&1 | grep 'I *refs')
+ *       --cachegrind-out-file=/dev/null node --single-threaded --predictable --expose-gc node_modules/.cache/ir/fastify-ir.mjs 2>&1 | grep 'I *refs')
  *   done; done
  */
 import { IncomingMessage, ServerResponse } from 'node:http';
@@ -54,8 +56,13 @@ function one(): Promise<ServerResponse> {
   });
 }
 for (let i = 0; i < 2000; i++) await one();
+// With node --expose-gc, a full collection before and after the measured requests, so that a
+// major GC's place (it moves between programs, even under --predictable) is the same in every run.
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+collect();
 const n = Number(process.env.N ?? 1000);
 let last: ServerResponse | null = null;
 for (let i = 0; i < n; i++) last = await one();
+collect();
 if (variant !== 'bare' && written['access-control-allow-origin'] !== ORIGIN) throw new Error('no ACAO');
 if (process.env.SHOW) console.log(last?.statusCode, written);

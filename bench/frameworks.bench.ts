@@ -13,14 +13,11 @@
  * Environment: `FRAMEWORKS_BENCH_SECONDS` (default 2), `FRAMEWORKS_BENCH_ROUNDS` (default 5),
  * `FRAMEWORKS_BENCH_CONNECTIONS` (default 8).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, IncomingMessage, type Server, ServerResponse } from 'node:http';
-import { type AddressInfo, Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { Socket } from 'node:net';
 import fastifyCors from '@fastify/cors';
 import { serve as honoServe } from '@hono/node-server';
 import koaCors from '@koa/cors';
-import autocannon from 'autocannon';
 import cors from 'cors';
 import express from 'express';
 import Fastify from 'fastify';
@@ -32,7 +29,15 @@ import { corsPlugin } from '../src/adapters/fastify.js';
 import { corsMiddleware as honoOurs } from '../src/adapters/hono.js';
 import { corsMiddleware as koaOurs } from '../src/adapters/koa.js';
 import { corsMiddleware as nodeCors } from '../src/adapters/node.js';
-import { compare, machineLine } from './lib.js';
+import {
+  compare,
+  type LoadSample,
+  loadRun,
+  machineLine,
+  medianOf as median,
+  serveOnLoopback,
+  startServers,
+} from './lib.js';
 
 const ORIGINS = Array.from({ length: 100 }, (_, i) => `https://app${i}.example`);
 const ORIGIN = ORIGINS[50]!;
@@ -160,71 +165,12 @@ async function servers(): Promise<Record<string, Server>> {
 
 /** Child-process mode: start every server and print their ports as one JSON line. */
 async function serve(): Promise<void> {
-  const all = await servers();
-  const ports: Record<string, number> = {};
-  const control = createServer((_req, res) => res.end(JSON.stringify(process.cpuUsage())));
-  await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
-  ports.control = (control.address() as AddressInfo).port;
-  for (const [id, server] of Object.entries(all)) {
-    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    else await new Promise<void>((r) => (server.address() ? r() : server.once('listening', () => r())));
-    ports[id] = (server.address() as AddressInfo).port;
-  }
-  process.stdout.write(`${JSON.stringify(ports)}\n`);
-  process.on('SIGTERM', () => process.exit(0));
+  await serveOnLoopback(await servers());
 }
 
-function startChild(): Promise<{ child: ChildProcess; ports: Record<string, number> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error('bench servers did not start within 60 s')), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const line = buf.split('\n')[0];
-      if (buf.includes('\n') && line) {
-        clearTimeout(timer);
-        resolve({ child, ports: JSON.parse(line) as Record<string, number> });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
-  });
-}
-
-async function cpuMicros(controlPort: number): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${controlPort}/`);
-  const u = (await res.json()) as { user: number; system: number };
-  return u.user + u.system;
-}
-
-interface Sample {
-  rps: number;
-  cpuPerReq: number;
-  errors: number;
-}
-
-async function load(
-  port: number,
-  controlPort: number,
-  seconds: number,
-  connections: number,
-): Promise<Sample> {
-  const cpu0 = await cpuMicros(controlPort);
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/`,
-    connections,
-    duration: seconds,
-    headers: { origin: ORIGIN },
-  });
-  const cpu1 = await cpuMicros(controlPort);
-  const total = result.requests.total || 1;
-  return {
-    rps: result.requests.average,
-    cpuPerReq: (cpu1 - cpu0) / total,
-    errors: result.errors + result.non2xx,
-  };
+/** One timed run against one server. */
+function load(port: number, controlPort: number, seconds: number, connections: number): Promise<LoadSample> {
+  return loadRun(port, controlPort, { seconds, connections, headers: { origin: ORIGIN } });
 }
 
 /** What each server answers: bare ones no CORS header, the others the allowed origin. */
@@ -242,23 +188,17 @@ async function check(id: string, port: number): Promise<void> {
   if (!ok) throw new Error(`${id} answers ${res.status} ${JSON.stringify(body)} ACAO ${acao}`);
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 const range = (values: number[], digits: number) =>
   `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 
 function report(
-  samples: Record<string, Sample[]>,
+  samples: Record<string, LoadSample[]>,
   seconds: number,
   rounds: number,
   connections: number,
   errors: number,
 ): string {
-  const perRound = (a: string, b: string, f: (x: Sample, y: Sample) => number) =>
+  const perRound = (a: string, b: string, f: (x: LoadSample, y: LoadSample) => number) =>
     samples[a]!.map((x, i) => f(x, samples[b]![i]!));
   const rows = VARIANTS.map((v) => {
     const s = samples[v.id]!;
@@ -358,11 +298,11 @@ export default async function run(): Promise<string> {
   const connections = Number(process.env.FRAMEWORKS_BENCH_CONNECTIONS ?? 8);
   const inProcess = expressWithoutSockets();
   if (process.env.FRAMEWORKS_BENCH_INPROCESS_ONLY === '1') return inProcess;
-  const { child, ports } = await startChild();
+  const { child, ports } = await startServers(import.meta.url, 60_000);
   try {
     for (const v of VARIANTS) await check(v.id, ports[v.id]!);
     for (const v of VARIANTS) await load(ports[v.id]!, ports.control!, 1, connections);
-    const samples: Record<string, Sample[]> = Object.fromEntries(VARIANTS.map((v) => [v.id, []]));
+    const samples: Record<string, LoadSample[]> = Object.fromEntries(VARIANTS.map((v) => [v.id, []]));
     let errors = 0;
     for (let r = 0; r < rounds; r++) {
       const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]!);

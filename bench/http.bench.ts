@@ -13,17 +13,23 @@
  * Run it as `npm run bench -- http`. Environment: `HTTP_BENCH_SECONDS` (default 2),
  * `HTTP_BENCH_ROUNDS` (default 15), `HTTP_BENCH_CONNECTIONS` (default 8).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, IncomingMessage, type Server, ServerResponse } from 'node:http';
-import { type AddressInfo, Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { Socket } from 'node:net';
 import cors from 'cors';
 import type { HttpDecision } from '../src/_http/index.js';
 import { NodeRequestView } from '../src/_http/index.js';
 import { corsMiddleware } from '../src/adapters/node.js';
 import { createCorsPolicy } from '../src/server/index.js';
-import { compare, machineLine, table } from './lib.js';
+import {
+  compare,
+  type LoadSample,
+  loadRun,
+  machineLine,
+  medianOf as median,
+  serveOnLoopback,
+  startServers,
+  table,
+} from './lib.js';
 
 const ORIGIN = 'https://app.example';
 const VARIANTS = ['bare', 'floor', 'crossorigin', 'cors'] as const;
@@ -49,71 +55,12 @@ async function serve(): Promise<void> {
     crossorigin: createServer((req, res) => ours(req, res, () => handler(req, res))),
     cors: createServer((req, res) => theirs(req, res, () => handler(req, res))),
   };
-  const ports: Record<string, number> = {};
-  // Control port: the process's CPU time so far, to derive CPU microseconds per request.
-  const control = createServer((_req, res) => res.end(JSON.stringify(process.cpuUsage())));
-  await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
-  ports.control = (control.address() as AddressInfo).port;
-  for (const v of VARIANTS) {
-    await new Promise<void>((r) => servers[v].listen(0, '127.0.0.1', r));
-    ports[v] = (servers[v].address() as AddressInfo).port;
-  }
-  process.stdout.write(`${JSON.stringify(ports)}\n`);
-  process.on('SIGTERM', () => process.exit(0));
+  await serveOnLoopback(servers);
 }
 
-function startChild(): Promise<{ child: ChildProcess; ports: Record<Variant | 'control', number> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error('bench servers did not start within 30 s')), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const line = buf.split('\n')[0];
-      if (buf.includes('\n') && line) {
-        clearTimeout(timer);
-        resolve({ child, ports: JSON.parse(line) as Record<Variant | 'control', number> });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
-  });
-}
-
-async function cpuMicros(controlPort: number): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${controlPort}/`);
-  const u = (await res.json()) as { user: number; system: number };
-  return u.user + u.system;
-}
-
-interface Sample {
-  rps: number;
-  /** Server-process CPU microseconds per request during the run. */
-  cpuPerReq: number;
-  errors: number;
-}
-
-async function load(
-  port: number,
-  controlPort: number,
-  seconds: number,
-  connections: number,
-): Promise<Sample> {
-  const cpu0 = await cpuMicros(controlPort);
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/`,
-    connections,
-    duration: seconds,
-    headers: { origin: ORIGIN },
-  });
-  const cpu1 = await cpuMicros(controlPort);
-  const total = result.requests.total || 1;
-  return {
-    rps: result.requests.average,
-    cpuPerReq: (cpu1 - cpu0) / total,
-    errors: result.errors + result.non2xx,
-  };
+/** One timed run against one server. */
+function load(port: number, controlPort: number, seconds: number, connections: number): Promise<LoadSample> {
+  return loadRun(port, controlPort, { seconds, connections, headers: { origin: ORIGIN } });
 }
 
 /** One request to check the server answers what we claim to measure. */
@@ -121,12 +68,6 @@ async function check(port: number): Promise<string | null> {
   const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { origin: ORIGIN } });
   await res.text();
   return res.headers.get('access-control-allow-origin');
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /**
@@ -217,7 +158,7 @@ export default async function run(): Promise<string> {
   const rounds = Number(process.env.HTTP_BENCH_ROUNDS ?? 15);
   const connections = Number(process.env.HTTP_BENCH_CONNECTIONS ?? 8);
   const inProcess = withoutSockets();
-  const { child, ports } = await startChild();
+  const { child, ports } = await startServers<Variant>(import.meta.url, 30_000);
   try {
     const acao = {
       bare: await check(ports.bare),
@@ -229,7 +170,7 @@ export default async function run(): Promise<string> {
       throw new Error(`servers do not answer as expected: ${JSON.stringify(acao)}`);
     }
     for (const v of VARIANTS) await load(ports[v], ports.control, 1, connections); // warm up
-    const samples: Record<Variant, Sample[]> = { bare: [], floor: [], crossorigin: [], cors: [] };
+    const samples: Record<Variant, LoadSample[]> = { bare: [], floor: [], crossorigin: [], cors: [] };
     let errors = 0;
     for (let r = 0; r < rounds; r++) {
       const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]!);

@@ -2,7 +2,12 @@
  * Small benchmark helpers. Every figure we publish is a ratio against a peer measured in the same
  * run, in interleaved rounds, so a noisy shared machine slows both sides alike.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
 
 export interface BenchCase {
   name: string;
@@ -109,4 +114,98 @@ export function table(results: BenchResult[], baseline?: string): string {
 
 export function machineLine(): string {
   return `Node ${process.version}, ${process.platform}/${process.arch}, ${new Date().toISOString().slice(0, 10)}`;
+}
+
+/** The median of `values` (the mean of the two middle ones for an even count). */
+export function medianOf(values: readonly number[]): number {
+  return median([...values]);
+}
+
+// Socket benchmarks (http, frameworks): servers in a child process, each loaded in turn by
+// autocannon on loopback, with the child's CPU time read through a control port before and after
+// each run, so that CPU per request is measured beside requests per second.
+
+/**
+ * Child-process side: listens every server on 127.0.0.1 (port 0; a server already listening, such
+ * as Hono's, is waited for), plus a control server answering `process.cpuUsage()` as JSON, and
+ * prints `{ control, <id>: port, … }` as one line on stdout. Exits on SIGTERM.
+ */
+export async function serveOnLoopback(servers: Record<string, Server>): Promise<void> {
+  const ports: Record<string, number> = {};
+  const control = createServer((_req, res) => res.end(JSON.stringify(process.cpuUsage())));
+  await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
+  ports.control = (control.address() as AddressInfo).port;
+  for (const [id, server] of Object.entries(servers)) {
+    if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    else await new Promise<void>((r) => (server.address() ? r() : server.once('listening', () => r())));
+    ports[id] = (server.address() as AddressInfo).port;
+  }
+  process.stdout.write(`${JSON.stringify(ports)}\n`);
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+/**
+ * Parent side: starts `moduleUrl` (a bench module) with `--serve` under tsx and resolves with the
+ * ports its {@link serveOnLoopback} printed. Rejects if they are not printed within `timeoutMs`.
+ */
+export function startServers<Id extends string = string>(
+  moduleUrl: string,
+  timeoutMs: number,
+): Promise<{ child: ChildProcess; ports: Record<Id | 'control', number> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(moduleUrl), '--serve'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(
+      () => reject(new Error(`bench servers did not start within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split('\n')[0];
+      if (buf.includes('\n') && line) {
+        clearTimeout(timer);
+        resolve({ child, ports: JSON.parse(line) as Record<Id | 'control', number> });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`bench servers exited with ${code}`)));
+  });
+}
+
+/** The server process's CPU time so far (user + system, microseconds), read through its control port. */
+async function cpuMicros(controlPort: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${controlPort}/`);
+  const u = (await res.json()) as { user: number; system: number };
+  return u.user + u.system;
+}
+
+/** One autocannon run against one server. */
+export interface LoadSample {
+  rps: number;
+  /** Server-process CPU microseconds per request during the run. */
+  cpuPerReq: number;
+  errors: number;
+}
+
+/** Loads `GET /` on `port` for `seconds` with `headers`, and the server's CPU time over the run. */
+export async function loadRun(
+  port: number,
+  controlPort: number,
+  options: { seconds: number; connections: number; headers: Record<string, string> },
+): Promise<LoadSample> {
+  const cpu0 = await cpuMicros(controlPort);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/`,
+    connections: options.connections,
+    duration: options.seconds,
+    headers: options.headers,
+  });
+  const cpu1 = await cpuMicros(controlPort);
+  const total = result.requests.total || 1;
+  return {
+    rps: result.requests.average,
+    cpuPerReq: (cpu1 - cpu0) / total,
+    errors: result.errors + result.non2xx,
+  };
 }

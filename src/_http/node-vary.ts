@@ -74,12 +74,21 @@ function varyBeforeWriteHead(
     if (res.hasHeader('vary')) res.removeHeader('vary');
     return typeof reason === 'string' ? [reason, merged] : [merged, headers];
   }
-  const current = res.getHeader('vary');
-  if (current !== unchanged) {
-    const value = mergeVary(current, names);
-    if (value !== current) res.setHeader('vary', value);
-  }
+  mergeResponseVary(res, names, unchanged);
   return [reason, headers];
+}
+
+/**
+ * Merges `names` into the response's own Vary unless the headers went out already or the value
+ * still equals `unchanged` (what we set: merging it again would give it back).
+ */
+function mergeResponseVary(res: ServerResponse, names: readonly string[], unchanged: string): void {
+  // Vary first: in the common case it is unchanged and `headersSent` is not asked (one property
+  // lookup less on the response; see applyDecision in node.ts).
+  const current = res.getHeader('vary');
+  if (current === unchanged || res.headersSent) return;
+  const value = mergeVary(current, names);
+  if (value !== current) res.setHeader('vary', value);
 }
 
 // Installed on a response whose decision had Vary names. Every way of sending headers ends here
@@ -122,13 +131,7 @@ function sharedWrapper(names: readonly string[]): SharedWriteHead | null {
     ): ServerResponse {
       if (reason === undefined && headers === undefined) {
         // The common case (res.end() or res.write() sending the headers implicitly).
-        if (!this.headersSent) {
-          const current = this.getHeader('vary');
-          if (current !== joined) {
-            const value = mergeVary(current, names);
-            if (value !== current) this.setHeader('vary', value);
-          }
-        }
+        mergeResponseVary(this, names, joined);
         return (nodeWriteHead as WriteHead).call(this, statusCode);
       }
       const args = varyBeforeWriteHead(this, names, joined, reason, headers);
@@ -208,11 +211,15 @@ function writeHeadOnPrototype(
   headers?: unknown,
 ): ServerResponse {
   const names = namesByResponse.get(this);
-  if (names !== undefined) {
-    const args = varyBeforeWriteHead(this, names, varyValue(undefined, names), reason, headers);
-    return liveNodeWriteHead().call(this, statusCode, args[0], args[1]);
+  if (names === undefined) return liveNodeWriteHead().call(this, statusCode, reason, headers);
+  if (reason === undefined && headers === undefined) {
+    // The common case (res.end() or res.write() sending the headers implicitly): no arguments to
+    // merge into, so only the response's own Vary, and no array for them.
+    mergeResponseVary(this, names, varyValue(undefined, names));
+    return liveNodeWriteHead().call(this, statusCode, reason, headers);
   }
-  return liveNodeWriteHead().call(this, statusCode, reason, headers);
+  const args = varyBeforeWriteHead(this, names, varyValue(undefined, names), reason, headers);
+  return liveNodeWriteHead().call(this, statusCode, args[0], args[1]);
 }
 
 /**

@@ -7,12 +7,11 @@ import type { RequestView } from './decision.js';
 
 /**
  * A `RequestView` over node's `IncomingMessage`. It reads the header lines as received
- * (`rawHeaders`) without making node build `req.headers` (node builds that object on first access,
- * for every header of the request: a cost a handler that never reads it does not otherwise pay).
- * Repeated lines are joined as the view's contract says: with ", " (`cookie` with "; "), for every
- * name, so a core sees a repeated `Host` or `Referer` rather than only its first line (node's
- * `req.headers` keeps the first). A request object without `rawHeaders` (a test double) is read
- * through `headers`.
+ * (`rawHeaders`), so that repeated lines are joined as the view's contract says: with ", " (`cookie`
+ * with "; "), for every name, and a core sees a repeated `Host` or `Referer` rather than only its
+ * first line (node's `req.headers` keeps the first). (It does not save node building `req.headers`:
+ * node's own server reads `Host` and `Expect` from it for every HTTP/1.1 request.) A request object
+ * without `rawHeaders` (a test double) is read through `headers`.
  */
 export class NodeRequestView implements RequestView {
   readonly method: string;

@@ -269,6 +269,20 @@ describe('reconfigure', () => {
     expect(p.config.origins).toEqual(['https://new.example']);
   });
 
+  it('the policy object: decide, handle, reconfigure and a read-only config getter, enumerable', () => {
+    const p = createCorsPolicy({ origins: [APP] });
+    expect(Object.keys(p)).toEqual(['decide', 'handle', 'reconfigure', 'config']);
+    expect(p.handle).toBe(p.decide);
+    const config = Object.getOwnPropertyDescriptor(p, 'config')!;
+    expect(typeof config.get).toBe('function');
+    expect(config.set).toBeUndefined();
+    expect(config.enumerable).toBe(true);
+    expect(() => {
+      (p as { config: unknown }).config = {};
+    }).toThrow(TypeError);
+    expect(p.config.origins).toEqual([APP]);
+  });
+
   it('keeps the old configuration when the new one has problems', () => {
     const p = createCorsPolicy({ origins: [APP] });
     expect(() => p.reconfigure({ origins: '*', credentials: true })).toThrow(CorsConfigError);

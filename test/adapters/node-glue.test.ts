@@ -5,10 +5,10 @@
  * middleware adding other names), and Vary passed to writeHead itself. Expected values are what
  * the glue answered before the shared wrapper existed.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, IncomingMessage, type Server, ServerResponse } from 'node:http';
+import { type AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HttpCore, middlewareWith, NodeRequestView } from '../../src/_http/index.js';
+import { type HttpCore, type HttpDecision, middlewareWith, NodeRequestView } from '../../src/_http/index.js';
 import { corsGlue } from '../../src/adapters/_shared.js';
 import { corsMiddleware } from '../../src/adapters/node.js';
 import { createCorsPolicy } from '../../src/server/index.js';
@@ -278,6 +278,27 @@ describe('NodeRequestView reads the header lines as req.headers combines them', 
     );
   });
 
+  it('matches names in any case', () => {
+    const view = new NodeRequestView({
+      method: 'GET',
+      rawHeaders: [
+        'ORIGIN',
+        'https://a.example',
+        'oRiGiN',
+        'https://b.example',
+        'Access-Control-Request-Method',
+        'PUT',
+        'origin-x',
+        'no',
+        'origi',
+        'no',
+      ],
+    } as unknown as IncomingMessage);
+    expect(view.header('origin')).toBe('https://a.example, https://b.example');
+    expect(view.header('access-control-request-method')).toBe('PUT');
+    expect(view.header('cookie')).toBeNull();
+  });
+
   it('falls back to headers for a request object without rawHeaders', () => {
     const view = new NodeRequestView({
       method: 'GET',
@@ -285,5 +306,32 @@ describe('NodeRequestView reads the header lines as req.headers combines them', 
     } as unknown as IncomingMessage);
     expect(view.header('origin')).toBe('https://a.example');
     expect(view.header('referer')).toBeNull();
+  });
+});
+
+describe('a decision applied after the headers went out', () => {
+  const decisions: [string, HttpDecision][] = [
+    ['headers', { allowed: true, headers: [['access-control-allow-origin', ORIGIN]], vary: [], end: false }],
+    ['Vary only', { allowed: true, headers: [], vary: Object.freeze(['Origin']), end: false }],
+    ['nothing', { allowed: true, headers: [], vary: [], end: false }],
+    ['an answer', { allowed: false, headers: [], vary: [], end: true, status: 403, body: 'no' }],
+  ];
+  it.each(decisions)('%s: reported as too late, nothing set, the request goes on', (_, d) => {
+    const errors: unknown[] = [];
+    const mw = middlewareWith(corsGlue({ handle: () => d }, { onError: (e) => errors.push(e) }));
+    const req = new IncomingMessage(new Socket());
+    req.method = 'GET';
+    req.headers = { origin: ORIGIN };
+    const res = new ServerResponse(req);
+    res.setHeader('x-app', '1');
+    res.writeHead(200);
+    let next = 0;
+    mw(req, res, () => next++);
+    expect(errors.map((e) => (e as Error).message)).toEqual([
+      'crossorigin: headers already sent; the middleware ran too late',
+    ]);
+    expect(res.getHeaderNames()).toEqual(['x-app']);
+    expect(next).toBe(1);
+    expect(res.statusCode).toBe(200);
   });
 });
