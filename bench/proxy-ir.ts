@@ -27,13 +27,10 @@
  * system calls with WRAP="strace -c -f -o /tmp/strace.txt": a command the server runs under).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import http from 'node:http';
-import { Agent, Pool } from 'undici';
-import { internal } from '../src/proxy/internal.js';
-import { listenProxy } from '../src/proxy/listen.js';
+import type http from 'node:http';
+import { Pool } from 'undici';
+import { bareNodeServer, bareUndiciServer, ORIGIN, oursServer, upstreamServer } from './_proxy-servers.js';
 
-const ORIGIN = 'http://app.test:5173';
-const PUBLIC = '93.184.216.34';
 const ROLE = process.env.IR_ROLE;
 
 function ready(server: http.Server): void {
@@ -46,71 +43,15 @@ function ready(server: http.Server): void {
   });
 }
 
-/** The servers, as in bench/proxy.bench.ts. */
+/** The servers of bench/proxy.bench.ts (bench/_proxy-servers.ts). */
 async function serve(role: string): Promise<void> {
   const upstream = process.env.IR_UPSTREAM ?? '';
-  if (role === 'upstream') {
-    const size = Number(process.env.SIZE ?? 1024);
-    const body = Buffer.alloc(size, 97);
-    const server = http.createServer((req, res) => {
-      req.resume();
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) });
-      res.end(body);
-    });
-    server.keepAliveTimeout = 60_000;
-    server.listen(0, '127.0.0.1', () => ready(server));
-  } else if (role === 'bare') {
-    const agent = new Agent({ keepAliveTimeout: 60_000 });
-    const server = http.createServer((req, res) => {
-      const headers: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (v !== undefined && k !== 'host' && k !== 'connection' && k !== 'keep-alive') headers[k] = v;
-      }
-      agent
-        .stream(
-          { origin: upstream, path: req.url ?? '/', method: 'GET', headers },
-          ({ statusCode, headers: h }) => {
-            res.writeHead(statusCode, h as Record<string, string>);
-            return res;
-          },
-        )
-        .catch(() => res.destroy());
-    });
-    server.listen(0, '127.0.0.1', () => ready(server));
-  } else if (role === 'bare-node') {
-    const target = new URL(upstream);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-    const server = http.createServer((req, res) => {
-      const headers: http.OutgoingHttpHeaders = { ...req.headers, host: target.host };
-      delete headers.connection;
-      delete headers['keep-alive'];
-      const out = http.request(
-        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      out.on('error', () => res.destroy());
-      req.pipe(out);
-    });
-    server.listen(0, '127.0.0.1', () => ready(server));
-  } else if (role === 'ours-route' || role === 'ours-open') {
-    const running = await listenProxy({
-      cors: { origins: [ORIGIN] },
-      routes: role === 'ours-open' ? [] : [{ prefix: '/api', target: upstream }],
-      ...(role === 'ours-open'
-        ? {
-            openTargets: { allowHosts: ['upstream.test'] },
-            resolver: async () => [{ address: PUBLIC, family: 4 as const }],
-            [internal]: { mapCheckedAddress: (a: string) => (a === PUBLIC ? '127.0.0.1' : a) },
-          }
-        : {}),
-    });
-    ready(running.server);
-  } else {
-    throw new Error(`unknown role ${role}`);
-  }
+  if (role === 'upstream') ready(await upstreamServer(Number(process.env.SIZE ?? 1024)));
+  else if (role === 'bare') ready(await bareUndiciServer(upstream));
+  else if (role === 'bare-node') ready(await bareNodeServer(upstream));
+  else if (role === 'ours-route' || role === 'ours-open')
+    ready(await oursServer(upstream, role === 'ours-open'));
+  else throw new Error(`unknown role ${role}`);
 }
 
 interface Child {

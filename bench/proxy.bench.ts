@@ -12,18 +12,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { bareNodeServer, bareUndiciServer, ORIGIN, oursServer, upstreamServer } from './_proxy-servers.js';
 import { machineLine } from './lib.js';
 
 const ROLE = process.env.PROXY_BENCH_ROLE;
-const ORIGIN = 'http://app.test:5173';
-const PUBLIC = '93.184.216.34';
 
 if (ROLE) await serve(ROLE);
 
 async function serve(role: string): Promise<void> {
   // Exit normally on SIGINT so that `--cpu-prof` can write its profile.
   process.on('SIGINT', () => process.exit(0));
-  const http = await import('node:http');
   const upstream = process.env.PROXY_BENCH_UPSTREAM ?? '';
   const ready = (server: import('node:http').Server) => {
     const address = server.address();
@@ -37,57 +35,8 @@ async function serve(role: string): Promise<void> {
       process.stdout.write(`CPU ${u.user + u.system}\n`);
     }
   });
-  if (role === 'upstream') {
-    const size = Number(process.env.PROXY_BENCH_SIZE ?? 1024);
-    const body = Buffer.alloc(size, 97);
-    const server = http.createServer((req, res) => {
-      req.resume();
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(size) });
-      res.end(body);
-    });
-    server.keepAliveTimeout = 60_000;
-    server.listen(0, '127.0.0.1', () => ready(server));
-  } else if (role === 'bare-node') {
-    // The floor the issue names: a minimal node:http proxy, request piped to the upstream and the
-    // upstream's answer piped back (keep-alive agent, hop-by-hop request headers dropped, nothing
-    // checked, nothing rewritten).
-    const target = new URL(upstream);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-    const server = http.createServer((req, res) => {
-      const headers: import('node:http').OutgoingHttpHeaders = { ...req.headers, host: target.host };
-      delete headers.connection;
-      delete headers['keep-alive'];
-      const out = http.request(
-        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      out.on('error', () => res.destroy());
-      req.pipe(out);
-    });
-    server.listen(0, '127.0.0.1', () => ready(server));
-  } else if (role === 'bare') {
-    const { Agent } = await import('undici');
-    const agent = new Agent({ keepAliveTimeout: 60_000 });
-    const server = http.createServer((req, res) => {
-      const headers: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (v !== undefined && k !== 'host' && k !== 'connection' && k !== 'keep-alive') headers[k] = v;
-      }
-      agent
-        .stream(
-          { origin: upstream, path: req.url ?? '/', method: 'GET', headers },
-          ({ statusCode, headers: h }) => {
-            res.writeHead(statusCode, h as Record<string, string>);
-            return res;
-          },
-        )
-        .catch(() => res.destroy());
-    });
-    server.listen(0, '127.0.0.1', () => ready(server));
-  } else if (role === 'cors-anywhere') {
+  const size = Number(process.env.PROXY_BENCH_SIZE ?? 1024);
+  if (role === 'cors-anywhere') {
     const require = createRequire(import.meta.url);
     const corsAnywhere = require('cors-anywhere') as {
       createServer(o: Record<string, unknown>): import('node:http').Server;
@@ -98,24 +47,18 @@ async function serve(role: string): Promise<void> {
       removeHeaders: [],
     });
     server.listen(0, '127.0.0.1', () => ready(server));
-  } else if (role.startsWith('ours-')) {
-    const { listenProxy } = await import('../src/proxy/listen.js');
-    const { internal } = await import('../src/proxy/internal.js');
-    const rateLimit = role === 'ours-route' || role === 'ours-open' ? undefined : await benchStore(role);
-    const running = await listenProxy({
-      cors: { origins: [ORIGIN] },
-      routes: role === 'ours-open' ? [] : [{ prefix: '/api', target: upstream }],
-      ...(rateLimit ? { rateLimit } : {}),
-      ...(role === 'ours-open'
-        ? {
-            openTargets: { allowHosts: ['upstream.test'] },
-            resolver: async () => [{ address: PUBLIC, family: 4 as const }],
-            [internal]: { mapCheckedAddress: (a: string) => (a === PUBLIC ? '127.0.0.1' : a) },
-          }
-        : {}),
-    });
-    ready(running.server);
+    return;
   }
+  const rateLimit = role.startsWith('ours-route-') ? await benchStore(role) : undefined;
+  const server =
+    role === 'upstream'
+      ? await upstreamServer(size)
+      : role === 'bare-node'
+        ? await bareNodeServer(upstream)
+        : role === 'bare'
+          ? await bareUndiciServer(upstream)
+          : await oursServer(upstream, role === 'ours-open', rateLimit ? { rateLimit } : {});
+  ready(server);
 }
 
 /**

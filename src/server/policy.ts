@@ -290,21 +290,15 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
     notify(current, d, view);
     return d;
   };
-  const policy = {
+  return {
     decide,
     handle: decide,
     reconfigure(next: CorsPolicyConfig): void {
       // Validate and compile completely first; one assignment swaps it in.
       state = makeState(next);
     },
+    get config() {
+      return state.s.normalized;
+    },
   };
-  // The getter is defined afterwards, not in the literal: V8 gives an object literal with an
-  // accessor dictionary properties, and then every adapter's `policy.handle` on every request is a
-  // generic property lookup instead of a load from a known offset.
-  Object.defineProperty(policy, 'config', {
-    get: () => state.s.normalized,
-    enumerable: true,
-    configurable: true,
-  });
-  return policy as CorsPolicy;
 }
