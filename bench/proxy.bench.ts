@@ -170,101 +170,121 @@ const range = (xs: number[], digits: number) =>
 
 interface Case {
   readonly name: string;
-  readonly url: string;
-  readonly child: Child;
+  /** The child's role and extra environment: started afresh for every round. */
+  readonly role: string;
+  readonly env: Record<string, string>;
+  readonly url: (port: number) => string;
   /** Fraction of the run's request count this case sends (a slow peer: fewer, same CPU figure). */
   readonly share?: number;
 }
 
 /**
- * Interleaved rounds: every case once per round, in order. Per case: req/s and CPU µs/request of
- * each round, and the non-2xx + errors count.
+ * Interleaved rounds: every case once per round, in rotating order. Per case: req/s and CPU
+ * µs/request of each round, and the non-2xx + errors count.
+ *
+ * Every round starts each case's server process afresh (and warms it up): with large bodies, the
+ * CPU per request of one long-lived process was seen to stay about 2x above or below an identical
+ * peer for all its rounds, and which process it was changed from run to run (the instruction and
+ * system-call counts of the same processes agreed within 2%), so per-process state such as the
+ * sockets' buffer sizes, not the code, decided it. Fresh processes make that a per-round variation
+ * that the median and range over rounds show.
  */
 async function measure(cases: Case[], rounds: number, amount: number) {
   const count = (c: Case) => Math.max(1, Math.round(amount * (c.share ?? 1)));
-  for (const c of cases) await cannon(c.url, Math.ceil(count(c) / 4)); // warm-up
   const rps: number[][] = cases.map(() => []);
   const cpu: number[][] = cases.map(() => []);
   const bad = cases.map(() => 0);
   for (let r = 0; r < rounds; r++) {
-    // Rotating order: each case leads in turn, so none always runs right after the same neighbour.
-    for (let k = 0; k < cases.length; k++) {
-      const i = (k + r) % cases.length;
-      const c = cases[i]!;
-      const before = await c.child.cpu();
-      const res = await cannon(c.url, count(c));
-      const after = await c.child.cpu();
-      rps[i]!.push(res.requests.total / res.seconds);
-      cpu[i]!.push((after - before) / Math.max(1, res.requests.total));
-      bad[i]! += res.non2xx + res.errors + res.timeouts;
-      console.error(
-        `bench proxy: round ${r + 1}/${rounds} ${c.name}: ${Math.round(rps[i]!.at(-1)!)} req/s, ${cpu[i]!.at(-1)!.toFixed(1)} µs CPU/req`,
-      );
+    const children = await Promise.all(cases.map((c) => start(c.role, c.env)));
+    try {
+      for (let i = 0; i < cases.length; i++) {
+        await cannon(cases[i]!.url(children[i]!.port), Math.ceil(count(cases[i]!) / 4)); // warm-up
+      }
+      // Rotating order: each case leads in turn, so none always runs right after the same neighbour.
+      for (let k = 0; k < cases.length; k++) {
+        const i = (k + r) % cases.length;
+        const c = cases[i]!;
+        const child = children[i]!;
+        const before = await child.cpu();
+        const res = await cannon(c.url(child.port), count(c));
+        const after = await child.cpu();
+        rps[i]!.push(res.requests.total / res.seconds);
+        cpu[i]!.push((after - before) / Math.max(1, res.requests.total));
+        bad[i]! += res.non2xx + res.errors + res.timeouts;
+        console.error(
+          `bench proxy: round ${r + 1}/${rounds} ${c.name}: ${Math.round(rps[i]!.at(-1)!)} req/s, ${cpu[i]!.at(-1)!.toFixed(1)} µs CPU/req`,
+        );
+      }
+    } finally {
+      for (const child of children) child.proc.kill(process.env.PROXY_BENCH_PROF ? 'SIGINT' : 'SIGKILL');
     }
   }
   return { rps, cpu, bad };
 }
 
 /**
- * One table: median req/s, CPU µs/request (median and range over rounds), and the same-round
- * ratio of the reference's CPU per request to each case's (> 1: cheaper than the reference),
- * median and range.
+ * One table: median req/s, CPU µs/request (median and range over rounds), and for each reference
+ * the same-round ratio of the reference's CPU per request to each case's (> 1: cheaper than the
+ * reference), median and range.
  */
-function table(cases: Case[], m: Awaited<ReturnType<typeof measure>>, ref: number): string[] {
+function table(cases: Case[], m: Awaited<ReturnType<typeof measure>>, refs: number[]): string[] {
   const rows = cases.map((c, i) => {
-    const ratios = m.cpu[i]!.map((v, r) => m.cpu[ref]![r]! / v);
-    return `| ${c.name} | ${Math.round(median(m.rps[i]!)).toLocaleString('en-US')} | ${(median(m.rps[i]!) / median(m.rps[ref]!)).toFixed(2)} | ${median(m.cpu[i]!).toFixed(1)} (${range(m.cpu[i]!, 1)}) | ${median(ratios).toFixed(2)} (${range(ratios, 2)}) | ${m.bad[i]} |`;
+    const capacity = refs.map((ref) => {
+      const ratios = m.cpu[i]!.map((v, r) => m.cpu[ref]![r]! / v);
+      return `${median(ratios).toFixed(2)} (${range(ratios, 2)})`;
+    });
+    return `| ${c.name} | ${Math.round(median(m.rps[i]!)).toLocaleString('en-US')} | ${(median(m.rps[i]!) / median(m.rps[refs[0]!]!)).toFixed(2)} | ${median(m.cpu[i]!).toFixed(1)} (${range(m.cpu[i]!, 1)}) | ${capacity.join(' | ')} | ${m.bad[i]} |`;
   });
+  const heads = refs.map((ref) => `CPU capacity vs ${cases[ref]!.name}, same round: median (range)`);
   return [
-    `| server | median req/s | req/s vs ${cases[ref]!.name} | proxy CPU µs/request, median (range) | CPU capacity vs ${cases[ref]!.name}, same round: median (range) | non-2xx + errors |`,
-    '|---|---:|---:|---:|---:|---:|',
+    `| server | median req/s | req/s vs ${cases[refs[0]!]!.name} | proxy CPU µs/request, median (range) | ${heads.join(' | ')} | non-2xx + errors |`,
+    `|---|---:|---:|---:|${refs.map(() => '---:|').join('')}---:|`,
     ...rows,
   ];
 }
 
 async function sizeSection(size: number, rounds: number, amount: number): Promise<string> {
-  const children: Child[] = [];
+  const up = await start('upstream', { PROXY_BENCH_SIZE: String(size) });
   try {
-    const up = await start('upstream', { PROXY_BENCH_SIZE: String(size) });
-    children.push(up);
     const env = { PROXY_BENCH_UPSTREAM: `http://127.0.0.1:${up.port}` };
-    const all: { role: string; name: string; url: (port: number) => string; share?: number }[] = [
+    const all: Case[] = [
       {
         role: 'ours-route',
+        env,
         name: 'crossorigin proxy, fixed route',
         url: (p) => `http://127.0.0.1:${p}/api/data`,
       },
       {
         role: 'ours-open',
+        env,
         name: 'crossorigin proxy, open target (allowlist + SSRF check)',
         url: (p) => `http://127.0.0.1:${p}/http://upstream.test:${up.port}/data`,
       },
       {
         role: 'cors-anywhere',
+        env,
         name: 'cors-anywhere 0.4.4',
         url: (p) => `http://127.0.0.1:${p}/http://127.0.0.1:${up.port}/data`,
         share: 0.25,
       },
-      { role: 'bare', name: 'bare undici pass-through', url: (p) => `http://127.0.0.1:${p}/data` },
-      { role: 'bare-node', name: 'bare node:http pipe (floor)', url: (p) => `http://127.0.0.1:${p}/data` },
+      { role: 'bare', env, name: 'bare undici pass-through', url: (p) => `http://127.0.0.1:${p}/data` },
+      {
+        role: 'bare-node',
+        env,
+        name: 'bare node:http pipe (floor)',
+        url: (p) => `http://127.0.0.1:${p}/data`,
+      },
     ];
     // PROXY_BENCH_CASES=role,role picks rows (the floor is always measured).
     const only = process.env.PROXY_BENCH_CASES?.split(',');
-    const chosen = all.filter((c) => !only || only.includes(c.role) || c.role === 'bare-node');
-    const started = await Promise.all(chosen.map((c) => start(c.role, env)));
-    children.push(...started);
-    const cases: Case[] = chosen.map((c, i) => ({
-      name: c.name,
-      url: c.url(started[i]!.port),
-      child: started[i]!,
-      ...(c.share ? { share: c.share } : {}),
-    }));
-    const ref = cases.length - 1;
+    const cases = all.filter((c) => !only || only.includes(c.role) || c.role === 'bare-node');
     const m = await measure(cases, rounds, amount);
     const label = size >= 1024 * 1024 ? `${size / 1024 / 1024} MiB` : `${size / 1024} KiB`;
-    return [`### Response body ${label}`, '', ...table(cases, m, ref)].join('\n');
+    const bare = cases.findIndex((c) => c.role === 'bare');
+    const refs = bare < 0 ? [cases.length - 1] : [cases.length - 1, bare];
+    return [`### Response body ${label}`, '', ...table(cases, m, refs)].join('\n');
   } finally {
-    for (const c of children) c.proc.kill(process.env.PROXY_BENCH_PROF ? 'SIGINT' : 'SIGKILL');
+    up.proc.kill('SIGKILL');
   }
 }
 
@@ -272,29 +292,14 @@ async function sizeSection(size: number, rounds: number, amount: number): Promis
 async function storeSection(rounds: number, amount: number): Promise<string> {
   const { startRedis } = await import('../test/proxy/redis-server.js');
   const redis = await startRedis();
-  const children: Child[] = [];
+  const up = await start('upstream', { PROXY_BENCH_SIZE: '1024' });
   try {
-    const up = await start('upstream', { PROXY_BENCH_SIZE: '1024' });
-    children.push(up);
     const env = { PROXY_BENCH_UPSTREAM: `http://127.0.0.1:${up.port}`, PROXY_BENCH_REDIS: redis.url };
-    const [plain, memory, shared] = await Promise.all([
-      start('ours-route', env),
-      start('ours-route-memory', env),
-      start('ours-route-redis', env),
-    ]);
-    children.push(plain, memory, shared);
+    const url = (p: number) => `http://127.0.0.1:${p}/api/data`;
     const cases: Case[] = [
-      {
-        name: 'fixed route, rate limit in Redis',
-        url: `http://127.0.0.1:${shared.port}/api/data`,
-        child: shared,
-      },
-      {
-        name: 'fixed route, rate limit in memory',
-        url: `http://127.0.0.1:${memory.port}/api/data`,
-        child: memory,
-      },
-      { name: 'fixed route, no rate limit', url: `http://127.0.0.1:${plain.port}/api/data`, child: plain },
+      { role: 'ours-route-redis', env, name: 'fixed route, rate limit in Redis', url },
+      { role: 'ours-route-memory', env, name: 'fixed route, rate limit in memory', url },
+      { role: 'ours-route', env, name: 'fixed route, no rate limit', url },
     ];
     const m = await measure(cases, rounds, amount);
     return [
@@ -302,20 +307,21 @@ async function storeSection(rounds: number, amount: number): Promise<string> {
       '',
       'Every request takes a token from a per-client bucket (1e9 per second: none refused); the Redis store is one EVALSHA round trip to a local redis-server (no persistence) per request. The proxy process CPU column does not include redis-server.',
       '',
-      ...table(cases, m, 1),
+      ...table(cases, m, [1]),
     ].join('\n');
   } finally {
-    for (const c of children) c.proc.kill('SIGKILL');
+    up.proc.kill('SIGKILL');
     await redis.stop();
   }
 }
 
 export default async function bench(): Promise<string> {
-  const ROUNDS = Number(process.env.PROXY_BENCH_ROUNDS ?? 5);
-  // Requests per run: about 1-2 s per run on an idle 2-core machine for each body size.
+  const ROUNDS = Number(process.env.PROXY_BENCH_ROUNDS ?? 7);
+  // Requests per run: about 1-2 s per run on an idle 2-core machine for each body size (fewer
+  // requests per run, as before 2026-12-04, left the 1 MiB figures at the mercy of a few slow ones).
   const scale = Number(process.env.PROXY_BENCH_SCALE ?? 1);
   const amountFor = (size: number) =>
-    Math.round(scale * (size <= 4096 ? 6000 : size <= 128 * 1024 ? 1500 : 150));
+    Math.round(scale * (size <= 4096 ? 12000 : size <= 128 * 1024 ? 3000 : 400));
   const sizes = (process.env.PROXY_BENCH_SIZES ?? '1024,65536,1048576').split(',').map(Number);
   const sections: string[] = [];
   for (const size of sizes) sections.push(await sizeSection(size, ROUNDS, amountFor(size)));
@@ -325,7 +331,7 @@ export default async function bench(): Promise<string> {
     '',
     `Command: \`npm run bench -- proxy\`. ${machineLine()}.`,
     '',
-    `Each server in its own process; autocannon (${CONNECTIONS} connections) over loopback sends a fixed number of requests per run (${amountFor(1024)} for 1 KiB, ${amountFor(65536)} for 64 KiB, ${amountFor(1048576)} for 1 MiB: every request counted was served whole, none cut off in flight; cors-anywhere, much slower, a quarter of that), ${ROUNDS} interleaved rounds in rotating order after a warm-up run each; each proxy process's own CPU time per request is \`process.cpuUsage()\` before and after each run divided by the requests served. Requests carry an Origin header; the upstream (its own process) answers a fixed body. The hardening is in place with its defaults (per-client and per-connection admission, request-target parsing, body watchdog). The floor is a minimal node:http proxy: the request piped to the upstream through a keep-alive \`http.Agent\` and the answer piped back (no checks, no header rewriting); a bare undici \`Agent.stream()\` pass-through is shown beside it. CPU capacity vs the floor is the floor's CPU per request divided by the row's, within the same round, then summarised (median and range over rounds): above 1 means less CPU per request than the floor. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
+    `Each server in its own process; autocannon (${CONNECTIONS} connections) over loopback sends a fixed number of requests per run (${amountFor(1024)} for 1 KiB, ${amountFor(65536)} for 64 KiB, ${amountFor(1048576)} for 1 MiB: every request counted was served whole, none cut off in flight; cors-anywhere, much slower, a quarter of that), ${ROUNDS} interleaved rounds in rotating order, every server process started afresh for each round and warmed up with a quarter of a run (a long-lived process's CPU per request with large bodies was seen to stay about 2x above or below an identical peer for all its rounds, which process it was changing from run to run: per-process socket state, not the code; instruction and system-call counts of the same servers agree within 2%); each proxy process's own CPU time per request is \`process.cpuUsage()\` before and after each run divided by the requests served. Requests carry an Origin header; the upstream (its own process) answers a fixed body. The hardening is in place with its defaults (per-client and per-connection admission, request-target parsing, body watchdog). The floor is a minimal node:http proxy: the request piped to the upstream through a keep-alive \`http.Agent\` and the answer piped back (no checks, no header rewriting); a bare undici \`Agent.stream()\` pass-through is shown beside it. CPU capacity vs a reference (the floor, and the bare undici pass-through) is the reference's CPU per request divided by the row's, within the same round, then summarised (median and range over rounds): above 1 means less CPU per request than the reference. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
     '',
     sections.join('\n\n'),
   ].join('\n');
