@@ -84,7 +84,10 @@ describeRedis('Redis rate-limit store (real redis-server)', (redis) => {
   it('two proxy processes sharing one Redis enforce one limit between them', {
     timeout: 60_000,
   }, async () => {
-    const args = ['--target', `/=${up.url}`, '--allow-origin', PAGE_ORIGIN, '--rate-limit', '10/min'];
+    // 10 per hour: a bucket refills one token per 6 minutes, so no refill lands during the 30
+    // requests however slow a loaded machine is (with 10/min, 30 requests taking over 6 s let an
+    // 11th through under load).
+    const args = ['--target', `/=${up.url}`, '--allow-origin', PAGE_ORIGIN, '--rate-limit', '10/hour'];
     const shared = ['--rate-limit-redis', redis().url];
     const [a, b] = await Promise.all([
       startCliProxy([...args, ...shared]),
