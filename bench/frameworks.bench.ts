@@ -5,12 +5,12 @@
  * 100 allowed origins and credentials. node:http rows (bare, the floor: a handler setting the two
  * headers itself, and `crossorigin/node`) give the floor in the same run.
  *
- * Every server runs in one child process, loaded one at a time by autocannon on 127.0.0.1, in
- * interleaved rounds with a rotating order; the child's CPU time (`process.cpuUsage()`, user +
+ * Each framework's servers run in a child process of their own (as in an application), loaded one
+ * at a time by autocannon on 127.0.0.1, in interleaved rounds with a rotating order; the child's CPU time (`process.cpuUsage()`, user +
  * system) over each run gives server CPU microseconds per request beside req/s. Medians and ranges
  * over the rounds are reported, and per-round ratios against the framework's usual middleware.
  *
- * Environment: `FRAMEWORKS_BENCH_SECONDS` (default 2), `FRAMEWORKS_BENCH_ROUNDS` (default 5),
+ * Environment: `FRAMEWORKS_BENCH_SECONDS` (default 2), `FRAMEWORKS_BENCH_ROUNDS` (default 9),
  * `FRAMEWORKS_BENCH_CONNECTIONS` (default 8).
  */
 import { createServer, IncomingMessage, type Server, ServerResponse } from 'node:http';
@@ -134,43 +134,53 @@ function honoServer(kind: 'bare' | 'usual' | 'ours'): Server {
   return honoServe({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', createServer }) as unknown as Server;
 }
 
-async function servers(): Promise<Record<string, Server>> {
+/** The servers, built on demand: each framework's process builds only its own. */
+function factories(): Record<string, () => Server | Promise<Server>> {
   const ours = nodeCors(POLICY);
   return {
-    'http-bare': createServer(hello),
-    'http-floor': createServer((req, res) => {
-      res.setHeader('access-control-allow-origin', ORIGIN);
-      res.setHeader('access-control-allow-credentials', 'true');
-      res.setHeader('vary', 'Origin');
-      hello(req, res);
-    }),
-    'http-ours': createServer((req, res) => ours(req, res, () => hello(req, res))),
-    'express-bare': createServer(expressApp()),
-    'express-usual': createServer(expressApp(cors({ origin: ORIGINS, credentials: true }))),
-    'express-ours': createServer(
-      expressApp(dropIn({ origin: ORIGINS, credentials: true }) as express.RequestHandler),
-    ),
-    'express-policy': createServer(expressApp(expressCors(POLICY) as express.RequestHandler)),
-    'fastify-bare': await fastifyServer('bare'),
-    'fastify-usual': await fastifyServer('usual'),
-    'fastify-ours': await fastifyServer('ours'),
-    'koa-bare': koaServer('bare'),
-    'koa-usual': koaServer('usual'),
-    'koa-ours': koaServer('ours'),
-    'hono-bare': honoServer('bare'),
-    'hono-usual': honoServer('usual'),
-    'hono-ours': honoServer('ours'),
+    'http-bare': () => createServer(hello),
+    'http-floor': () =>
+      createServer((req, res) => {
+        res.setHeader('access-control-allow-origin', ORIGIN);
+        res.setHeader('access-control-allow-credentials', 'true');
+        res.setHeader('vary', 'Origin');
+        hello(req, res);
+      }),
+    'http-ours': () => createServer((req, res) => ours(req, res, () => hello(req, res))),
+    'express-bare': () => createServer(expressApp()),
+    'express-usual': () => createServer(expressApp(cors({ origin: ORIGINS, credentials: true }))),
+    'express-ours': () =>
+      createServer(expressApp(dropIn({ origin: ORIGINS, credentials: true }) as express.RequestHandler)),
+    'express-policy': () => createServer(expressApp(expressCors(POLICY) as express.RequestHandler)),
+    'fastify-bare': () => fastifyServer('bare'),
+    'fastify-usual': () => fastifyServer('usual'),
+    'fastify-ours': () => fastifyServer('ours'),
+    'koa-bare': () => koaServer('bare'),
+    'koa-usual': () => koaServer('usual'),
+    'koa-ours': () => koaServer('ours'),
+    'hono-bare': () => honoServer('bare'),
+    'hono-usual': () => honoServer('usual'),
+    'hono-ours': () => honoServer('ours'),
   };
 }
 
-/** Child-process mode: start every server and print their ports as one JSON line. */
-async function serve(): Promise<void> {
-  await serveOnLoopback(await servers());
-}
+/** A variant's process group: the framework part of its id (`express-usual` → `express`). */
+const groupOf = (id: string) => id.slice(0, id.indexOf('-'));
 
-/** One timed run against one server. */
-function load(port: number, controlPort: number, seconds: number, connections: number): Promise<LoadSample> {
-  return loadRun(port, controlPort, { seconds, connections, headers: { origin: ORIGIN } });
+/**
+ * Child-process mode (`--serve --group=G`): start the servers of one framework and print their
+ * ports as one JSON line. One process per framework, as in an application: with every framework
+ * in one process, the code our adapters share (the Node glue) saw Express's, Koa's and node's
+ * request and response objects together and its property lookups went megamorphic, which charged
+ * ours for a mix no application runs (node:http measured 1.70 µs over the floor that way, 2026-12-04).
+ */
+async function serve(): Promise<void> {
+  const group = process.argv.find((a) => a.startsWith('--group='))?.slice('--group='.length);
+  const built: Record<string, Server> = {};
+  for (const [id, make] of Object.entries(factories())) {
+    if (group === undefined || groupOf(id) === group) built[id] = await make();
+  }
+  await serveOnLoopback(built);
 }
 
 /** What each server answers: bare ones no CORS header, the others the allowed origin. */
@@ -223,7 +233,7 @@ function report(
     '',
     'Command: `npm run bench -- frameworks`',
     '',
-    `${machineLine()}. autocannon on 127.0.0.1, ${connections} connections, ${seconds} s per run, ${rounds} interleaved rounds (rotating order) after a 1 s warm-up each; all servers in one child process, loaded one at a time. Configuration everywhere: 100 allowed origins and credentials; request \`GET /\` with an allowed \`Origin\`; every server answers 200 \`hello\` (checked before the runs, with \`Access-Control-Allow-Origin\` and \`-Credentials\` where CORS is on). Errors or non-2xx during the runs: ${errors}. The machine is shared with other work: req/s drifts, so server CPU per request (\`process.cpuUsage()\` of the server process over each run) is the figure to read, with per-round differences against the same framework's rows; medians with (min–max) over the rounds.`,
+    `${machineLine()}. autocannon on 127.0.0.1, ${connections} connections, ${seconds} s per run, ${rounds} interleaved rounds (rotating order) after a 1 s warm-up each; each framework's servers in a child process of their own (as in an application: with all in one process, the Node glue our adapters share saw every framework's objects and its lookups went megamorphic), loaded one at a time. Configuration everywhere: 100 allowed origins and credentials; request \`GET /\` with an allowed \`Origin\`; every server answers 200 \`hello\` (checked before the runs, with \`Access-Control-Allow-Origin\` and \`-Credentials\` where CORS is on). Errors or non-2xx during the runs: ${errors}. The machine is shared with other work: req/s drifts, so server CPU per request (\`process.cpuUsage()\` of the server process over each run) is the figure to read, with per-round differences against the same framework's rows; medians with (min–max) over the rounds.`,
     '',
     '| framework | CORS | median req/s | req/s vs bare (per-round median) | server CPU µs/request | CPU µs/request over bare | CPU µs/request saved vs the usual middleware (node:http: vs the floor) |',
     '|---|---|---:|---:|---:|---:|---:|',
@@ -294,20 +304,35 @@ function expressWithoutSockets(): string {
 
 export default async function run(): Promise<string> {
   const seconds = Number(process.env.FRAMEWORKS_BENCH_SECONDS ?? 2);
-  const rounds = Number(process.env.FRAMEWORKS_BENCH_ROUNDS ?? 5);
+  const rounds = Number(process.env.FRAMEWORKS_BENCH_ROUNDS ?? 9);
   const connections = Number(process.env.FRAMEWORKS_BENCH_CONNECTIONS ?? 8);
   const inProcess = expressWithoutSockets();
   if (process.env.FRAMEWORKS_BENCH_INPROCESS_ONLY === '1') return inProcess;
-  const { child, ports } = await startServers(import.meta.url, 60_000);
+  const groups = [...new Set(VARIANTS.map((v) => groupOf(v.id)))];
+  const started = await Promise.all(
+    groups.map((g) => startServers(import.meta.url, 60_000, [`--group=${g}`])),
+  );
+  // Each variant's port and its own process's control port.
+  const ports: Record<string, number> = {};
+  const control: Record<string, number> = {};
+  for (const { ports: p } of started) {
+    for (const [id, port] of Object.entries(p)) {
+      if (id === 'control') continue;
+      ports[id] = port;
+      control[id] = p.control as number;
+    }
+  }
+  const load = (id: string, s: number) =>
+    loadRun(ports[id]!, control[id]!, { seconds: s, connections, headers: { origin: ORIGIN } });
   try {
     for (const v of VARIANTS) await check(v.id, ports[v.id]!);
-    for (const v of VARIANTS) await load(ports[v.id]!, ports.control!, 1, connections);
+    for (const v of VARIANTS) await load(v.id, 1);
     const samples: Record<string, LoadSample[]> = Object.fromEntries(VARIANTS.map((v) => [v.id, []]));
     let errors = 0;
     for (let r = 0; r < rounds; r++) {
       const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]!);
       for (const v of order) {
-        const sample = await load(ports[v.id]!, ports.control!, seconds, connections);
+        const sample = await load(v.id, seconds);
         samples[v.id]!.push(sample);
         errors += sample.errors;
         console.error(
@@ -325,7 +350,7 @@ export default async function run(): Promise<string> {
       inProcess,
     ].join('\n');
   } finally {
-    child.kill('SIGTERM');
+    for (const { child } of started) child.kill('SIGTERM');
   }
 }
 

@@ -145,14 +145,15 @@ export async function serveOnLoopback(servers: Record<string, Server>): Promise<
 }
 
 /**
- * Parent side: starts `moduleUrl` (a bench module) with `--serve` under tsx and resolves with the
- * ports its {@link serveOnLoopback} printed. Rejects if they are not printed within `timeoutMs`.
+ * Parent side: starts `moduleUrl` (a bench module) with `--serve` (and `args`) under tsx and resolves
+ * with the ports its {@link serveOnLoopback} printed. Rejects if they are not printed within `timeoutMs`.
  */
 export function startServers<Id extends string = string>(
   moduleUrl: string,
   timeoutMs: number,
+  args: readonly string[] = [],
 ): Promise<{ child: ChildProcess; ports: Record<Id | 'control', number> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(moduleUrl), '--serve'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(moduleUrl), '--serve', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
