@@ -4,7 +4,13 @@
  */
 import type { CompiledConfig, CompiledRoute } from './config.js';
 import { ProxyFailure } from './failure.js';
-import { type CheckedTarget, checkOpenTarget, parseOpenTarget } from './target.js';
+import {
+  type CheckedTarget,
+  checkOpenTarget,
+  type OpenTargetRules,
+  parseOpenTarget,
+  type TargetRefusal,
+} from './target.js';
 
 /** A resolved request: the checked target, and the fixed route it came from (null: open target). */
 export interface ResolvedTarget {
@@ -41,9 +47,9 @@ export function resolveTarget(config: CompiledConfig, path: string): ResolvedTar
   }
   // 2.
   if (config.open && path.length > 1) {
-    const t = parseOpenTarget(path, config.open);
-    if (t.kind === 'refused') throw new ProxyFailure(t.status, t.code, t.reason);
-    return { target: t, route: null };
+    const t = openTarget(config.open, path);
+    if ('kind' in t) throw new ProxyFailure(t.status, t.code, t.reason);
+    return t;
   }
   // 3.
   throw new ProxyFailure(
@@ -53,6 +59,45 @@ export function resolveTarget(config: CompiledConfig, path: string): ResolvedTar
       ? 'no route matches this path; open targets look like /https://host/path'
       : 'no route matches this path',
   );
+}
+
+/**
+ * Open targets already resolved, per set of compiled rules: a page calls the same few URLs again and
+ * again, and parsing and checking one (the URL parser, the allowlist, the strings of the upstream
+ * origin) is most of what an open target costs beyond a fixed route. The checks are a pure function
+ * of the request path and the rules (the connect-time address check still runs for every
+ * connection), so a remembered answer, refusals included, is exactly the one computed again. Bounded:
+ * at most OPEN_CACHE_MAX entries (the oldest is dropped first) of paths up to OPEN_CACHE_MAX_PATH
+ * characters; longer ones are checked every time.
+ */
+const openTargetCaches = new WeakMap<OpenTargetRules, Map<string, ResolvedTarget | TargetRefusal>>();
+export const OPEN_CACHE_MAX = 1024;
+export const OPEN_CACHE_MAX_PATH = 512;
+
+function openTarget(rules: OpenTargetRules, path: string): ResolvedTarget | TargetRefusal {
+  if (path.length > OPEN_CACHE_MAX_PATH) return checkOpen(rules, path);
+  let cache = openTargetCaches.get(rules);
+  if (cache === undefined) {
+    cache = new Map();
+    openTargetCaches.set(rules, cache);
+  }
+  let known = cache.get(path);
+  if (known === undefined) {
+    known = checkOpen(rules, path);
+    if (cache.size >= OPEN_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+    cache.set(path, known);
+  }
+  return known;
+}
+
+function checkOpen(rules: OpenTargetRules, path: string): ResolvedTarget | TargetRefusal {
+  const t = parseOpenTarget(path, rules);
+  return t.kind === 'refused' ? t : { target: t, route: null };
+}
+
+/** How many open targets are remembered for these rules (for tests). */
+export function openTargetCacheSize(rules: OpenTargetRules): number {
+  return openTargetCaches.get(rules)?.size ?? 0;
 }
 
 /**
