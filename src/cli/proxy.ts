@@ -29,6 +29,7 @@ export interface ProxyFlags {
   requireHeader?: string[];
   rateLimit?: string;
   rateLimitRedis?: string;
+  rateLimitRedisTimeout?: string;
   config?: string;
   json?: boolean;
 }
@@ -148,7 +149,12 @@ export async function startProxyFromFlags(flags: ProxyFlags, io: ProxyIo): Promi
   const built = buildProxyOptions(flags, file);
   const { port, host } = built;
   let options = built.options;
-  const redis = flags.rateLimitRedis ? await connectRedis(flags.rateLimitRedis, options, io) : null;
+  if (flags.rateLimitRedisTimeout !== undefined && !flags.rateLimitRedis) {
+    throw new ProxyUsageError('--rate-limit-redis-timeout goes with --rate-limit-redis');
+  }
+  const redis = flags.rateLimitRedis
+    ? await connectRedis(flags.rateLimitRedis, redisTimeout(flags.rateLimitRedisTimeout), options, io)
+    : null;
   if (redis) options = { ...options, rateLimit: { ...options.rateLimit, store: redis.store } };
   let running: ListeningProxy;
   try {
@@ -184,6 +190,18 @@ export async function startProxyFromFlags(flags: ProxyFlags, io: ProxyIo): Promi
   return running;
 }
 
+/** `--rate-limit-redis-timeout MS`: a whole number of milliseconds, 1 to 60,000. */
+function redisTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Number(text);
+  if (!/^\d+$/.test(text) || ms < 1 || ms > 60_000) {
+    throw new ProxyUsageError(
+      `--rate-limit-redis-timeout "${text}" must be a whole number of milliseconds from 1 to 60000`,
+    );
+  }
+  return ms;
+}
+
 /**
  * `--rate-limit-redis URL`: a node-redis client (the optional peer dependency `redis`) behind the
  * shared rate-limit store. Connecting goes on in the background: until Redis answers, and whenever
@@ -191,6 +209,7 @@ export async function startProxyFromFlags(flags: ProxyFlags, io: ProxyIo): Promi
  */
 async function connectRedis(
   url: string,
+  timeoutMs: number | undefined,
   options: ProxyOptions,
   io: ProxyIo,
 ): Promise<{ store: RateLimitStore; close(): Promise<void> }> {
@@ -225,7 +244,7 @@ async function connectRedis(
   });
   client.connect().catch(() => {});
   return {
-    store: createRedisRateLimitStore({ client }),
+    store: createRedisRateLimitStore(timeoutMs === undefined ? { client } : { client, timeoutMs }),
     async close() {
       await client.close().catch(() => client.destroy());
     },
@@ -255,6 +274,10 @@ export function registerProxyCommand(program: Command): Command {
     .option(
       '--rate-limit-redis <url>',
       'keep rate-limit buckets in Redis (shared by every instance), e.g. redis://127.0.0.1:6379; needs the redis package',
+    )
+    .option(
+      '--rate-limit-redis-timeout <ms>',
+      'refuse (503) a rate-limited request when Redis has not answered within this time (default 500)',
     )
     .option(
       '--config <file>',

@@ -170,6 +170,25 @@ describe('crossorigin proxy (child process)', { timeout: 90_000 }, () => {
     expect(p.output().err).toContain('a CORS policy is required: pass --allow-origin');
   });
 
+  it.each([
+    [['--rate-limit-redis-timeout', '1000'], '--rate-limit-redis-timeout goes with --rate-limit-redis'],
+    [['--rate-limit-redis', 'redis://127.0.0.1:1', '--rate-limit-redis-timeout', '0'], 'from 1 to 60000'],
+    [['--rate-limit-redis', 'redis://127.0.0.1:1', '--rate-limit-redis-timeout', '1.5'], 'whole number'],
+    [['--rate-limit-redis', 'redis://127.0.0.1:1', '--rate-limit-redis-timeout', '60001'], 'from 1 to 60000'],
+  ])('exits 2 on a bad Redis time limit: %j', async (extra, message) => {
+    const p = run([
+      '--target',
+      `/api=${up.url}`,
+      '--allow-origin',
+      'http://a.test',
+      '--rate-limit',
+      '10/s',
+      ...extra,
+    ]);
+    expect(await p.exited).toBe(2);
+    expect(p.output().err).toContain(message);
+  });
+
   it('exits 2 when it cannot listen (port taken)', async () => {
     const p = run([
       '--target',
