@@ -32,7 +32,7 @@ export class NodeRequestView implements RequestView {
     let found: string | null = null;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const n = raw[i]!;
-      if (n.length !== length || (n !== name && n.toLowerCase() !== name)) continue;
+      if (n.length !== length || (n !== name && lowerCase(n) !== name)) continue;
       const v = raw[i + 1]!;
       found = found === null ? v : `${found}${name === 'cookie' ? '; ' : ', '}${v}`;
     }
@@ -41,6 +41,21 @@ export class NodeRequestView implements RequestView {
   get url(): string {
     return this.#req.url ?? '/';
   }
+}
+
+// The last header name lower-cased, and its lower case. A request's `Origin` line is named
+// `Origin` by every browser: remembering one name saves the allocation of `toLowerCase` on
+// nearly every request (the comparison of two short strings allocates nothing): about 140
+// instructions per request in node:http (bench/http-ir.ts, `view` 14,896 -> 14,757).
+let lastName = '';
+let lastLower = '';
+
+function lowerCase(name: string): string {
+  if (name === lastName) return lastLower;
+  const lower = name.toLowerCase();
+  lastName = name;
+  lastLower = lower;
+  return lower;
 }
 
 /** Node's IncomingHttpHeaders value, joined the way the view promises. */
