@@ -4,7 +4,7 @@
  * application set (and kept merged until the headers go out), and an ending decision is answered.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type PlainCopy, plainCopy } from '../_util/index.js';
+import { plainCopy } from '../_util/index.js';
 import { type HttpDecision, mergeVary, type RequestView } from './decision.js';
 import { keepVary, varyValue } from './node-vary.js';
 import { NodeRequestView } from './node-view.js';
@@ -34,7 +34,6 @@ export function applyDecision(res: ServerResponse, d: HttpDecision): boolean {
   try {
     // Our policy's shared decisions carry unfrozen copies (see _util/plain-copy.ts).
     const plain = plainCopy(d);
-    if (plain !== undefined && !d.end) return setPlain(res, plain, names);
     if (plain !== undefined) {
       const flat = plain.headers;
       for (let i = 0; i + 1 < flat.length; i += 2) res.setHeader(flat[i]!, flat[i + 1]!);
@@ -65,33 +64,6 @@ export function applyDecision(res: ServerResponse, d: HttpDecision): boolean {
     res.end();
   }
   return true;
-}
-
-/**
- * Sets a continuing decision's headers from its plain copy, then Vary, through ONE setHeader call
- * site: V8 inlines node's setHeader with its header checks at every site it inlines, and the
- * second site of the straightforward version did not fit its budget (the checks stayed calls).
- * corsMiddleware in node:http (bench/http-ir.ts, instructions per request): 15,618 with both
- * loops inline in applyDecision, 15,541 in this function with two call sites, 15,415 with one.
- * Returns false (the request continues).
- */
-function setPlain(res: ServerResponse, plain: PlainCopy, names: readonly string[]): false {
-  const flat = plain.headers;
-  const n = flat.length;
-  let vary = '';
-  let count = n;
-  if (names.length > 0) {
-    // Read before anything is set: setting the decision's own headers never touches Vary.
-    const existing = res.getHeader('vary');
-    vary = existing === undefined ? plain.vary : varyValue(existing, names);
-    count = n + 2;
-  }
-  for (let i = 0; i < count; i += 2) {
-    const own = i < n;
-    res.setHeader(own ? flat[i]! : 'vary', own ? flat[i + 1]! : vary);
-  }
-  if (count > n) keepVary(res, names, vary);
-  return false;
 }
 
 function tooLate(): Error {
