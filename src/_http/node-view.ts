@@ -32,7 +32,7 @@ export class NodeRequestView implements RequestView {
     let found: string | null = null;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const n = raw[i]!;
-      if (n.length !== length || (n !== name && n.toLowerCase() !== name)) continue;
+      if (n.length !== length || (n !== name && !sameName(n, name))) continue;
       const v = raw[i + 1]!;
       found = found === null ? v : `${found}${name === 'cookie' ? '; ' : ', '}${v}`;
     }
@@ -41,6 +41,26 @@ export class NodeRequestView implements RequestView {
   get url(): string {
     return this.#req.url ?? '/';
   }
+}
+
+// The last received name that matched, and its lower case. Every browser names the line `Origin`:
+// remembering it saves the `toLowerCase` (a new string) on nearly every request, since comparing
+// two short strings allocates nothing. corsMiddleware in node:http: 15,747 -> 15,618 instructions
+// per request (bench/http-ir.ts; the `view` variant alone moved from 14,895 only to 14,891, and to
+// 14,757 when any last name was remembered). Only a match is remembered, so that the other names
+// of the same length a browser sends (`Accept`, `Cookie`) do not push it out. (Comparing first
+// letters before lower-casing, to skip those without allocating, cost more: `view` 14,946.)
+let lastName = '';
+let lastLower = '';
+
+/** Whether `received` lower-cased equals `lower`. */
+function sameName(received: string, lower: string): boolean {
+  if (received === lastName) return lastLower === lower;
+  const lowered = received.toLowerCase();
+  if (lowered !== lower) return false;
+  lastName = received;
+  lastLower = lowered;
+  return true;
 }
 
 /** Node's IncomingHttpHeaders value, joined the way the view promises. */

@@ -4,6 +4,7 @@
  * application set (and kept merged until the headers go out), and an ending decision is answered.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { plainCopy } from '../_util/index.js';
 import { type HttpDecision, mergeVary, type RequestView } from './decision.js';
 import { keepVary, varyValue } from './node-vary.js';
 import { NodeRequestView } from './node-view.js';
@@ -31,12 +32,20 @@ export function applyDecision(res: ServerResponse, d: HttpDecision): boolean {
   // change shape on every request, so every lookup misses V8's caches: about 1,500 instructions).
   if ((d.end || (headers.length === 0 && names.length === 0)) && res.headersSent) throw tooLate();
   try {
-    for (let i = 0; i < headers.length; i++) {
-      const header = headers[i]!;
-      res.setHeader(header[0], header[1]);
+    // Our policy's shared decisions carry unfrozen copies (see _util/plain-copy.ts).
+    const plain = plainCopy(d);
+    if (plain !== undefined) {
+      const flat = plain.headers;
+      for (let i = 0; i + 1 < flat.length; i += 2) res.setHeader(flat[i]!, flat[i + 1]!);
+    } else {
+      for (let i = 0; i < headers.length; i++) {
+        const header = headers[i]!;
+        res.setHeader(header[0], header[1]);
+      }
     }
     if (names.length > 0) {
-      const value = varyValue(res.getHeader('vary'), names);
+      const existing = res.getHeader('vary');
+      const value = existing === undefined && plain !== undefined ? plain.vary : varyValue(existing, names);
       res.setHeader('vary', value);
       if (!d.end) keepVary(res, names, value);
     }

@@ -3,3 +3,4 @@
  * origins or browsers.
  */
 export { BoundedMap } from './bounded-map.js';
+export { kPlain, type PlainCopy, plainCopy, withPlainCopy } from './plain-copy.js';

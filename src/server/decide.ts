@@ -12,7 +12,7 @@ import {
   isCorsSafelistedMethod,
   isMethod,
 } from '../_fetch/index.js';
-import { BoundedMap } from '../_util/index.js';
+import { BoundedMap, withPlainCopy } from '../_util/index.js';
 import type { CompiledPolicy, OriginEntry } from './config.js';
 import type { CorsDecisionReason } from './errors.js';
 import type { CorsDecision, CorsRequestKind, RequestView } from './types.js';
@@ -90,14 +90,16 @@ function allowedActual(s: CompiledPolicy, origin: string, kind: CorsRequestKind)
   const headers: [string, string][] = [['access-control-allow-origin', origin]];
   if (s.credentials) headers.push(['access-control-allow-credentials', 'true']);
   if (s.aceh !== null) headers.push(['access-control-expose-headers', s.aceh]);
-  return Object.freeze({
-    kind,
-    allowed: true,
-    reason: 'allowed',
-    headers: freezeHeaders(headers),
-    vary: VARY_ORIGIN,
-    end: false,
-  });
+  return Object.freeze(
+    withPlainCopy<CorsDecision>({
+      kind,
+      allowed: true,
+      reason: 'allowed',
+      headers: freezeHeaders(headers),
+      vary: VARY_ORIGIN,
+      end: false,
+    }),
+  );
 }
 
 function allowedPreflight(
@@ -114,15 +116,17 @@ function allowedPreflight(
   if (acah !== null) headers.push(['access-control-allow-headers', acah]);
   if (s.maxAge !== null) headers.push(['access-control-max-age', s.maxAge]);
   if (privateNetwork) headers.push(['access-control-allow-private-network', 'true']);
-  return Object.freeze({
-    kind: 'preflight',
-    allowed: true,
-    reason: 'allowed',
-    headers: freezeHeaders(headers),
-    vary: s.preflightVary,
-    end: true,
-    status: 204,
-  });
+  return Object.freeze(
+    withPlainCopy<CorsDecision>({
+      kind: 'preflight',
+      allowed: true,
+      reason: 'allowed',
+      headers: freezeHeaders(headers),
+      vary: s.preflightVary,
+      end: true,
+      status: 204,
+    }),
+  );
 }
 
 function wantsDetail(s: CompiledPolicy): boolean {
