@@ -62,24 +62,38 @@ describeBrowser('chromium', (runner) => {
 
   it(`ORB's verdict on ${CASES.length} no-cors fetch() answers matches createBrowserFetch's`, async () => {
     const engine = await EnginePages.open('chromium');
-    const diffs: string[] = [];
-    let blocked = 0;
+    const mine = new Map<string, Seen>();
     try {
-      for (const c of CASES) {
-        const b = seen.get(c.id) as Seen;
-        const e = await engine.seen(servers, c);
-        if (e.failure === 'net::ERR_ABORTED' && c.body !== 'empty') blocked++;
-        // An empty body is reported aborted whatever ORB decided (text/css and no type too): the
-        // network error tells nothing there, only what the page sees does.
-        const failureDiffers = c.body !== 'empty' && b.failure !== e.failure;
-        if (b.view !== e.view || failureDiffers || JSON.stringify(b.console) !== JSON.stringify(e.console))
-          diffs.push(`${describeCase(c)}\n  browser: ${JSON.stringify(b)}\n  engine:  ${JSON.stringify(e)}`);
-      }
+      for (const c of CASES) mine.set(c.id, await engine.seen(servers, c));
     } finally {
       await engine.close();
     }
+    // An empty body is reported aborted whatever ORB decided (text/css and no type too): the
+    // network error tells nothing there, only what the page sees does.
+    const differs = (c: IsolationCase, b: Seen, e: Seen) =>
+      b.view !== e.view ||
+      (c.body !== 'empty' && b.failure !== e.failure) ||
+      JSON.stringify(b.console) !== JSON.stringify(e.console);
+    // Chromium reports a blocked request (requestfailed) after the load, asynchronously; on a
+    // loaded machine the report once came after the harness stopped waiting, and the block read as
+    // "not blocked" (orbm-379, 2026-12-04). So the cases that differ are observed once more, a few
+    // at a time, and that second observation is the browser's answer (logged below).
+    const again = CASES.filter((c) => differs(c, seen.get(c.id) as Seen, mine.get(c.id) as Seen));
+    if (again.length > 0 && again.length <= 50) {
+      const second = await browserSeen(isolationPage(runner()), servers, again);
+      for (const [id, v] of second) seen.set(id, v);
+    }
+    const diffs: string[] = [];
+    let blocked = 0;
+    for (const c of CASES) {
+      const b = seen.get(c.id) as Seen;
+      const e = mine.get(c.id) as Seen;
+      if (e.failure === 'net::ERR_ABORTED' && c.body !== 'empty') blocked++;
+      if (differs(c, b, e))
+        diffs.push(`${describeCase(c)}\n  browser: ${JSON.stringify(b)}\n  engine:  ${JSON.stringify(e)}`);
+    }
     process.stdout.write(
-      `[isolation] chromium ORB matrix: ${CASES.length - diffs.length}/${CASES.length} agree through createBrowserFetch (${blocked} blocked)\n`,
+      `[isolation] chromium ORB matrix: ${CASES.length - diffs.length}/${CASES.length} agree through createBrowserFetch (${blocked} blocked; ${again.length} observed twice)\n`,
     );
     expect(diffs, diffs.join('\n')).toEqual([]);
     // Not vacuous: a good share of the answers is blocked, and a good share is not.
