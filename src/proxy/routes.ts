@@ -2,6 +2,8 @@
  * Route resolution: which upstream URL a request path names (a fixed route by prefix, or an open
  * target), and the reverse, which proxy path an upstream redirect's Location becomes.
  */
+
+import { BoundedMap } from '../_util/index.js';
 import type { CompiledConfig, CompiledRoute } from './config.js';
 import { ProxyFailure } from './failure.js';
 import {
@@ -67,10 +69,10 @@ export function resolveTarget(config: CompiledConfig, path: string): ResolvedTar
  * origin) is most of what an open target costs beyond a fixed route. The checks are a pure function
  * of the request path and the rules (the connect-time address check still runs for every
  * connection), so a remembered answer, refusals included, is exactly the one computed again. Bounded:
- * at most OPEN_CACHE_MAX entries (the oldest is dropped first) of paths up to OPEN_CACHE_MAX_PATH
+ * at most OPEN_CACHE_MAX entries (a BoundedMap: emptied when full) of paths up to OPEN_CACHE_MAX_PATH
  * characters; longer ones are checked every time.
  */
-const openTargetCaches = new WeakMap<OpenTargetRules, Map<string, ResolvedTarget | TargetRefusal>>();
+const openTargetCaches = new WeakMap<OpenTargetRules, BoundedMap<string, ResolvedTarget | TargetRefusal>>();
 export const OPEN_CACHE_MAX = 1024;
 export const OPEN_CACHE_MAX_PATH = 512;
 
@@ -78,13 +80,12 @@ function openTarget(rules: OpenTargetRules, path: string): ResolvedTarget | Targ
   if (path.length > OPEN_CACHE_MAX_PATH) return checkOpen(rules, path);
   let cache = openTargetCaches.get(rules);
   if (cache === undefined) {
-    cache = new Map();
+    cache = new BoundedMap(OPEN_CACHE_MAX);
     openTargetCaches.set(rules, cache);
   }
   let known = cache.get(path);
   if (known === undefined) {
     known = checkOpen(rules, path);
-    if (cache.size >= OPEN_CACHE_MAX) cache.delete(cache.keys().next().value as string);
     cache.set(path, known);
   }
   return known;
