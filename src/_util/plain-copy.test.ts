@@ -41,6 +41,18 @@ describe("a policy's plain copy of its shared decisions (read by node's adapter)
     expect(Object.isFrozen(d)).toBe(true);
     expect(JSON.parse(JSON.stringify(d))).toEqual({ ...d });
   });
+  it('a preflight built for one request (reflected request headers) has none: nothing shares it', () => {
+    const reflecting = createCorsPolicy({ origins: [origin], credentials: true, requestHeaders: '*' });
+    const d = reflecting.decide(
+      view('OPTIONS', {
+        origin,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'x-a',
+      }),
+    ) as HttpDecision;
+    expect(d.headers).toContainEqual(['access-control-allow-headers', 'x-a']);
+    expect(plainCopy(d)).toBeUndefined();
+  });
   it('refusals have none (the adapter reads their empty frozen lists)', () => {
     const d = policy.decide(view('GET', { origin: 'https://evil.example' })) as HttpDecision;
     expect(plainCopy(d)).toBeUndefined();

@@ -107,6 +107,8 @@ function allowedPreflight(
   origin: string,
   acah: string | null,
   privateNetwork: boolean,
+  /** Kept and shared between requests (then it gets the adapter's plain copy; see _util/plain-copy.ts). */
+  shared: boolean,
 ): CorsDecision {
   // https://fetch.spec.whatwg.org/#http-responses: a successful preflight is an ok status with
   // the CORS headers; 204 carries no body.
@@ -116,17 +118,16 @@ function allowedPreflight(
   if (acah !== null) headers.push(['access-control-allow-headers', acah]);
   if (s.maxAge !== null) headers.push(['access-control-max-age', s.maxAge]);
   if (privateNetwork) headers.push(['access-control-allow-private-network', 'true']);
-  return Object.freeze(
-    withPlainCopy<CorsDecision>({
-      kind: 'preflight',
-      allowed: true,
-      reason: 'allowed',
-      headers: freezeHeaders(headers),
-      vary: s.preflightVary,
-      end: true,
-      status: 204,
-    }),
-  );
+  const d: CorsDecision = {
+    kind: 'preflight',
+    allowed: true,
+    reason: 'allowed',
+    headers: freezeHeaders(headers),
+    vary: s.preflightVary,
+    end: true,
+    status: 204,
+  };
+  return Object.freeze(shared ? withPlainCopy(d) : d);
 }
 
 function wantsDetail(s: CompiledPolicy): boolean {
@@ -309,17 +310,17 @@ export function decidePreflight(
     reflect = h.reflect;
   }
   const origin = entry === null ? '*' : entry.origin;
-  if (reflect !== null) return allowedPreflight(s, origin, reflect, privateNetwork);
+  if (reflect !== null) return allowedPreflight(s, origin, reflect, privateNetwork, false);
   // No reflection: the answer depends only on the origin; build it once.
   const holder: { preflight?: CorsDecision; preflightPrivateNetwork?: CorsDecision } =
     entry === null ? caches.any : entry;
   if (privateNetwork) {
     if (holder.preflightPrivateNetwork === undefined) {
-      holder.preflightPrivateNetwork = allowedPreflight(s, origin, s.acah, true);
+      holder.preflightPrivateNetwork = allowedPreflight(s, origin, s.acah, true, true);
     }
     return holder.preflightPrivateNetwork;
   }
-  if (holder.preflight === undefined) holder.preflight = allowedPreflight(s, origin, s.acah, false);
+  if (holder.preflight === undefined) holder.preflight = allowedPreflight(s, origin, s.acah, false, true);
   return holder.preflight;
 }
 
