@@ -2,7 +2,7 @@
  * `npm run bench -- proxy`: requests per second through crossorigin's proxy, cors-anywhere (npm)
  * and a bare undici pass-through (the floor: no checks at all), same run, interleaved rounds.
  *
- * Every server runs in its own child process (this file, started with a ROLE); autocannon drives
+ * Every server runs in its own child process (this file, started with a ROLE); an undici Pool drives
  * them from this process over loopback. The upstream answers a fixed body. Requests carry an
  * Origin, so both CORS proxies compute CORS headers. crossorigin is measured twice: a fixed route
  * (dev reverse proxy) and open-target mode (`/http://host/path`, cors-anywhere's shape) where the
@@ -123,41 +123,58 @@ function start(role: string, env: Record<string, string> = {}): Promise<Child> {
   });
 }
 
-interface CannonResult {
-  requests: { average: number; total: number };
-  throughput: { average: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
+/** What one run of requests gave. */
+interface RunResult {
+  /** Requests answered completely (a 2xx with the whole body, or any other status). */
+  readonly total: number;
+  /** Answers other than 2xx, and requests that failed or came back short. */
+  readonly non2xx: number;
+  readonly errors: number;
+  /** From the first request sent to the last answer read. */
+  readonly seconds: number;
 }
 
 const CONNECTIONS = Number(process.env.PROXY_BENCH_CONNECTIONS ?? 32);
+/** Short runs per case and round, alternating between the cases (see `measure`). */
+const PASSES = Number(process.env.PROXY_BENCH_PASSES ?? 4);
 
 /**
- * A fixed number of requests (not a duration): every request counted was served completely, and
- * none is cut off in flight at the end, whose CPU would be charged to the others (with 1 MiB
- * bodies and 32 connections, a 2 s run's cut-off tail was a third of its requests).
+ * A fixed number of GETs (not a duration) over `CONNECTIONS` keep-alive connections (undici Pool),
+ * each answer read to its end: every request counted was served completely, and none is cut off
+ * in flight at the end, whose CPU would be charged to the others (with 1 MiB bodies and 32
+ * connections, a 2 s run's cut-off tail was a third of its requests). A body shorter than `size`
+ * counts as an error. (autocannon, used before, ends a fixed-count run only on its 1 s tick: with
+ * short alternating passes that idle second per run would have doubled the bench's time.)
  */
-async function cannon(url: string, amount: number): Promise<CannonResult & { seconds: number }> {
-  const require = createRequire(import.meta.url);
-  type Instance = { on(event: 'response', listener: () => void): void };
-  const autocannon = require('autocannon') as (
-    o: Record<string, unknown>,
-    done: (err: Error | null, result: CannonResult) => void,
-  ) => Instance;
-  const connections = Math.min(CONNECTIONS, amount);
+async function load(url: string, amount: number, size: number): Promise<RunResult> {
+  const { Pool } = await import('undici');
+  const target = new URL(url);
+  const pool = new Pool(target.origin, { connections: Math.min(CONNECTIONS, amount) });
+  const path = target.pathname + target.search;
+  let left = amount;
+  let total = 0;
+  let non2xx = 0;
+  let errors = 0;
+  const worker = async () => {
+    while (left > 0) {
+      left--;
+      try {
+        const res = await pool.request({ path, method: 'GET', headers: { origin: ORIGIN } });
+        let bytes = 0;
+        for await (const chunk of res.body) bytes += (chunk as Buffer).length;
+        total++;
+        if (res.statusCode < 200 || res.statusCode > 299) non2xx++;
+        else if (bytes !== size) errors++;
+      } catch {
+        errors++;
+      }
+    }
+  };
   const t0 = performance.now();
-  let last = t0;
-  const res = await new Promise<CannonResult>((resolve, reject) => {
-    const instance = autocannon({ url, connections, amount, headers: { origin: ORIGIN } }, (err, r) =>
-      err ? reject(err) : resolve(r),
-    );
-    // autocannon finishes an `amount` run on its 1 s tick: the elapsed time is up to the last answer.
-    instance.on('response', () => {
-      last = performance.now();
-    });
-  });
-  return { ...res, seconds: (last - t0) / 1000 };
+  await Promise.all(Array.from({ length: Math.min(CONNECTIONS, amount) }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  await pool.close();
+  return { total, non2xx, errors, seconds };
 }
 
 const median = (xs: number[]) => {
@@ -179,17 +196,22 @@ interface Case {
 }
 
 /**
- * Interleaved rounds: every case once per round, in rotating order. Per case: req/s and CPU
- * µs/request of each round, and the non-2xx + errors count.
+ * Interleaved rounds. Every round starts each case's server process afresh and warms it up with
+ * one run's worth of requests, then measures every case in `PASSES` short runs, alternating
+ * between the cases (each pass in rotating order); a case's CPU per request for the round is the
+ * sum over its passes. Per case: req/s and CPU µs/request of each round, and the non-2xx + errors.
  *
- * Every round starts each case's server process afresh (and warms it up): with large bodies, the
- * CPU per request of one long-lived process was seen to stay about 2x above or below an identical
- * peer for all its rounds, and which process it was changed from run to run (the instruction and
- * system-call counts of the same processes agreed within 2%), so per-process state such as the
- * sockets' buffer sizes, not the code, decided it. Fresh processes make that a per-round variation
- * that the median and range over rounds show.
+ * Why (measured, bench/results/zz-session-2026-12-04-evening-lead.md): with large bodies the CPU per
+ * request of one long-lived process was seen to stay about 2x above or below an identical peer
+ * for all its rounds (which process it was changed from run to run, while the instruction and
+ * system-call counts agreed within 2%), so each round takes fresh processes; within one process,
+ * consecutive runs of the same size still moved by up to 2x with the machine's other load, so the
+ * cases alternate in short passes, which puts such swings on all of them alike; and a process's
+ * first requests cost 2-5x the later ones (V8 compiles the hot code: the number of functions
+ * optimised per window of requests falls off over the first ~3,000 requests of 64 KiB), so the
+ * warm-up is a whole run, not a quarter.
  */
-async function measure(cases: Case[], rounds: number, amount: number) {
+async function measure(cases: Case[], rounds: number, amount: number, size: number) {
   const count = (c: Case) => Math.max(1, Math.round(amount * (c.share ?? 1)));
   const rps: number[][] = cases.map(() => []);
   const cpu: number[][] = cases.map(() => []);
@@ -197,22 +219,30 @@ async function measure(cases: Case[], rounds: number, amount: number) {
   for (let r = 0; r < rounds; r++) {
     const children = await Promise.all(cases.map((c) => start(c.role, c.env)));
     try {
-      for (let i = 0; i < cases.length; i++) {
-        await cannon(cases[i]!.url(children[i]!.port), Math.ceil(count(cases[i]!) / 4)); // warm-up
+      for (let i = 0; i < cases.length; i++)
+        await load(cases[i]!.url(children[i]!.port), count(cases[i]!), size);
+      const used = cases.map(() => 0);
+      const served = cases.map(() => 0);
+      const seconds = cases.map(() => 0);
+      for (let pass = 0; pass < PASSES; pass++) {
+        // Rotating order: each case leads in turn, so none always runs right after the same neighbour.
+        for (let k = 0; k < cases.length; k++) {
+          const i = (k + r + pass) % cases.length;
+          const c = cases[i]!;
+          const child = children[i]!;
+          const before = await child.cpu();
+          const res = await load(c.url(child.port), Math.ceil(count(c) / PASSES), size);
+          used[i]! += (await child.cpu()) - before;
+          served[i]! += res.total;
+          seconds[i]! += res.seconds;
+          bad[i]! += res.non2xx + res.errors;
+        }
       }
-      // Rotating order: each case leads in turn, so none always runs right after the same neighbour.
-      for (let k = 0; k < cases.length; k++) {
-        const i = (k + r) % cases.length;
-        const c = cases[i]!;
-        const child = children[i]!;
-        const before = await child.cpu();
-        const res = await cannon(c.url(child.port), count(c));
-        const after = await child.cpu();
-        rps[i]!.push(res.requests.total / res.seconds);
-        cpu[i]!.push((after - before) / Math.max(1, res.requests.total));
-        bad[i]! += res.non2xx + res.errors + res.timeouts;
+      for (let i = 0; i < cases.length; i++) {
+        rps[i]!.push(served[i]! / seconds[i]!);
+        cpu[i]!.push(used[i]! / Math.max(1, served[i]!));
         console.error(
-          `bench proxy: round ${r + 1}/${rounds} ${c.name}: ${Math.round(rps[i]!.at(-1)!)} req/s, ${cpu[i]!.at(-1)!.toFixed(1)} µs CPU/req`,
+          `bench proxy: round ${r + 1}/${rounds} ${cases[i]!.name}: ${Math.round(rps[i]!.at(-1)!)} req/s, ${cpu[i]!.at(-1)!.toFixed(1)} µs CPU/req`,
         );
       }
     } finally {
@@ -278,7 +308,7 @@ async function sizeSection(size: number, rounds: number, amount: number): Promis
     // PROXY_BENCH_CASES=role,role picks rows (the floor is always measured).
     const only = process.env.PROXY_BENCH_CASES?.split(',');
     const cases = all.filter((c) => !only || only.includes(c.role) || c.role === 'bare-node');
-    const m = await measure(cases, rounds, amount);
+    const m = await measure(cases, rounds, amount, size);
     const label = size >= 1024 * 1024 ? `${size / 1024 / 1024} MiB` : `${size / 1024} KiB`;
     const bare = cases.findIndex((c) => c.role === 'bare');
     const refs = bare < 0 ? [cases.length - 1] : [cases.length - 1, bare];
@@ -301,7 +331,7 @@ async function storeSection(rounds: number, amount: number): Promise<string> {
       { role: 'ours-route-memory', env, name: 'fixed route, rate limit in memory', url },
       { role: 'ours-route', env, name: 'fixed route, no rate limit', url },
     ];
-    const m = await measure(cases, rounds, amount);
+    const m = await measure(cases, rounds, amount, 1024);
     return [
       '### Rate-limit store: Redis vs in memory (1 KiB body)',
       '',
@@ -331,7 +361,7 @@ export default async function bench(): Promise<string> {
     '',
     `Command: \`npm run bench -- proxy\`. ${machineLine()}.`,
     '',
-    `Each server in its own process; autocannon (${CONNECTIONS} connections) over loopback sends a fixed number of requests per run (${amountFor(1024)} for 1 KiB, ${amountFor(65536)} for 64 KiB, ${amountFor(1048576)} for 1 MiB: every request counted was served whole, none cut off in flight; cors-anywhere, much slower, a quarter of that), ${ROUNDS} interleaved rounds in rotating order, every server process started afresh for each round and warmed up with a quarter of a run (a long-lived process's CPU per request with large bodies was seen to stay about 2x above or below an identical peer for all its rounds, which process it was changing from run to run: per-process socket state, not the code; instruction and system-call counts of the same servers agree within 2%); each proxy process's own CPU time per request is \`process.cpuUsage()\` before and after each run divided by the requests served. Requests carry an Origin header; the upstream (its own process) answers a fixed body. The hardening is in place with its defaults (per-client and per-connection admission, request-target parsing, body watchdog). The floor is a minimal node:http proxy: the request piped to the upstream through a keep-alive \`http.Agent\` and the answer piped back (no checks, no header rewriting); a bare undici \`Agent.stream()\` pass-through is shown beside it. CPU capacity vs a reference (the floor, and the bare undici pass-through) is the reference's CPU per request divided by the row's, within the same round, then summarised (median and range over rounds): above 1 means less CPU per request than the reference. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
+    `Each server in its own process; an undici Pool (${CONNECTIONS} keep-alive connections, every answer read whole) over loopback sends a fixed number of requests per run (${amountFor(1024)} for 1 KiB, ${amountFor(65536)} for 64 KiB, ${amountFor(1048576)} for 1 MiB: every request counted was served whole, none cut off in flight; cors-anywhere, much slower, a quarter of that), ${ROUNDS} interleaved rounds in rotating order, every server process started afresh for each round and warmed up with a whole run (the first requests of a process cost 2-5x the later ones while V8 compiles), each round's run split into ${PASSES} passes alternating between the servers (a long-lived process's CPU per request with large bodies was seen to stay about 2x above or below an identical peer for all its rounds, and consecutive runs of one process to move by up to 2x with the machine's other load: instruction and system-call counts of the same servers agree within 2%); each proxy process's own CPU time per request is \`process.cpuUsage()\` before and after each run divided by the requests served. Requests carry an Origin header; the upstream (its own process) answers a fixed body. The hardening is in place with its defaults (per-client and per-connection admission, request-target parsing, body watchdog). The floor is a minimal node:http proxy: the request piped to the upstream through a keep-alive \`http.Agent\` and the answer piped back (no checks, no header rewriting); a bare undici \`Agent.stream()\` pass-through is shown beside it. CPU capacity vs a reference (the floor, and the bare undici pass-through) is the reference's CPU per request divided by the row's, within the same round, then summarised (median and range over rounds): above 1 means less CPU per request than the reference. Open-target mode resolves a name through an injected resolver, checks it at connect time, and (bench only) maps the checked address to the loopback upstream.`,
     '',
     sections.join('\n\n'),
   ].join('\n');
