@@ -123,6 +123,7 @@ function sharedWrapper(names: readonly string[]): SharedWriteHead | null {
   let wrapper = sharedWrappers.get(names);
   if (wrapper === undefined) {
     const joined = mergeVary(undefined, names);
+    const target = nodeWriteHead as WriteHead;
     wrapper = function writeHeadKeepingVary(
       this: ServerResponse,
       statusCode: number,
@@ -132,10 +133,10 @@ function sharedWrapper(names: readonly string[]): SharedWriteHead | null {
       if (reason === undefined && headers === undefined) {
         // The common case (res.end() or res.write() sending the headers implicitly).
         mergeResponseVary(this, names, joined);
-        return (nodeWriteHead as WriteHead).call(this, statusCode);
+        return target.call(this, statusCode);
       }
       const args = varyBeforeWriteHead(this, names, joined, reason, headers);
-      return (nodeWriteHead as WriteHead).call(this, statusCode, args[0], args[1]);
+      return target.call(this, statusCode, args[0], args[1]);
     } as SharedWriteHead;
     wrapper[kNames] = names;
     sharedWrappers.set(names, wrapper);
