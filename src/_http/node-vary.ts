@@ -259,15 +259,37 @@ function rememberNames(res: ServerResponse, names: readonly string[]): void {
   namesByResponse.set(res, Object.freeze(all));
 }
 
+/**
+ * Keeps `names` merged into the response's Vary until its headers go out (`value`: the Vary just
+ * set). Small enough for V8 to inline where a decision is applied: the two common cases (Express's
+ * prototype hook already in place; a plain node:http response and the names of the last call)
+ * are decided here, everything else in keepVaryOther.
+ */
 export function keepVary(res: VaryKeepingResponse, names: readonly string[], value: string): void {
   const current = res.writeHead as WriteHead | SharedWriteHead | undefined;
+  if ((current as unknown) === writeHeadOnPrototype) {
+    rememberNames(res, names);
+  } else if (
+    names === lastNames &&
+    current === nodeWriteHead &&
+    Object.getPrototypeOf(res) === nodeResponsePrototype
+  ) {
+    // What sharedWrapper(names) answers for these names (hookPrototype declines node's own prototype).
+    res.writeHead = lastWrapper as ServerResponse['writeHead'];
+  } else {
+    keepVaryOther(res, names, value, current);
+  }
+}
+
+function keepVaryOther(
+  res: VaryKeepingResponse,
+  names: readonly string[],
+  value: string,
+  current: WriteHead | SharedWriteHead | undefined,
+): void {
   // A response object without writeHead (a test double of cors's (req, res, next) shape) has no
   // head to merge into later: the Vary set now is all there is.
   if (typeof current !== 'function') return;
-  if ((current as unknown) === writeHeadOnPrototype) {
-    rememberNames(res, names);
-    return;
-  }
   if (current === nodeWriteHead && current !== null) {
     if (hookPrototype(res)) {
       rememberNames(res, names);
