@@ -307,13 +307,23 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
       state = makeState(next);
     },
   } as CorsPolicy;
-  // `config` is added afterwards, as the enumerable getter a literal would make: V8 gives an object
-  // literal with a getter dictionary-mode properties, and then every adapter's `core.handle` is a
-  // generic property lookup (about 70 instructions per request in node:http, bench/http-ir.ts).
-  Object.defineProperty(policy, 'config', {
-    get: () => state.s.normalized,
-    enumerable: true,
-    configurable: true,
-  });
+  configs.set(policy, () => state.s.normalized);
+  Object.defineProperty(policy, 'config', CONFIG_PROPERTY);
   return policy;
 }
+
+// `config` is the enumerable getter a literal would make, added afterwards and the SAME getter for
+// every policy: V8 gives an object literal with a getter dictionary-mode properties, and so does
+// defining a second, different getter on objects of one shape; then every adapter's `core.handle`
+// is a generic property lookup (about 70 instructions per request in node:http, bench/http-ir.ts).
+const configs = new WeakMap<object, () => CorsPolicy['config']>();
+const CONFIG_PROPERTY: PropertyDescriptor = {
+  get(this: object): CorsPolicy['config'] {
+    const read = configs.get(this);
+    if (read === undefined)
+      throw new TypeError('crossorigin: config read from something that is not a policy');
+    return read();
+  },
+  enumerable: true,
+  configurable: true,
+};
