@@ -71,9 +71,10 @@ export function applyDecision(res: ServerResponse, d: HttpDecision): boolean {
  * Sets a continuing decision's headers from its plain copy, then Vary, through ONE setHeader call
  * site: V8 inlines node's setHeader with its header checks at every site it inlines, and the
  * second site of the straightforward version did not fit its budget (the checks stayed calls).
- * corsMiddleware in node:http (bench/http-ir.ts, instructions per request): 15,618 with both
- * loops inline in applyDecision, 15,541 in this function with two call sites, 15,415 with one.
- * Returns false (the request continues).
+ * corsMiddleware in node:http (bench/http-ir.ts, instructions per request, one bundle): 15,643
+ * with both loops inline in applyDecision, 15,412 with this function (Express unchanged within
+ * noise; see bench/results/zz-session-2026-12-05-nodeperf2.md). Returns false (the request
+ * continues).
  */
 function setPlain(res: ServerResponse, plain: PlainCopy, names: readonly string[]): false {
   const flat = plain.headers;
