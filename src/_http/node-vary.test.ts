@@ -97,3 +97,70 @@ describe('keepVary on an Express response (hook on the framework prototype)', ()
     }
   });
 });
+
+describe('keepVary: the inlined fast path (same names as the last call) is taken only on its own ground', () => {
+  const policy = createCorsPolicy({ origins: [ORIGIN] });
+  const cors = middlewareWith({
+    core: policy,
+    failure: { allowed: true, headers: [], vary: [], end: false },
+    onError: () => {},
+  });
+  class SubResponse extends ServerResponse {}
+
+  /** One request through `cors` on a socketless response; the app sets Vary, then ends. */
+  function run(res: ServerResponse, before?: (res: ServerResponse) => void): string[] {
+    const req = res.req;
+    before?.(res);
+    cors(req, res, () => {
+      res.setHeader('Vary', 'Accept');
+      res.end('ok');
+    });
+    return varyOf((res as unknown as { _header: string })._header);
+  }
+  function request(): IncomingMessage {
+    const req = new IncomingMessage(new Socket());
+    req.headers = { origin: ORIGIN };
+    req.method = 'GET';
+    return req;
+  }
+
+  // [case, response factory, whether the response ends with its own writeHead property]
+  const CASES: [string, () => ServerResponse, (res: ServerResponse) => void, boolean][] = [
+    ["node's own response (the fast path)", () => new ServerResponse(request()), () => {}, true],
+    [
+      'a ServerResponse subclass: the hook goes on its prototype, not on the response',
+      () => new SubResponse(request()),
+      () => {},
+      false,
+    ],
+    [
+      'a writeHead another library put on the response first',
+      () => new ServerResponse(request()),
+      (res) => {
+        const previous = res.writeHead;
+        res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+          this.setHeader('x-wrapped', '1');
+          return (previous as (...a: unknown[]) => ServerResponse).apply(this, args);
+        } as ServerResponse['writeHead'];
+      },
+      true,
+    ],
+  ];
+
+  it.each(CASES)('%s', (_name, make, before, ownWriteHead) => {
+    // A plain node response first, so that the next call sees the same names as the last one.
+    expect(run(new ServerResponse(request()))).toEqual(['Accept, Origin']);
+    const res = make();
+    expect(run(res, before)).toEqual(['Accept, Origin']);
+    expect(Object.hasOwn(res, 'writeHead')).toBe(ownWriteHead);
+    expect(ServerResponse.prototype.writeHead).toBe(nodeWriteHead);
+  });
+
+  it('the subclass prototype carries the hook, and a later plain response still gets the shared wrapper', () => {
+    run(new SubResponse(request()));
+    expect(Object.hasOwn(SubResponse.prototype, 'writeHead')).toBe(true);
+    const plain = new ServerResponse(request());
+    expect(run(plain)).toEqual(['Accept, Origin']);
+    expect(Object.hasOwn(plain, 'writeHead')).toBe(true);
+  });
+});

@@ -4,7 +4,7 @@
  * application set (and kept merged until the headers go out), and an ending decision is answered.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { plainCopy } from '../_util/index.js';
+import { type PlainCopy, plainCopy } from '../_util/index.js';
 import { type HttpDecision, mergeVary, type RequestView } from './decision.js';
 import { keepVary, varyValue } from './node-vary.js';
 import { NodeRequestView } from './node-view.js';
@@ -34,6 +34,7 @@ export function applyDecision(res: ServerResponse, d: HttpDecision): boolean {
   try {
     // Our policy's shared decisions carry unfrozen copies (see _util/plain-copy.ts).
     const plain = plainCopy(d);
+    if (plain !== undefined && !d.end) return setPlain(res, plain, names);
     if (plain !== undefined) {
       const flat = plain.headers;
       for (let i = 0; i + 1 < flat.length; i += 2) res.setHeader(flat[i]!, flat[i + 1]!);
@@ -66,6 +67,34 @@ export function applyDecision(res: ServerResponse, d: HttpDecision): boolean {
   return true;
 }
 
+/**
+ * Sets a continuing decision's headers from its plain copy, then Vary, through ONE setHeader call
+ * site: V8 inlines node's setHeader with its header checks at every site it inlines, and the
+ * second site of the straightforward version did not fit its budget (the checks stayed calls).
+ * corsMiddleware in node:http (bench/http-ir.ts, instructions per request, one bundle): 15,643
+ * with both loops inline in applyDecision, 15,412 with this function (Express unchanged within
+ * noise; see bench/results/zz-session-2026-12-05-nodeperf2.md). Returns false (the request
+ * continues).
+ */
+function setPlain(res: ServerResponse, plain: PlainCopy, names: readonly string[]): false {
+  const flat = plain.headers;
+  const n = flat.length;
+  let vary = '';
+  let count = n;
+  if (names.length > 0) {
+    // Read before anything is set: setting the decision's own headers never touches Vary.
+    const existing = res.getHeader('vary');
+    vary = existing === undefined ? plain.vary : varyValue(existing, names);
+    count = n + 2;
+  }
+  for (let i = 0; i < count; i += 2) {
+    const own = i < n;
+    res.setHeader(own ? flat[i]! : 'vary', own ? flat[i + 1]! : vary);
+  }
+  if (count > n) keepVary(res, names, vary);
+  return false;
+}
+
 function tooLate(): Error {
   return new Error('crossorigin: headers already sent; the middleware ran too late');
 }
@@ -86,18 +115,25 @@ function applySafely(glue: Glue, view: RequestView, res: ServerResponse, d: Http
   try {
     return applyDecision(res, d);
   } catch (error) {
-    report(glue, error, view);
-    if (res.writableEnded) return true;
-    if (res.headersSent) {
-      // Too late for any answer: close the response rather than let the application write into it.
-      if (glue.failure.end) res.end();
-      return glue.failure.end;
-    }
-    try {
-      return applyDecision(res, glue.failure);
-    } catch {
-      return true;
-    }
+    return recover(glue, view, res, error);
+  }
+}
+
+// Apart from applySafely, which V8 inlines into the middleware: the less bytecode inlined there,
+// the more of the application's own code (next()) still fits V8's inlining budget.
+/** After applying a decision failed: reports it and applies the glue's fallback. True when ended. */
+function recover(glue: Glue, view: RequestView, res: ServerResponse, error: unknown): boolean {
+  report(glue, error, view);
+  if (res.writableEnded) return true;
+  if (res.headersSent) {
+    // Too late for any answer: close the response rather than let the application write into it.
+    if (glue.failure.end) res.end();
+    return glue.failure.end;
+  }
+  try {
+    return applyDecision(res, glue.failure);
+  } catch {
+    return true;
   }
 }
 

@@ -52,12 +52,16 @@ export function decide(glue: Glue, view: RequestView): HttpDecision | Promise<Ht
   try {
     result = glue.core.handle(view);
   } catch (error) {
-    report(glue, error, view);
-    return glue.failure;
+    return failed(glue, error, view);
   }
   if (isThenable<HttpDecision>(result)) return decideLater(glue, view, result);
-  if (isDecision(result)) return result;
-  report(glue, notADecision(result), view);
+  return isDecision(result) ? result : failed(glue, notADecision(result), view);
+}
+
+// Apart from `decide`, which V8 inlines into the adapters' middleware (less bytecode there leaves
+// more of V8's inlining budget to the application's own code).
+function failed(glue: Glue, error: unknown, view: RequestView): HttpDecision {
+  report(glue, error, view);
   return glue.failure;
 }
 
