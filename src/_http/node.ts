@@ -73,7 +73,7 @@ export function applyDecision(res: ServerResponse, d: HttpDecision): boolean {
  * second site of the straightforward version did not fit its budget (the checks stayed calls).
  * corsMiddleware in node:http (bench/http-ir.ts, instructions per request, one bundle): 15,643
  * with both loops inline in applyDecision, 15,412 with this function (Express unchanged within
- * noise; see bench/results/zz-session-2026-12-05-nodeperf2.md). Returns false (the request
+ * noise; see bench/results/zz-session-2026-12-04-evening-nodeperf2.md). Returns false (the request
  * continues).
  */
 function setPlain(res: ServerResponse, plain: PlainCopy, names: readonly string[]): false {
