@@ -17,6 +17,8 @@ export interface RequestHeaderRules {
   readonly highBytesUnsafe: boolean;
   /** The largest number a safelisted `range` may hold (decimal digits), or null for no limit. */
   readonly rangeMax: string | null;
+  /** Whether the `bytes` unit of a safelisted `range` matches in any case (`Bytes=0-`: Chromium 150). */
+  readonly rangeUnitCaseInsensitive: boolean;
   /** Whether the headers of one name are combined (values joined by `, `) before being classified. */
   readonly combineSameName: boolean;
   /** Whether safelisted values totalling more than 1024 bytes make their names CORS-unsafe. */
@@ -31,6 +33,7 @@ export const SPEC_REQUEST_HEADER_RULES: RequestHeaderRules = Object.freeze({
   extraSafelisted: new Map<string, (value: string) => boolean>(),
   highBytesUnsafe: false,
   rangeMax: null,
+  rangeUnitCaseInsensitive: false,
   combineSameName: false,
   safelistTotalLimit: true,
   unsafeNamesKeepDuplicates: false,

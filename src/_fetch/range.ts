@@ -1,7 +1,7 @@
 /**
  * The single byte-range form of `Range` that the CORS safelist accepts.
  */
-import { isHttpTabOrSpace } from './bytes.js';
+import { isByteCaseInsensitiveMatch, isHttpTabOrSpace } from './bytes.js';
 
 /**
  * A parsed single range: start and end offsets, either (not both) may be null. The numbers are the
@@ -47,11 +47,14 @@ export function parseSingleRangeHeaderValue(value: string, allowWhitespace: bool
 export function parseSingleRangeHeaderValueDetailed(
   value: string,
   allowWhitespace: boolean,
+  unitCaseInsensitive = false,
 ): SingleRange | 'form' | 'order' {
   // 1. Let data be the isomorphic decoding of value.
   const data = value;
-  // 2. If data does not start with "bytes", then return failure.
-  if (!data.startsWith('bytes')) return 'form';
+  // 2. If data does not start with "bytes", then return failure. (unitCaseInsensitive: Chromium 150
+  //    matched the unit in any case, observed: `Bytes=0-` and `BYTES=0-1` were not preflighted.)
+  const unit = data.slice(0, 5);
+  if (unit !== 'bytes' && !(unitCaseInsensitive && isByteCaseInsensitiveMatch(unit, 'bytes'))) return 'form';
   // 3. Let position be a position variable for data, initially pointing at the 5th code point.
   let position = 5;
   const skipTabOrSpace = (): void => {

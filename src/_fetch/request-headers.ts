@@ -155,7 +155,7 @@ export function corsSafelistedRequestHeaderFailure(
     default: {
       // `range` 1. Let rangeValue be the result of parsing a single range header value given value
       //    and false.
-      const rangeValue = parseSingleRangeHeaderValueDetailed(value, false);
+      const rangeValue = parseSingleRangeHeaderValueDetailed(value, false, rules.rangeUnitCaseInsensitive);
       // 2. If rangeValue is failure, then return false.
       if (rangeValue === 'form') return 'range-form';
       if (rangeValue === 'order') return 'range-order';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expandFetchValue, type FetchPrimitiveCase, loadTables } from '../../test/fixtures/schema.js';
-import { type BrowserName, PROFILES } from '../browser/index.js';
+import { getProfile } from '../browser/index.js';
 import * as fetch from './index.js';
 
 const api = fetch as unknown as Record<string, unknown>;
@@ -30,12 +30,12 @@ const RULES_ARG: Readonly<Record<string, number>> = {
   corsUnsafeRequestHeaderNamesDetailed: 1,
 };
 
-/** The case's arguments, a profile name replaced by that profile's request-header rules. */
+/** The case's arguments, a profile name (or `name@release`) replaced by that profile's request-header rules. */
 function argsOf(c: FetchPrimitiveCase): unknown[] {
   const args = expandFetchValue(c.args) as unknown[];
   const at = RULES_ARG[c.fn];
   if (at !== undefined && typeof args[at] === 'string') {
-    args[at] = PROFILES[args[at] as BrowserName].requestHeaders;
+    args[at] = getProfile(args[at] as Parameters<typeof getProfile>[0]).requestHeaders;
   }
   return args;
 }

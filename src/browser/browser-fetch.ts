@@ -22,7 +22,8 @@ import {
 } from './fetch/index.js';
 import type { PageContext } from './page-context.js';
 import { PreflightCache } from './preflight-cache.js';
-import { type BrowserProfile, getProfile } from './profiles.js';
+import type { BrowserProfile } from './profiles.js';
+import { getProfile } from './releases.js';
 import type { BrowserName } from './types.js';
 
 export type { BrowserFetchEvent, BrowserFetchResponseEvent, BrowserRequestInit };
@@ -46,8 +47,11 @@ export interface BrowserFetchOptions {
    * await pageFetch('https://api.example/x'); // rejects: cause.kind === 'csp-blocked'
    */
   page?: PageContext;
-  /** Whose behaviour to follow. Default `chromium`. */
-  browser?: BrowserName;
+  /**
+   * Whose behaviour to follow: a name (the newest observed release), `name@release` for an older
+   * release (`chromium@150`, `firefox@140`: src/browser/releases.ts) or a profile. Default `chromium`.
+   */
+  browser?: BrowserName | `${BrowserName}@${number}` | BrowserProfile;
   /** A tough-cookie jar for credentials (`include`, or `same-origin` on same-origin requests). */
   cookies?: CookieJar;
   /**

@@ -11,7 +11,8 @@ import {
   type SafelistFailure,
 } from '../_fetch/index.js';
 import { type CorsError, type CorsErrorDetails, type CorsErrorKind, makeCorsError } from './errors/index.js';
-import { type BrowserProfile, getProfile } from './profiles.js';
+import type { BrowserProfile } from './profiles.js';
+import { getProfile } from './releases.js';
 import {
   responseTainting,
   sameOriginAsPage,

@@ -5,7 +5,8 @@
 import { byteLowercase, normalizeHeaderValue } from '../_fetch/index.js';
 import { errorDetails } from './classify.js';
 import { type CorsError, type CorsErrorKind, makeCorsError, PREFLIGHT_TWIN } from './errors/index.js';
-import { type BrowserProfile, getProfile } from './profiles.js';
+import type { BrowserProfile } from './profiles.js';
+import { getProfile } from './releases.js';
 import { serializeRequestOrigin, toNormalizedRequest } from './request.js';
 import type { BrowserName, BrowserRequest, HeaderList, NormalizedRequest, ResponseView } from './types.js';
 

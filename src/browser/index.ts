@@ -86,8 +86,15 @@ export {
   preflightRequest,
 } from './preflight.js';
 export { PreflightCache, type PreflightCacheOptions } from './preflight-cache.js';
-export { type BrowserProfile, getProfile, PROFILES } from './profiles.js';
+export { type BrowserProfile, PROFILES } from './profiles.js';
 export { isRedirectStatus, type RedirectStep, redirectStep } from './redirect.js';
+export {
+  getProfile,
+  OLDER_RELEASES,
+  profileForRelease,
+  type ReleaseChanges,
+  releaseOf,
+} from './releases.js';
 export { isNormalizedRequest, type NormalizeResult, normalizeRequest } from './request.js';
 export {
   createScriptedFetch,

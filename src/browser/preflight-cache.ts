@@ -17,7 +17,8 @@ import {
 } from '../_fetch/index.js';
 import type { PreflightCacheEntry } from './preflight.js';
 import { firstHeaderNotAllowed, methodAllowed } from './preflight.js';
-import { type BrowserProfile, getProfile } from './profiles.js';
+import type { BrowserProfile } from './profiles.js';
+import { getProfile } from './releases.js';
 import { hasRedirectTaintedOrigin, serializeRequestOrigin } from './request.js';
 import type { BrowserName, NormalizedRequest } from './types.js';
 

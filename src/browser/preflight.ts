@@ -15,7 +15,8 @@ import { chromiumHeaderCheckOrder } from './_blink-header-map.js';
 import { errorDetails } from './classify.js';
 import { corsCheck, getHeader, headerLines, invalidRequestError } from './cors-check.js';
 import { type CorsError, type CorsErrorKind, makeCorsError } from './errors/index.js';
-import { type BrowserProfile, getProfile } from './profiles.js';
+import type { BrowserProfile } from './profiles.js';
+import { getProfile } from './releases.js';
 import {
   hasRedirectTaintedOrigin,
   secFetchDest,

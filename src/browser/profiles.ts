@@ -9,6 +9,7 @@ import {
   type RequestHeaderRules,
   SPEC_REQUEST_HEADER_RULES,
 } from '../_fetch/index.js';
+import { CONTEXT_PROFILES, type ContextProfile } from './context-profile.js';
 import {
   ISOLATION_CHROMIUM,
   ISOLATION_FIREFOX,
@@ -19,6 +20,12 @@ import type { BrowserName } from './types.js';
 
 export interface BrowserProfile {
   readonly name: BrowserName;
+  /**
+   * The major release whose behaviour this profile holds, as observed in the real browser (156 for
+   * Chromium, 153 for Firefox ESR); null for the spec and for WebKit (not tied to one release).
+   * Older observed releases: src/browser/releases.ts.
+   */
+  readonly release: number | null;
   /** The request-header classes (safelist, forbidden names) where the browser departs from the spec: data for `_fetch`. */
   readonly requestHeaders: RequestHeaderRules;
   /** Whether `Access-Control-Max-Age: +60` reads as 60 (Chromium's base::StringToInt64) rather than as invalid. */
@@ -108,6 +115,8 @@ export interface BrowserProfile {
   readonly cookieDefaultSameSite: 'lax' | 'none';
   /** ORB, CORP, COEP and COOP differences (src/browser/isolation/profile.ts). */
   readonly isolation: IsolationProfile;
+  /** Mixed Content, CSP and Local Network Access differences (src/browser/context-profile.ts). */
+  readonly context: ContextProfile;
 }
 
 const isDigits = (value: string): boolean => /^[0-9]+$/.test(value);
@@ -148,7 +157,8 @@ const FIREFOX_REQUEST_HEADERS: RequestHeaderRules = Object.freeze({
   unsafeNamesKeepDuplicates: true,
 });
 
-const BASE: Omit<BrowserProfile, 'name'> = {
+const BASE: Omit<BrowserProfile, 'name' | 'context'> = {
+  release: null,
   requestHeaders: SPEC_REQUEST_HEADER_RULES,
   maxAgeLeadingPlus: false,
   maxAgeCap: 7200,
@@ -183,10 +193,16 @@ const BASE: Omit<BrowserProfile, 'name'> = {
 
 export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.freeze({
   /** The Fetch Standard as written (the max-age cap is the UA's choice: none here). */
-  spec: Object.freeze({ ...BASE, name: 'spec', maxAgeCap: Number.POSITIVE_INFINITY }),
+  spec: Object.freeze({
+    ...BASE,
+    name: 'spec',
+    maxAgeCap: Number.POSITIVE_INFINITY,
+    context: CONTEXT_PROFILES.spec,
+  }),
   chromium: Object.freeze({
     ...BASE,
     name: 'chromium',
+    release: 156,
     requestHeaders: CHROMIUM_REQUEST_HEADERS,
     maxAgeLeadingPlus: true, // chromium: base::StringToInt64 accepts a leading '+'
     maxAgeCap: 7200,
@@ -207,10 +223,12 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     cachesPermanentRedirects: true, // chromium: a repeated 301 comes from the HTTP cache (observed)
     cachesTaintedPreflights: false, // chromium: the preflight after a tainting redirect is never served from the cache (observed)
     isolation: ISOLATION_CHROMIUM, // chromium: ORB v0.1, SVG+nosniff decoding (observed; see the isolation profile)
+    context: CONTEXT_PROFILES.chromium,
   }),
   firefox: Object.freeze({
     ...BASE,
     name: 'firefox',
+    release: 153,
     requestHeaders: FIREFOX_REQUEST_HEADERS,
     maxAgeCap: 86400,
     invalidMaxAge: 'no-cache', // firefox: a max-age with a non-digit is not cached (observed)
@@ -227,6 +245,7 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     preflightsRedirectsOfPreflightedRequests: true, // firefox: the first request's unsafe headers keep forcing preflights (observed)
     cacheHonoursWildcards: false, // firefox: a cached `*` matches nothing, so a wildcard answer is preflighted again (observed)
     isolation: ISOLATION_FIREFOX, // firefox: unknown CORP satisfies COEP, no noopener-allow-popups (observed)
+    context: CONTEXT_PROFILES.firefox,
   }),
   webkit: Object.freeze({
     ...BASE,
@@ -242,17 +261,6 @@ export const PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = Object.fr
     preflightOriginAfterTaint: 'null', // webkit: the preflight after a tainting redirect sends Origin: null (NetworkLoadChecker.cpp)
     cachesTaintedPreflights: false, // webkit: that preflight is never served from the cache
     preflightsRedirectsOfPreflightedRequests: true, // webkit: a preflighted request's later hops are preflighted again
+    context: CONTEXT_PROFILES.webkit,
   }),
 });
-
-/** The profile for a name or a profile object. Throws on an unknown name (API misuse). */
-export function getProfile(browser: BrowserName | BrowserProfile | undefined): BrowserProfile {
-  if (browser === undefined) return PROFILES.chromium;
-  if (typeof browser === 'object') return browser;
-  const p = PROFILES[browser];
-  if (!p)
-    throw new TypeError(
-      `unknown browser profile ${JSON.stringify(browser)} (chromium, firefox, webkit, spec)`,
-    );
-  return p;
-}

@@ -12,7 +12,7 @@ import {
   parseOrigin,
 } from '../origin/index.js';
 import { coopRequiresBrowsingContextGroupSwitch, parseOpenerPolicy } from './isolation/index.js';
-import { getProfile } from './profiles.js';
+import { getProfile } from './releases.js';
 import { SOP_RULES, type SopFacts } from './sop-rules.js';
 import type { BrowserName } from './types.js';
 

@@ -63,7 +63,10 @@ async function runBrowser(browser: BrowserName): Promise<BrowserResult> {
     } finally {
       await runner.close();
     }
-    const engine: EngineObservation[] = await runEngineCases(browser, servers, ALL);
+    // The engine follows the profile of the release that ran (Chromium 150 and 156 differ).
+    const engine: EngineObservation[] = await runEngineCases(browser, servers, ALL, {
+      version: runner.version,
+    });
     const comparisons = observed.map((o, i) =>
       compareCase(o, engine[i] as EngineObservation, ALL[i]?.request.initiator === 'XMLHttpRequest'),
     );

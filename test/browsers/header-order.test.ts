@@ -52,7 +52,7 @@ for (const browser of ['chromium', 'firefox'] as const) {
       let engineNamed: (string | null)[] = [];
       beforeAll(async () => {
         const observed: Observation[] = await runner().runCases(cases);
-        const engine = await runEngineCases(browser, runner().servers, cases);
+        const engine = await runEngineCases(browser, runner().servers, cases, { version: runner().version });
         browserNamed = observed.map((o) => named(browser, o.console));
         engineNamed = engine.map((o) => named(browser, o.console));
       }, 600_000);

@@ -18,7 +18,7 @@ import { type RunningLab, startLab } from '../../src/lab/server.js';
 import type { LabCase } from '../../src/lab/types.js';
 import { browserPath } from '../browsers/harness/available.js';
 import { CHROMIUM_BASE_ARGS, CHROMIUM_LOOPBACK_ONLY } from '../browsers/harness/chromium.js';
-import { FIREFOX_PREFS } from '../browsers/harness/firefox.js';
+import { FIREFOX_PREFS, FIREFOX_WINDOW } from '../browsers/harness/firefox.js';
 import { CHROMIUM_TLS_ARGS } from '../browsers/harness/tls.js';
 import { describeWithBrowser } from '../browsers/harness/vitest.js';
 import { buildLabPage, type RunRecord } from '../lab/lab-driver.js';
@@ -328,6 +328,7 @@ describeWithBrowser('firefox', 'lab fixes beyond fetch, in real Firefox', () => 
       headless: true,
       acceptInsecureCerts: true,
       extraPrefsFirefox: FIREFOX_PREFS,
+      ...FIREFOX_WINDOW,
       timeout: 60_000,
       protocolTimeout: 60_000,
     });
@@ -341,7 +342,6 @@ describeWithBrowser('firefox', 'lab fixes beyond fetch, in real Firefox', () => 
     timeout: 240_000,
   }, async () => {
     const page = await browser.newPage();
-    await page.setViewport({ width: 1280, height: 900 });
     const d: Driver = {
       open: async (url) => {
         await page.goto('about:blank');

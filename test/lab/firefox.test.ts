@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SCENARIOS } from '../../lab/src/scenarios.js';
 import { type RunningLab, startLab } from '../../src/lab/server.js';
 import { browserPath } from '../browsers/harness/available.js';
-import { FIREFOX_PREFS } from '../browsers/harness/firefox.js';
+import { FIREFOX_PREFS, FIREFOX_WINDOW } from '../browsers/harness/firefox.js';
 import { describeWithBrowser } from '../browsers/harness/vitest.js';
 import { buildLabPage, checkExpected, type PageLike, runScenario } from './lab-driver.js';
 
@@ -29,11 +29,11 @@ describeWithBrowser('firefox', 'the lab in real Firefox', () => {
       // The lab's https twin has a self-signed certificate (made at start).
       acceptInsecureCerts: true,
       extraPrefsFirefox: FIREFOX_PREFS,
+      ...FIREFOX_WINDOW,
       timeout: 60_000,
       protocolTimeout: 60_000,
     });
     page = await browser.newPage();
-    await page.setViewport({ width: 1280, height: 900 });
     await page.goto(lab.url);
     await page.waitForSelector('body[data-ready="true"]');
     driver = {

@@ -51,6 +51,7 @@ export function requestBlockedBeforeFetch(ctx: FetchContext, fp: FetchParams): C
     },
     page,
     ctx.profile.name,
+    ctx.profile.context,
   );
   for (const message of r.console) ctx.emit({ type: 'console', message });
   if (r.refusal !== null) {

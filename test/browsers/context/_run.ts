@@ -7,6 +7,7 @@
 import { Agent } from 'undici';
 import { type BrowserFetchEvent, createBrowserFetch } from '../../../src/browser/browser-fetch.js';
 import { createPageContext } from '../../../src/browser/page-context.js';
+import { getProfile, profileForRelease, releaseOf } from '../../../src/browser/releases.js';
 import type { Initiator, RequestMode } from '../../../src/browser/types.js';
 import { loopbackLookup } from '../harness/net.js';
 import { testTlsConnectOptions } from '../harness/tls.js';
@@ -77,12 +78,18 @@ const INIT: Record<LoadKind, { initiator: Initiator; mode: RequestMode }> = {
   audio: { initiator: 'media', mode: 'no-cors' },
 };
 
-/** Runs every page through the engine (createBrowserFetch with the page's context). */
+/**
+ * Runs every page through the engine (createBrowserFetch with the page's context), following the
+ * profile of the release `version` names (src/browser/releases.ts), or the newest one.
+ */
 export async function runInEngine(
-  browser: BrowserName,
+  name: BrowserName,
   servers: ContextServers,
   pages: ContextPage[],
+  version?: string,
 ): Promise<Map<string, LoadResult>> {
+  const release = version === undefined ? null : releaseOf(version);
+  const browser = release === null ? getProfile(name) : profileForRelease(name, release);
   const agent = new Agent({
     connect: { lookup: loopbackLookup as never, ...(await testTlsConnectOptions()) },
   });

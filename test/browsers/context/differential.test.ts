@@ -56,7 +56,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
     it(`${CASES} generated loads agree with the engine (${name} profile, seed ${SEED})`, async () => {
       expect(CASES).toBeGreaterThanOrEqual(150);
       const seen = await runInBrowser(browser as ContextBrowser, servers, PAGES);
-      const engine = await runInEngine(name, servers, PAGES);
+      const engine = await runInEngine(name, servers, PAGES, browser?.version);
       const diffs = compareRuns(name, PAGES, seen, engine);
       expect(diffs, JSON.stringify(diffs.slice(0, 5), null, 1)).toEqual([]);
       // Not vacuous: loads allowed, blocked and upgraded, and both mechanisms' lines seen.

@@ -59,7 +59,7 @@ for (const name of ['chromium', 'firefox'] as BrowserName[]) {
 
     it(`${CASES} loads agree with the engine (${name} profile)`, async () => {
       const seen = await runInBrowser(browser as ContextBrowser, servers, PAGES);
-      const engine = await runInEngine(name, servers, PAGES);
+      const engine = await runInEngine(name, servers, PAGES, browser?.version);
       const diffs = compareRuns(name, PAGES, seen, engine);
       const upgraded = [...seen.values()].filter((r) => r.outcome === 'ok' && r.served === 'https').length;
       console.log(

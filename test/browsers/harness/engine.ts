@@ -9,7 +9,10 @@ import {
   type BrowserFetchEvent,
   type CorsError,
   createBrowserFetch,
+  getProfile,
   PreflightCache,
+  profileForRelease,
+  releaseOf,
 } from '../../../src/browser/index.js';
 import type { PageRequest } from '../../fixtures/schema.js';
 import { createLoopbackFetch } from './net.js';
@@ -103,6 +106,11 @@ function isCorsError(x: unknown): x is CorsError {
 
 export interface EngineRunOptions {
   cookies?: CookieSpec[];
+  /**
+   * The release of the real browser compared with (its version string): the engine then follows
+   * that release's profile (src/browser/releases.ts). Default: the newest observed release.
+   */
+  version?: string;
 }
 
 /**
@@ -117,7 +125,9 @@ export async function runEngineCases(
 ): Promise<EngineObservation[]> {
   const loop = createLoopbackFetch();
   const jar = await browserCookieJar(browser, options.cookies);
-  const cache = new PreflightCache(browser);
+  const release = options.version === undefined ? null : releaseOf(options.version);
+  const profile = release === null ? getProfile(browser) : profileForRelease(browser, release);
+  const cache = new PreflightCache(profile);
   let events: BrowserFetchEvent[] = [];
   const fetchers = new Map<string, ReturnType<typeof createBrowserFetch>>();
   const fetcherFor = (origin: string) => {
@@ -125,7 +135,7 @@ export async function runEngineCases(
     if (!f) {
       f = createBrowserFetch({
         origin,
-        browser,
+        browser: profile,
         dispatcher: loop.dispatcher,
         cache,
         cookies: jar,

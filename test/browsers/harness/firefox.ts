@@ -83,6 +83,16 @@ export const FIREFOX_COOKIE_PREFS: Record<string, unknown> = {
 /** The harness's prefs: offline and loopback-only, with cookies that work cross-site over http. */
 export const FIREFOX_PREFS: Record<string, unknown> = { ...FIREFOX_OFFLINE_PREFS, ...FIREFOX_COOKIE_PREFS };
 
+/**
+ * A 1280x900 window set at launch (`--width`/`--height`, with puppeteer's `defaultViewport: null`),
+ * not by `page.setViewport`: that sends the BiDi command `emulation.setScreenOrientationOverride`,
+ * which Firefox ESR 140 does not know (it fails the whole suite's set-up there; ESR 153 knows it).
+ */
+export const FIREFOX_WINDOW: { args: string[]; defaultViewport: null } = {
+  args: ['--width=1280', '--height=900'],
+  defaultViewport: null,
+};
+
 export interface FirefoxLaunchOptions extends RunnerOptions {
   servers?: CaseServers;
   /** Cookies set before any case (`name=value` per host name). Default: {@link DEFAULT_COOKIES}. */
