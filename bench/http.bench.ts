@@ -10,25 +10,29 @@
  * drives one server at a time for a fixed duration, in interleaved rounds with a rotating order, and
  * the median requests/s of the rounds is reported with the ratios measured in the same run.
  *
+ * Then the same handlers without sockets, each case in a process of its own (bench/http-socketless.ts).
+ *
  * Run it as `npm run bench -- http`. Environment: `HTTP_BENCH_SECONDS` (default 2),
- * `HTTP_BENCH_ROUNDS` (default 15), `HTTP_BENCH_CONNECTIONS` (default 8).
+ * `HTTP_BENCH_ROUNDS` (default 15), `HTTP_BENCH_CONNECTIONS` (default 8), `HTTP_SOCKETLESS_ROUNDS`
+ * (default 11), `HTTP_SOCKETLESS_WARM_MS` (1500), `HTTP_SOCKETLESS_BATCHES` (25).
  */
-import { createServer, IncomingMessage, type Server, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import cors from 'cors';
-import type { HttpDecision } from '../src/_http/index.js';
-import { NodeRequestView } from '../src/_http/index.js';
 import { corsMiddleware } from '../src/adapters/node.js';
-import { createCorsPolicy } from '../src/server/index.js';
 import {
-  compare,
+  BATCHES,
+  type SocketlessCase,
+  socketlessRounds,
+  socketlessTable,
+  WARM_MS,
+} from './http-socketless.js';
+import {
   type LoadSample,
   loadRun,
   machineLine,
   medianOf as median,
   serveOnLoopback,
   startServers,
-  table,
 } from './lib.js';
 
 const ORIGIN = 'https://app.example';
@@ -58,6 +62,13 @@ async function serve(): Promise<void> {
   await serveOnLoopback(servers);
 }
 
+/** The median of per-round differences of `name` against the floor, ns, signed. */
+function fmtOver(samples: Record<SocketlessCase, number[]>, name: SocketlessCase): string {
+  const floor = samples['floor: the 2 headers set by the handler'];
+  const over = median(samples[name].map((x, i) => x - (floor[i] as number)));
+  return `${over >= 0 ? '+' : ''}${over.toFixed(0)}`;
+}
+
 /** One timed run against one server. */
 function load(port: number, controlPort: number, seconds: number, connections: number): Promise<LoadSample> {
   return loadRun(port, controlPort, { seconds, connections, headers: { origin: ORIGIN } });
@@ -70,94 +81,12 @@ async function check(port: number): Promise<string | null> {
   return res.headers.get('access-control-allow-origin');
 }
 
-/**
- * The server's own work per request without sockets: node's IncomingMessage (header lines set as
- * its parser sets them) and ServerResponse (no socket: the head and body are built and queued,
- * not written), through each server's handler. Steadier than req/s on a shared machine, and it
- * splits what the middleware adds over the floor into its parts.
- */
-function withoutSockets(): string {
-  const socket = new Socket();
-  const raw = ['Host', '127.0.0.1:8080', 'Origin', ORIGIN, 'Connection', 'keep-alive'];
-  type Parsed = IncomingMessage & { _addHeaderLines(lines: string[], n: number): void };
-  const exchange = (): [IncomingMessage, ServerResponse] => {
-    const req = new IncomingMessage(socket) as Parsed;
-    req.method = 'GET';
-    req.url = '/';
-    req._addHeaderLines(raw, raw.length);
-    return [req, new ServerResponse(req)];
-  };
-  const ours = corsMiddleware({ origins: [ORIGIN] });
-  const theirs = cors({ origin: ORIGIN });
-  const policy = createCorsPolicy({ origins: [ORIGIN] });
-  const floor = (res: ServerResponse) => {
-    res.setHeader('access-control-allow-origin', ORIGIN);
-    res.setHeader('vary', 'Origin');
-  };
-  const results = compare([
-    {
-      name: 'bare handler',
-      fn: () => {
-        const [req, res] = exchange();
-        handler(req, res);
-        return res;
-      },
-    },
-    {
-      name: 'floor: the 2 headers set by the handler',
-      fn: () => {
-        const [req, res] = exchange();
-        floor(res);
-        handler(req, res);
-        return res;
-      },
-    },
-    {
-      name: "floor + reading Origin (the adapter's request view)",
-      fn: () => {
-        const [req, res] = exchange();
-        new NodeRequestView(req).header('origin');
-        floor(res);
-        handler(req, res);
-        return res;
-      },
-    },
-    {
-      name: "floor + the policy's decision (view, decide, no Vary keeping)",
-      fn: () => {
-        const [req, res] = exchange();
-        const d = policy.handle(new NodeRequestView(req)) as HttpDecision;
-        for (const [n, v] of d.headers) res.setHeader(n, v);
-        res.setHeader('vary', 'Origin');
-        handler(req, res);
-        return res;
-      },
-    },
-    {
-      name: '`crossorigin/node` corsMiddleware',
-      fn: () => {
-        const [req, res] = exchange();
-        ours(req, res, () => handler(req, res));
-        return res;
-      },
-    },
-    {
-      name: '`cors` package',
-      fn: () => {
-        const [req, res] = exchange();
-        theirs(req, res, () => handler(req, res));
-        return res;
-      },
-    },
-  ]);
-  return table(results, 'bare handler');
-}
-
 export default async function run(): Promise<string> {
   const seconds = Number(process.env.HTTP_BENCH_SECONDS ?? 2);
   const rounds = Number(process.env.HTTP_BENCH_ROUNDS ?? 15);
   const connections = Number(process.env.HTTP_BENCH_CONNECTIONS ?? 8);
-  const inProcess = withoutSockets();
+  const socketlessRoundsCount = Number(process.env.HTTP_SOCKETLESS_ROUNDS ?? 11);
+  const socketless = await socketlessRounds(socketlessRoundsCount);
   const { child, ports } = await startServers<Variant>(import.meta.url, 30_000);
   try {
     const acao = {
@@ -221,11 +150,13 @@ export default async function run(): Promise<string> {
       '',
       `Ratios in this run: ours / bare = **${roundRatio('crossorigin', 'bare').toFixed(3)}** req/s (median of per-round ratios; target >= 0.97), **${cpuRatio('crossorigin', 'bare').toFixed(3)}** by CPU per request; ours / \`cors\` = **${roundRatio('crossorigin', 'cors').toFixed(3)}** req/s, **${cpuRatio('crossorigin', 'cors').toFixed(3)}** by CPU per request (target >= 1.0).`,
       '',
-      '### The same handlers without sockets',
+      '### The same handlers without sockets, one process per case',
       '',
-      "Node's own `IncomingMessage` (header lines given as its parser gives them: Host, Origin, Connection) and `ServerResponse` without a socket (the head and body are built and queued, not written), in interleaved rounds in this process: the server-side JavaScript each request costs, split into parts. Time ratio against the bare handler (higher is slower).",
+      `Node's own \`IncomingMessage\` (header lines given as its parser gives them: Host, Origin, Connection) and \`ServerResponse\` without a socket (the head and body are built and queued, not written): the server-side JavaScript each request costs, split into parts. ${socketlessRoundsCount} rounds; in each, every case runs in a fresh process of its own (rotating order), warms up for ${WARM_MS} ms of CPU and reports the median of ${BATCHES} batches timed by its own CPU clock. A process per case because in one process the cases share node's code and disturb each other (bench/http-socketless.ts). The last column is each round's difference against the floor of the same round.`,
       '',
-      inProcess,
+      socketlessTable(socketless),
+      '',
+      `Ours over the floor without sockets: **${fmtOver(socketless, '`crossorigin/node` corsMiddleware')}** ns per request (median of per-round differences; target <= 200 ns); \`cors\`: **${fmtOver(socketless, '`cors` package')}** ns.`,
     ].join('\n');
   } finally {
     child.kill('SIGTERM');
