@@ -128,6 +128,8 @@ describe('releaseOf', () => {
     ],
     ['Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0', 140],
     ['', null],
+    ['Mozilla/5.0 Chrome/0.1', null],
+    ['Chrome/0150.0', 150],
     ['no version here', null],
     [`${'x'.repeat(100_000)}1.0`, null],
   ] as const)('%j -> %j', (version, release) => {

@@ -14,6 +14,8 @@ import type { ContextProfile } from './context-profile.js';
 import { type BrowserProfile, PROFILES } from './profiles.js';
 import type { BrowserName } from './types.js';
 
+export { releaseOf } from './_release-of.js';
+
 /** What one observed release did differently from the release after it. */
 export interface ReleaseChanges {
   /** The major release observed (e.g. 150). */
@@ -105,18 +107,6 @@ export function profileForRelease(browser: BrowserName, release: number): Browse
   const frozen = Object.freeze(profile);
   cache.set(key, frozen);
   return frozen;
-}
-
-/**
- * The release a browser's version string names: `150.0.7871.100`, `Chromium 150.0…`,
- * `HeadlessChrome/150.0…`, `firefox/140.12.0`, `140.12.0esr`, or a User-Agent (`Chrome/150.0…`,
- * `Firefox/140.0`). Null when none is found.
- */
-export function releaseOf(version: string): number | null {
-  // A product token first (a User-Agent starts with `Mozilla/5.0`), then a leading version number.
-  const named = /(?:Chrome|Chromium|Firefox)\/(\d{1,4})\./i.exec(version);
-  const digits = named?.[1] ?? /^\D{0,40}?(\d{1,4})\.\d/.exec(version)?.[1];
-  return digits === undefined ? null : Number(digits);
 }
 
 /** A profile by name, by `name@release` (`chromium@150`), or the profile object itself. */

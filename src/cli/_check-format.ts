@@ -107,7 +107,7 @@ export function diagnosisLines(r: CheckResult, st: Style): string[] {
 export function formatCheck(r: CheckResult, st: Style, verbose = false): string {
   const req = r.request;
   const L: string[] = [
-    `${st.bold(`${req?.method ?? ''} ${r.url ?? ''}`)} from ${st.bold(r.from ?? '')}  ${st.dim(`(${r.browser}, mode ${req?.mode}, credentials ${req?.credentials})`)}`,
+    `${st.bold(`${req?.method ?? ''} ${r.url ?? ''}`)} from ${st.bold(r.from ?? '')}  ${st.dim(`(${r.browser}${r.release ? ` ${r.release}` : ''}, mode ${req?.mode}, credentials ${req?.credentials})`)}`,
     '',
   ];
   for (const n of r.notes ?? []) L.push(st.yellow(`Note: ${n}`), '');

@@ -4,7 +4,14 @@
  * classification of it (is a preflight needed, and why).
  */
 import { isMethod } from '../_fetch/index.js';
-import { type BrowserName, type ClassifyResult, classify, type PageContext } from '../browser/index.js';
+import {
+  type BrowserName,
+  type BrowserProfile,
+  type ClassifyResult,
+  classify,
+  getProfile,
+  type PageContext,
+} from '../browser/index.js';
 import { parseOriginHeader } from '../origin/index.js';
 import { fromOfPage, parsePageFlags } from './_check-page.js';
 import {
@@ -30,6 +37,8 @@ export interface CheckRequest {
   mode: (typeof MODES)[number];
   redirect: (typeof REDIRECTS)[number];
   browser: BrowserName;
+  /** The profile the engine follows: the browser's newest observed release, or `--browser name@release`. */
+  profile: BrowserProfile;
   timeout: number;
   /** The page's context (--page-url, --https-page, --page-csp, --coep), or null. */
   page: PageContext | null;
@@ -40,6 +49,25 @@ function oneOf<T extends string>(value: string | undefined, list: readonly T[], 
   if (value === undefined) return dflt;
   if ((list as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${option} must be one of ${list.join(', ')}; got "${value}"`);
+}
+
+/**
+ * `--browser`: a name (the newest observed release) or `chromium@150` / `firefox@140` for what an
+ * older release did (src/browser/releases.ts).
+ */
+export function parseBrowser(value: string | undefined): { browser: BrowserName; profile: BrowserProfile } {
+  const at = value?.indexOf('@') ?? -1;
+  if (value === undefined || at === -1) {
+    const browser = oneOf(value, BROWSERS, '--browser', 'chromium');
+    return { browser, profile: getProfile(browser) };
+  }
+  const name = value.slice(0, at);
+  const release = value.slice(at + 1);
+  if ((name !== 'chromium' && name !== 'firefox') || !/^[1-9][0-9]{0,3}$/.test(release))
+    throw new UsageError(
+      `--browser must be one of ${BROWSERS.join(', ')}, or chromium@<release> / firefox@<release> (e.g. chromium@150); got "${value}"`,
+    );
+  return { browser: name, profile: getProfile(`${name}@${Number(release)}`) };
 }
 
 const NULL_ORIGIN =
@@ -117,7 +145,7 @@ export function parseCheckRequest(rawUrl: string, flags: CheckFlags): CheckReque
   const credentials = oneOf(flags.credentials, CREDENTIALS, '--credentials', 'same-origin');
   const mode = oneOf(flags.mode, MODES, '--mode', 'cors');
   const redirect = oneOf(flags.redirect, REDIRECTS, '--redirect', 'follow');
-  const browser = oneOf(flags.browser, BROWSERS, '--browser', 'chromium');
+  const { browser, profile } = parseBrowser(flags.browser);
   const timeout =
     flags.timeout === undefined ? 15_000 : parseIntOption(flags.timeout, '--timeout', 1, 600_000);
   if (bodyType !== 'none' && (method.toUpperCase() === 'GET' || method.toUpperCase() === 'HEAD')) {
@@ -142,7 +170,7 @@ export function parseCheckRequest(rawUrl: string, flags: CheckFlags): CheckReque
       redirect,
       body: bodyKindOf(bodyType),
     },
-    browser,
+    profile,
   );
   if (!c.ok) throw new UsageError(c.problem);
   return {
@@ -156,6 +184,7 @@ export function parseCheckRequest(rawUrl: string, flags: CheckFlags): CheckReque
     mode,
     redirect,
     browser,
+    profile,
     timeout,
     page,
     classification: c,

@@ -62,7 +62,7 @@ async function send(
 ): Promise<{ failure: CorsError | null; rejection: string }> {
   const pageFetch = createBrowserFetch({
     origin: req.from,
-    browser: req.browser,
+    browser: req.profile,
     ...(req.page ? { page: req.page } : {}),
     ...network,
   });
@@ -207,6 +207,7 @@ export async function runCheck(
     url: req.url.href,
     from: req.from,
     browser: req.browser,
+    ...(req.profile.release !== null ? { release: req.profile.release } : {}),
     ...(req.notes.length ? { notes: req.notes } : {}),
     request: {
       method: req.method,

@@ -46,6 +46,8 @@ export interface CheckResult {
   url?: string;
   from?: string;
   browser?: BrowserName;
+  /** The release of `browser` whose observed behaviour judged the request (156, or 150 for `--browser chromium@150`). */
+  release?: number;
   /** The page's context, when a page flag was given (--page-url, --https-page, --page-csp, --coep). */
   page?: { url: string; secureContext: boolean; csp: string[]; coep: string; warnings?: string[] };
   /** With a page: every console line the browser prints for the request (upgrades, CSP reports, the refusal's). */

@@ -4,10 +4,12 @@
  */
 import {
   type BrowserName,
+  type BrowserProfile,
   type CorsErrorKind,
   createScriptedFetch,
   diagnose,
   explainConsoleText,
+  getProfile,
   type HarEntry,
   type HarExchange,
   judgeHar,
@@ -15,8 +17,11 @@ import {
   parseCopiedFetch,
   parseCurl,
   parseHar,
+  profileForRelease,
+  releaseOf,
   type ScriptedAnswer,
 } from '../browser/index.js';
+import { parseBrowser } from './_check-request.js';
 import { runCheck } from './_check-run.js';
 import type { CheckFlags, CheckResult } from './_check-types.js';
 import { EXIT, UsageError } from './output.js';
@@ -102,7 +107,8 @@ export function explainConsole(text: string): ExplainResult {
   return top;
 }
 
-function exchangeResult(x: HarExchange, entries: HarEntry[], browser: BrowserName): CheckResult {
+function exchangeResult(x: HarExchange, entries: HarEntry[], profile: BrowserProfile): CheckResult {
+  const browser = profile.name;
   const e = entries[x.entry]!;
   const pre = x.preflightEntry !== undefined ? entries[x.preflightEntry] : undefined;
   const pairs = (hs: { name: string; value: string }[]) =>
@@ -113,6 +119,7 @@ function exchangeResult(x: HarExchange, entries: HarEntry[], browser: BrowserNam
     url: x.url,
     from: x.origin,
     browser,
+    ...(profile.release !== null ? { release: profile.release } : {}),
     ...(x.note ? { notes: [x.note] } : {}),
     actual: [
       {
@@ -171,11 +178,27 @@ function exchangeResult(x: HarExchange, entries: HarEntry[], browser: BrowserNam
   return result;
 }
 
-/** The browser whose panel wrote the HAR (log.creator), unless `--browser` says. */
-function harBrowser(json: unknown, flag: string | undefined): BrowserName {
-  if (flag === 'chromium' || flag === 'firefox' || flag === 'webkit' || flag === 'spec') return flag;
-  const creator = String((json as { log?: { creator?: { name?: unknown } } }).log?.creator?.name ?? '');
-  return /firefox/i.test(creator) ? 'firefox' : /webkit|safari/i.test(creator) ? 'webkit' : 'chromium';
+/**
+ * The browser whose panel wrote the HAR (log.creator) and its release (the User-Agent its requests
+ * carry, else Firefox's log.creator.version), unless `--browser` says (a name or `name@release`).
+ */
+function harBrowser(json: unknown, entries: HarEntry[], flag: string | undefined): BrowserProfile {
+  if (flag !== undefined) return parseBrowser(flag).profile;
+  const creator = (json as { log?: { creator?: { name?: unknown; version?: unknown } } }).log?.creator;
+  const creatorName = String(creator?.name ?? '');
+  const name: BrowserName = /firefox/i.test(creatorName)
+    ? 'firefox'
+    : /webkit|safari/i.test(creatorName)
+      ? 'webkit'
+      : 'chromium';
+  if (name === 'webkit') return getProfile(name);
+  const ua = entries
+    .flatMap((e) => e.request.headers)
+    .find((h) => h.name.toLowerCase() === 'user-agent')?.value;
+  const release =
+    (ua !== undefined ? releaseOf(ua) : null) ??
+    (name === 'firefox' ? releaseOf(String(creator?.version ?? '')) : null);
+  return release === null ? getProfile(name) : profileForRelease(name, release);
 }
 
 /** A HAR file's text. */
@@ -188,7 +211,7 @@ export async function explainHar(text: string, browserFlag?: string): Promise<Ex
   }
   const har = parseHar(json);
   if (!har.ok) throw new UsageError(har.problem);
-  const browser = harBrowser(json, browserFlag);
+  const browser = harBrowser(json, har.entries, browserFlag);
   const exchanges = await judgeHar(har.entries, browser);
   const items = exchanges.map((x) => exchangeResult(x, har.entries, browser));
   const summary = exchanges.map((x) => ({
@@ -224,8 +247,10 @@ export async function explainCopied(
     );
   const checkFlags: CheckFlags = {
     ...flags,
-    // The browser that made the copy (its User-Agent), unless --browser says.
-    ...(flags.browser === undefined && r.browser ? { browser: r.browser } : {}),
+    // The browser that made the copy and its release (its User-Agent), unless --browser says.
+    ...(flags.browser === undefined && r.browser
+      ? { browser: r.release !== undefined ? `${r.browser}@${r.release}` : r.browser }
+      : {}),
     from,
     method: r.method,
     header: r.pageHeaders.map(([n, v]) => `${n}: ${v}`),

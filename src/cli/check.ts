@@ -74,7 +74,10 @@ export function registerCheckCommand(program: Command): Command {
     .option('--credentials <mode>', 'omit, same-origin (default) or include')
     .option('--mode <mode>', 'cors (default), no-cors or same-origin')
     .option('--redirect <mode>', 'follow (default), error or manual')
-    .option('--browser <name>', 'chromium (default), firefox, webkit or spec')
+    .option(
+      '--browser <name>',
+      'chromium (default), firefox, webkit or spec; chromium@150 or firefox@140 for an older release',
+    )
     .option('--timeout <ms>', 'give up after this many milliseconds (default 15000)')
     .option(
       '--page-url <url>',

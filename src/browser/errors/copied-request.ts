@@ -6,6 +6,7 @@
  * from the ones the page set, since a page cannot set the former.
  */
 import { isForbiddenRequestHeader } from '../../_fetch/index.js';
+import { releaseOf } from '../_release-of.js';
 
 export interface CopiedRequest {
   source: 'curl' | 'fetch';
@@ -22,6 +23,8 @@ export interface CopiedRequest {
   mode?: string;
   /** The browser that made the request, from the copied User-Agent (Chromium's fetch copy has none). */
   browser?: 'chromium' | 'firefox' | 'webkit';
+  /** Its major release, from the same User-Agent (`Chrome/150.0.0.0` -> 150); Chromium and Firefox only. */
+  release?: number;
 }
 
 /**
@@ -187,6 +190,8 @@ function finish(
   };
   const browser = browserOf(get('user-agent'));
   if (browser) request.browser = browser;
+  const release = browser === 'chromium' || browser === 'firefox' ? releaseOf(get('user-agent') ?? '') : null;
+  if (release !== null) request.release = release;
   return { ok: true, request };
 }
 

@@ -7,6 +7,8 @@
  */
 import { isForbiddenRequestHeader } from '../../_fetch/index.js';
 import { createBrowserFetch } from '../browser-fetch.js';
+import type { BrowserProfile } from '../profiles.js';
+import { getProfile } from '../releases.js';
 import type { BrowserName } from '../types.js';
 import type { CorsError, CorsErrorKind } from './kinds.js';
 
@@ -192,7 +194,7 @@ async function judgeOne(
   i: number,
   preflight: number | undefined,
   origin: string,
-  browser: BrowserName,
+  browser: BrowserProfile,
   consumed: Set<number>,
 ): Promise<HarExchange> {
   const e = entries[i]!;
@@ -225,7 +227,7 @@ async function judgeWith(
   i: number,
   preflight: number | undefined,
   origin: string,
-  browser: BrowserName,
+  browser: BrowserProfile,
   credentials: 'include' | 'same-origin',
   consumed: Set<number>,
 ): Promise<HarExchange> {
@@ -298,10 +300,10 @@ async function judgeWith(
  * header 'Access-Control-Allow-Origin' not allowed") and "one line naming two origins" ("does not
  * match") record the same. The engine judges the one line; the other reading is named beside it.
  */
-function mergedLines(x: HarExchange, entries: HarEntry[], browser: BrowserName): HarExchange {
+function mergedLines(x: HarExchange, entries: HarEntry[], browser: BrowserProfile): HarExchange {
   const kind = x.error?.kind;
   if (
-    browser !== 'firefox' ||
+    browser.name !== 'firefox' ||
     (kind !== 'allow-origin-mismatch' && kind !== 'preflight-allow-origin-mismatch')
   )
     return x;
@@ -318,11 +320,15 @@ function mergedLines(x: HarExchange, entries: HarEntry[], browser: BrowserName):
   return { ...x, alternatives: [other], note: x.note ? `${x.note}; ${note}` : note };
 }
 
-/** Re-judges every cross-origin exchange of a HAR (at most 500) as `browser` would. */
+/**
+ * Re-judges every cross-origin exchange of a HAR (at most 500) as `browser` would: a name, a
+ * `name@release` (`chromium@150`) or a profile.
+ */
 export async function judgeHar(
   entries: HarEntry[],
-  browser: BrowserName = 'chromium',
+  browserOrName: BrowserName | `${BrowserName}@${number}` | BrowserProfile = 'chromium',
 ): Promise<HarExchange[]> {
+  const browser = getProfile(browserOrName);
   const used = new Set<number>();
   // Entries replayed as a later hop of an earlier exchange's redirect chain are not judged again.
   const consumed = new Set<number>();
