@@ -5,7 +5,7 @@
  */
 import {
   type BrowserFetchEvent,
-  type BrowserName,
+  type BrowserProfile,
   type CorsError,
   createPageContext,
   getProfile,
@@ -43,7 +43,7 @@ function elementError(e: unknown, events: readonly BrowserFetchEvent[], why?: st
   };
 }
 
-export async function predictImage(input: PredictInput, profile: BrowserName): Promise<EngineAttempt[]> {
+export async function predictImage(input: PredictInput, profile: BrowserProfile): Promise<EngineAttempt[]> {
   const { origins, id, run, labCase } = input;
   const url = caseUrl(origins, labCase.request, id, run);
   const events: BrowserFetchEvent[] = [];
@@ -90,7 +90,7 @@ export async function predictImage(input: PredictInput, profile: BrowserName): P
 }
 
 /** A classic `<script src>`: a no-cors load with credentials; the page sees load or error. */
-export async function predictScript(input: PredictInput, profile: BrowserName): Promise<EngineAttempt[]> {
+export async function predictScript(input: PredictInput, profile: BrowserProfile): Promise<EngineAttempt[]> {
   const { origins, id, run, labCase } = input;
   const url = caseUrl(origins, labCase.request, id, run);
   const events: BrowserFetchEvent[] = [];
@@ -118,7 +118,7 @@ export async function predictScript(input: PredictInput, profile: BrowserName): 
  * navigation, no CORS), then its Cross-Origin-Opener-Policy decides whether it lands in a new
  * browsing context group, which severs `window.opener` and closes the opener's handle.
  */
-export async function predictPopup(input: PredictInput, profile: BrowserName): Promise<EngineAttempt[]> {
+export async function predictPopup(input: PredictInput, profile: BrowserProfile): Promise<EngineAttempt[]> {
   const { origins, id, run, labCase } = input;
   const url = caseUrl(origins, labCase.request, id, run);
   const popup = createPageContext({ url });

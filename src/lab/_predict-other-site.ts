@@ -2,13 +2,13 @@
  * The engine's side of the lab's cases played by the other site's page: a form it submits to the
  * lab API (cross-site, no CORS: only a CSRF guard stops it) and a postMessage it sends to the app.
  */
-import { type BrowserName, sopAccess } from '../browser/index.js';
+import { type BrowserProfile, sopAccess } from '../browser/index.js';
 import { isSameOrigin, isSameSite, parseOrigin, serializeOrigin } from '../origin/index.js';
 import type { PredictInput } from './_predict-steps.js';
 import { caseUrl } from './shared.js';
 import type { EngineAttempt, EngineStep, LabHeader } from './types.js';
 
-export async function predictForm(input: PredictInput, profile: BrowserName): Promise<EngineAttempt[]> {
+export async function predictForm(input: PredictInput, profile: BrowserProfile): Promise<EngineAttempt[]> {
   const { origins, id, run, labCase } = input;
   const url = caseUrl(origins, labCase.request, id, run);
   const from = parseOrigin(origins.other);

@@ -6,7 +6,7 @@
 import {
   type BrowserFetch,
   type BrowserFetchEvent,
-  type BrowserName,
+  type BrowserProfile,
   createBrowserFetch,
   createPageContext,
 } from '../browser/index.js';
@@ -37,7 +37,7 @@ export function pageUrl(input: PredictInput): string {
 /** The engine's fetch as the case's page: its origin, and its CSP and COEP when it has them. */
 export function labBrowserFetch(
   input: PredictInput,
-  profile: BrowserName,
+  profile: BrowserProfile,
   onEvent: (e: BrowserFetchEvent) => void,
 ): BrowserFetch {
   const page = input.labCase.server?.page;

@@ -8,11 +8,13 @@
 import {
   type BrowserFetchEvent,
   type BrowserName,
+  type BrowserProfile,
   type CorsError,
   classify,
   type Diagnosis,
   describePreflightReason,
   diagnose,
+  getProfile,
   PROFILES,
 } from '../browser/index.js';
 import { predictImage, predictPopup, predictScript } from './_predict-elements.js';
@@ -25,7 +27,7 @@ export type { PredictInput } from './_predict-steps.js';
 
 const KINDS = new Set(['fetch', 'image', 'form', 'message', 'script', 'popup']);
 
-function preflightReasons(labCase: LabCase, url: string, origin: string, profile: BrowserName): string {
+function preflightReasons(labCase: LabCase, url: string, origin: string, profile: BrowserProfile): string {
   const c = classifyCase(labCase, url, origin, profile);
   if (c?.tainting !== 'cors') return '';
   if (!c.preflight.needed)
@@ -33,7 +35,7 @@ function preflightReasons(labCase: LabCase, url: string, origin: string, profile
   return `A preflight is needed: ${c.preflight.reasons.map(describePreflightReason).join('; ')}.`;
 }
 
-function classifyCase(labCase: LabCase, url: string, origin: string, profile: BrowserName) {
+function classifyCase(labCase: LabCase, url: string, origin: string, profile: BrowserProfile) {
   const r = labCase.request;
   const c = classify(
     {
@@ -55,7 +57,7 @@ function diagnoseEvents(
   labCase: LabCase,
   url: string,
   origin: string,
-  profile: BrowserName,
+  profile: BrowserProfile,
   cause: CorsError,
   events: BrowserFetchEvent[],
 ): Diagnosis {
@@ -103,7 +105,7 @@ function allowedAttempt(res: Response, events: BrowserFetchEvent[], pre: string)
 /** A refused fetch: the console line, the cause from everything observed, and the fix. */
 function blockedAttempt(
   input: PredictInput,
-  profile: BrowserName,
+  profile: BrowserProfile,
   url: string,
   e: unknown,
   events: BrowserFetchEvent[],
@@ -133,7 +135,7 @@ function blockedAttempt(
   };
 }
 
-async function predictFetch(input: PredictInput, profile: BrowserName): Promise<EngineAttempt[]> {
+async function predictFetch(input: PredictInput, profile: BrowserProfile): Promise<EngineAttempt[]> {
   const { origins, id, run, labCase } = input;
   const r = labCase.request;
   const url = caseUrl(origins, r, id, run);
@@ -169,7 +171,7 @@ async function predictFetch(input: PredictInput, profile: BrowserName): Promise<
   return attempts;
 }
 
-function predictKind(input: PredictInput, profile: BrowserName): Promise<EngineAttempt[]> {
+function predictKind(input: PredictInput, profile: BrowserProfile): Promise<EngineAttempt[]> {
   switch (input.labCase.kind) {
     case 'image':
       return predictImage(input, profile);
@@ -186,9 +188,23 @@ function predictKind(input: PredictInput, profile: BrowserName): Promise<EngineA
   }
 }
 
+/**
+ * The profile asked for: a name, or `name@release` (the lab page asks for its own browser's release,
+ * from its User-Agent: src/lab/shared.ts); `chromium` when it names none we know.
+ */
+function labProfile(asked: unknown): { profile: BrowserProfile; label: string } {
+  try {
+    if (typeof asked === 'string' && asked.length <= 20)
+      return { profile: getProfile(asked as BrowserName), label: asked };
+  } catch {
+    // an unknown name: the default below
+  }
+  return { profile: PROFILES.chromium, label: 'chromium' };
+}
+
 /** Runs the case in the engine. Never throws: a failure becomes a blocked attempt with the reason. */
 export async function predict(input: PredictInput): Promise<Prediction> {
-  const profile = (Object.hasOwn(PROFILES, input.profile) ? input.profile : 'chromium') as BrowserName;
+  const { profile, label } = labProfile(input.profile);
   const labCase = input.labCase;
   let attempts: EngineAttempt[];
   try {
@@ -206,5 +222,5 @@ export async function predict(input: PredictInput): Promise<Prediction> {
       },
     ];
   }
-  return { profile, attempts, wire: [] };
+  return { profile: label, attempts, wire: [] };
 }

@@ -64,12 +64,24 @@ export function caseUrl(
   return `${base}/c/${id}/${run}/${path}`;
 }
 
-/** The browser profile the engine should follow for a user agent string. */
-export function profileForUserAgent(ua: string): 'chromium' | 'firefox' | 'webkit' {
-  if (/Firefox\//.test(ua)) return 'firefox';
-  if (/(Chrome|Chromium|Edg)\//.test(ua)) return 'chromium';
-  if (/AppleWebKit\//.test(ua)) return 'webkit';
-  return 'chromium';
+/**
+ * The browser profile the engine should follow for a user agent string: `chromium@150` when the
+ * User-Agent names Chromium 150 (the profile of that release: src/browser/releases.ts), `webkit`
+ * for Safari, `chromium` when nothing is recognised.
+ */
+export function profileForUserAgent(ua: string): string {
+  const name = /Firefox\//.test(ua)
+    ? 'firefox'
+    : /(Chrome|Chromium|Edg)\//.test(ua)
+      ? 'chromium'
+      : /AppleWebKit\//.test(ua)
+        ? 'webkit'
+        : null;
+  if (name === null) return 'chromium';
+  // The product token's major release (as releaseOf in src/browser does; this file stays import-free).
+  const release =
+    name === 'webkit' ? 0 : Number(/(?:Chrome|Chromium|Firefox)\/(\d{1,4})\./.exec(ua)?.[1] ?? 0);
+  return release >= 1 ? `${name}@${release}` : name;
 }
 
 /** One line of the wire: which server got what kind of request. */
