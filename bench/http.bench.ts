@@ -19,13 +19,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import cors from 'cors';
 import { corsMiddleware } from '../src/adapters/node.js';
-import {
-  BATCHES,
-  type SocketlessCase,
-  socketlessRounds,
-  socketlessTable,
-  WARM_MS,
-} from './http-socketless.js';
+import { BATCHES, socketlessOver, socketlessRounds, socketlessTable, WARM_MS } from './http-socketless.js';
 import {
   type LoadSample,
   loadRun,
@@ -60,13 +54,6 @@ async function serve(): Promise<void> {
     cors: createServer((req, res) => theirs(req, res, () => handler(req, res))),
   };
   await serveOnLoopback(servers);
-}
-
-/** The median of per-round differences of `name` against the floor, ns, signed. */
-function fmtOver(samples: Record<SocketlessCase, number[]>, name: SocketlessCase): string {
-  const floor = samples['floor: the 2 headers set by the handler'];
-  const over = median(samples[name].map((x, i) => x - (floor[i] as number)));
-  return `${over >= 0 ? '+' : ''}${over.toFixed(0)}`;
 }
 
 /** One timed run against one server. */
@@ -156,7 +143,7 @@ export default async function run(): Promise<string> {
       '',
       socketlessTable(socketless),
       '',
-      `Ours over the floor without sockets: **${fmtOver(socketless, '`crossorigin/node` corsMiddleware')}** ns per request (median of per-round differences; target <= 200 ns); \`cors\`: **${fmtOver(socketless, '`cors` package')}** ns.`,
+      `Ours over the floor without sockets: **${socketlessOver(socketless, '`crossorigin/node` corsMiddleware')}** per request (target <= 200 ns); \`cors\`: ${socketlessOver(socketless, '`cors` package')}.`,
     ].join('\n');
   } finally {
     child.kill('SIGTERM');
