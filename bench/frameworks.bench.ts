@@ -10,11 +10,14 @@
  * system) over each run gives server CPU microseconds per request beside req/s. Medians and ranges
  * over the rounds are reported, and per-round ratios against the framework's usual middleware.
  *
+ * Then the same servers without sockets, each variant in a process of its own
+ * (bench/frameworks-socketless.ts).
+ *
  * Environment: `FRAMEWORKS_BENCH_SECONDS` (default 2), `FRAMEWORKS_BENCH_ROUNDS` (default 9),
- * `FRAMEWORKS_BENCH_CONNECTIONS` (default 8).
+ * `FRAMEWORKS_BENCH_CONNECTIONS` (default 8), `FRAMEWORKS_SOCKETLESS_ROUNDS` (default 7),
+ * `FRAMEWORKS_BENCH_SOCKETLESS_ONLY=1` (only the socketless part).
  */
-import { createServer, IncomingMessage, type Server, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import fastifyCors from '@fastify/cors';
 import { serve as honoServe } from '@hono/node-server';
 import koaCors from '@koa/cors';
@@ -29,8 +32,14 @@ import { corsPlugin } from '../src/adapters/fastify.js';
 import { corsMiddleware as honoOurs } from '../src/adapters/hono.js';
 import { corsMiddleware as koaOurs } from '../src/adapters/koa.js';
 import { corsMiddleware as nodeCors } from '../src/adapters/node.js';
+import { BATCHES, runCaseChild, WARM_MS } from './_per-process.js';
 import {
-  compare,
+  checkSocketless,
+  frameworksSocketless,
+  frameworksSocketlessTable,
+  socketlessRequest,
+} from './frameworks-socketless.js';
+import {
   type LoadSample,
   loadRun,
   machineLine,
@@ -243,71 +252,23 @@ function report(
   ].join('\n');
 }
 
-/**
- * Express without sockets: node's own `IncomingMessage` (header lines set as its parser sets them)
- * and `ServerResponse` with no socket (the head and body are built and queued, not written), through
- * the whole Express app, in interleaved rounds in this process. The JavaScript each request costs the
- * server, without the kernel's share, so the middlewares' differences are not drowned by it.
- */
-function expressWithoutSockets(): string {
-  const socket = new Socket();
-  const raw = ['Host', '127.0.0.1:8080', 'Origin', ORIGIN, 'Connection', 'keep-alive'];
-  type Parsed = IncomingMessage & { _addHeaderLines(lines: string[], n: number): void };
-  const floor: express.RequestHandler = (_req, res, next) => {
-    res.setHeader('access-control-allow-origin', ORIGIN);
-    res.setHeader('access-control-allow-credentials', 'true');
-    res.setHeader('vary', 'Origin');
-    next();
-  };
-  const apps: [string, express.Express][] = [
-    ['Express 5 bare', expressApp()],
-    ['floor: a middleware setting the 3 headers itself', expressApp(floor)],
-    ['`cors`', expressApp(cors({ origin: ORIGINS, credentials: true }))],
-    [
-      '`crossorigin/express` cors() (drop-in)',
-      expressApp(dropIn({ origin: ORIGINS, credentials: true }) as express.RequestHandler),
-    ],
-    ['`crossorigin/express` corsMiddleware', expressApp(expressCors(POLICY) as express.RequestHandler)],
-  ];
-  const exchange = (app: express.Express): ServerResponse => {
-    const req = new IncomingMessage(socket) as Parsed;
-    req.method = 'GET';
-    req.url = '/';
-    req._addHeaderLines(raw, raw.length);
-    const res = new ServerResponse(req);
-    app(req as unknown as express.Request, res as unknown as express.Response);
-    return res;
-  };
-  for (const [name, app] of apps) {
-    // Each app answers synchronously (so the timing covers the whole request), with the headers.
-    const res = exchange(app);
-    const cors = name.includes('bare') || res.getHeader('access-control-allow-origin') === ORIGIN;
-    if (!res.writableEnded || !cors) throw new Error(`${name}: not answered synchronously with CORS`);
-  }
-  // Many short batches timed by this process's CPU time: a loaded machine moves single batches by
-  // ±30%, so the figure is the median of per-round ratios (each round runs every case back to back).
-  const results = compare(
-    apps.map(([name, app]) => ({ name, fn: () => exchange(app) })),
-    { rounds: Number(process.env.FRAMEWORKS_BENCH_INPROCESS_ROUNDS ?? 301), batchMs: 10, clock: 'cpu' },
-  );
-  const ref = results.find((r) => r.name === '`cors`')!.samples!;
-  const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))]!;
-  return [
-    '| case | median CPU ns/request | CPU time vs `cors`, per round: median (quartiles) |',
-    '|---|---:|---:|',
-    ...results.map((r) => {
-      const ratios = r.samples!.map((v, i) => v / ref[i]!);
-      return `| ${r.name} | ${r.medianNs.toFixed(0)} | ${q(ratios, 0.5).toFixed(3)} (${q(ratios, 0.25).toFixed(3)}–${q(ratios, 0.75).toFixed(3)}) |`;
-    }),
-  ].join('\n');
-}
-
 export default async function run(): Promise<string> {
   const seconds = Number(process.env.FRAMEWORKS_BENCH_SECONDS ?? 2);
   const rounds = Number(process.env.FRAMEWORKS_BENCH_ROUNDS ?? 9);
   const connections = Number(process.env.FRAMEWORKS_BENCH_CONNECTIONS ?? 8);
-  const inProcess = expressWithoutSockets();
-  if (process.env.FRAMEWORKS_BENCH_INPROCESS_ONLY === '1') return inProcess;
+  const socketlessRounds = Number(process.env.FRAMEWORKS_SOCKETLESS_ROUNDS ?? 7);
+  const socketless = frameworksSocketlessTable(
+    VARIANTS,
+    await frameworksSocketless(import.meta.url, VARIANTS, socketlessRounds),
+  );
+  const socketlessSection = [
+    '### The same servers without sockets, one process per variant',
+    '',
+    `Each variant's own server handed node's \`IncomingMessage\` (header lines as its parser gives them: Host, Origin, Connection) and a \`ServerResponse\` without a socket (the head and body are built and queued, not written) through its \`request\` listener, until the framework ends the response: the JavaScript each request costs the server, whole, without the kernel's share that moves the figures above by more than the middlewares differ (bench/frameworks-socketless.ts). ${socketlessRounds} rounds; in each, every variant in a fresh process of its own (rotating order), ${WARM_MS} ms of CPU warm-up, the median of ${BATCHES} CPU-timed batches. About 4 processes in 10 on this shared machine run at ~1.6x for their whole life, every variant alike, so the least and the median of the fast processes (within 1.35x of the least) are given beside the median. Saved: the usual middleware's CPU minus ours (positive: ours is cheaper; node:http: the floor minus ours, so -200 or more means within 0.2 µs of the floor).`,
+    '',
+    socketless,
+  ].join('\n');
+  if (process.env.FRAMEWORKS_BENCH_SOCKETLESS_ONLY === '1') return socketlessSection;
   const groups = [...new Set(VARIANTS.map((v) => groupOf(v.id)))];
   const started = await Promise.all(
     groups.map((g) => startServers(import.meta.url, 60_000, [`--group=${g}`])),
@@ -340,18 +301,22 @@ export default async function run(): Promise<string> {
         );
       }
     }
-    return [
-      report(samples, seconds, rounds, connections, errors),
-      '',
-      '### Express without sockets',
-      '',
-      "Node's own `IncomingMessage` (header lines as its parser gives them: Host, Origin, Connection) and `ServerResponse` without a socket (the head and body are built and queued, not written), through the whole Express 5 app (middleware, router, `res.send`), in 301 interleaved rounds of 10 ms batches timed by this process's CPU time (not wall time): the JavaScript each request costs the server, without the kernel's share that dominates the figures above. Same configuration (100 origins, credentials). Ratio against `cors` within each round, median and quartiles over the rounds (below 1: cheaper than `cors`).",
-      '',
-      inProcess,
-    ].join('\n');
+    return [report(samples, seconds, rounds, connections, errors), '', socketlessSection].join('\n');
   } finally {
     for (const { child } of started) child.kill('SIGTERM');
   }
 }
 
 if (process.argv.includes('--serve')) await serve();
+const caseAt = process.argv.indexOf('--case');
+if (caseAt !== -1) {
+  // Child of the socketless rounds: one variant's server, timed without sockets, then exit (Hono's
+  // serve() listens on a loopback port, which would keep the process alive).
+  const id = process.argv[caseAt + 1] ?? '';
+  const make = factories()[id];
+  if (make === undefined) throw new Error(`no variant ${id}`);
+  const fn = socketlessRequest(await make(), ORIGIN);
+  await checkSocketless(id, fn, ORIGIN);
+  await runCaseChild(id, fn);
+  process.exit(0);
+}

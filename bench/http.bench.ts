@@ -14,12 +14,13 @@
  *
  * Run it as `npm run bench -- http`. Environment: `HTTP_BENCH_SECONDS` (default 2),
  * `HTTP_BENCH_ROUNDS` (default 15), `HTTP_BENCH_CONNECTIONS` (default 8), `HTTP_SOCKETLESS_ROUNDS`
- * (default 11), `HTTP_SOCKETLESS_WARM_MS` (1500), `HTTP_SOCKETLESS_BATCHES` (25).
+ * (default 11), `PER_PROCESS_WARM_MS` (1500), `PER_PROCESS_BATCHES` (25).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import cors from 'cors';
 import { corsMiddleware } from '../src/adapters/node.js';
-import { BATCHES, socketlessOver, socketlessRounds, socketlessTable, WARM_MS } from './http-socketless.js';
+import { BATCHES, WARM_MS } from './_per-process.js';
+import { socketlessOver, socketlessRounds, socketlessTable } from './http-socketless.js';
 import {
   type LoadSample,
   loadRun,
@@ -139,7 +140,7 @@ export default async function run(): Promise<string> {
       '',
       '### The same handlers without sockets, one process per case',
       '',
-      `Node's own \`IncomingMessage\` (header lines given as its parser gives them: Host, Origin, Connection) and \`ServerResponse\` without a socket (the head and body are built and queued, not written): the server-side JavaScript each request costs, split into parts. ${socketlessRoundsCount} rounds; in each, every case runs in a fresh process of its own (rotating order), warms up for ${WARM_MS} ms of CPU and reports the median of ${BATCHES} batches timed by its own CPU clock. A process per case because in one process the cases share node's code and disturb each other (bench/http-socketless.ts). The last column is each round's difference against the floor of the same round.`,
+      `Node's own \`IncomingMessage\` (header lines given as its parser gives them: Host, Origin, Connection) and \`ServerResponse\` without a socket (the head and body are built and queued, not written): the server-side JavaScript each request costs, split into parts. ${socketlessRoundsCount} rounds; in each, every case runs in a fresh process of its own (rotating order), warms up for ${WARM_MS} ms of CPU and reports the median of ${BATCHES} batches timed by its own CPU clock. A process per case because in one process the cases share node's code and disturb each other (bench/http-socketless.ts). Beside the median over rounds: the least, and the median of the fast processes (about 4 in 10 processes on this shared machine run at ~1.6x for their whole life, every case alike). Against the floor: the median of each round's difference with the floor of the same round, least against least, fast against fast.`,
       '',
       socketlessTable(socketless),
       '',
