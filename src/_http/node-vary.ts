@@ -217,14 +217,21 @@ function writeHeadOnPrototype(
 ): ServerResponse {
   const names = namesByResponse.get(this);
   if (names === undefined) return liveNodeWriteHead().call(this, statusCode, reason, headers);
+  let out: ServerResponse;
   if (reason === undefined && headers === undefined) {
     // The common case (res.end() or res.write() sending the headers implicitly): no arguments to
     // merge into, so only the response's own Vary, and no array for them.
     mergeResponseVary(this, names, varyValue(undefined, names));
-    return liveNodeWriteHead().call(this, statusCode, reason, headers);
+    out = liveNodeWriteHead().call(this, statusCode, reason, headers);
+  } else {
+    const args = varyBeforeWriteHead(this, names, varyValue(undefined, names), reason, headers);
+    out = liveNodeWriteHead().call(this, statusCode, args[0], args[1]);
   }
-  const args = varyBeforeWriteHead(this, names, varyValue(undefined, names), reason, headers);
-  return liveNodeWriteHead().call(this, statusCode, args[0], args[1]);
+  // The head is built: the entry has done its work. Dropped now rather than by the collector, so
+  // the map holds the responses in flight, not every response since the last collection (a weak
+  // map's entries cost the collector per entry).
+  namesByResponse.delete(this);
+  return out;
 }
 
 /**
