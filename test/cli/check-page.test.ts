@@ -4,21 +4,14 @@
  * an allowed request still exits 0. `--json` is valid against docs/check-result.schema.json. Usage
  * mistakes exit 2.
  */
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/cli/check.js';
 import { bundleCli, removeBundle, runCli } from './run.js';
+import { expectValid } from './schema.js';
 
-const schema = JSON.parse(
-  readFileSync(new URL('../../docs/check-result.schema.json', import.meta.url), 'utf8'),
-) as object;
-const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-function valid(j: unknown): void {
-  expect(validate(j), JSON.stringify(validate.errors)).toBe(true);
-}
+const valid = expectValid;
 
 let server: http.Server;
 let port = 0;

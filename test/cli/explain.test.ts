@@ -3,23 +3,14 @@
  * against a live server, exit codes 0/1/2, and every `--json` object (check's and explain's, every
  * outcome) valid against docs/check-result.schema.json.
  */
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleCors } from '../../src/adapters/node.js';
 import { removeBundle, runCli } from './run.js';
+import { validJson } from './schema.js';
 
-const schema = JSON.parse(
-  readFileSync(new URL('../../docs/check-result.schema.json', import.meta.url), 'utf8'),
-);
-const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-function valid(out: string): Record<string, unknown> {
-  const j = JSON.parse(out) as Record<string, unknown>;
-  expect(validate(j), JSON.stringify(validate.errors)).toBe(true);
-  return j;
-}
+const valid = validJson;
 
 const PAGE = 'http://localhost:5173';
 let server: http.Server;

@@ -6,22 +6,13 @@
  * `Access-Control-Allow-Origin: *` and every preflight without `Access-Control-Allow-Headers`, so
  * the request is allowed exactly when no preflight is needed.
  */
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeBundle, runCli } from './run.js';
+import { validJson } from './schema.js';
 
-const schema = JSON.parse(
-  readFileSync(new URL('../../docs/check-result.schema.json', import.meta.url), 'utf8'),
-);
-const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-function valid(out: string): Record<string, unknown> {
-  const j = JSON.parse(out) as Record<string, unknown>;
-  expect(validate(j), JSON.stringify(validate.errors)).toBe(true);
-  return j;
-}
+const valid = validJson;
 
 const PAGE = 'http://localhost:5173';
 const CHROME_150 =
