@@ -1,8 +1,10 @@
 /**
  * Pure helpers used by both the lab server (for the engine's run) and the page (for the real run),
  * so both make exactly the same request and are compared field by field the same way.
- * No Node or DOM imports: Vite bundles this file into the page.
+ * No Node or DOM imports: Vite bundles this file into the page (with the engine, which the page
+ * runs too: crossorigin/browser).
  */
+import { releaseOf } from '../browser/index.js';
 import type {
   EngineAttempt,
   LabBodyType,
@@ -78,10 +80,8 @@ export function profileForUserAgent(ua: string): string {
         ? 'webkit'
         : null;
   if (name === null) return 'chromium';
-  // The product token's major release (as releaseOf in src/browser does; this file stays import-free).
-  const release =
-    name === 'webkit' ? 0 : Number(/(?:Chrome|Chromium|Firefox)\/(\d{1,4})\./.exec(ua)?.[1] ?? 0);
-  return release >= 1 ? `${name}@${release}` : name;
+  const release = name === 'webkit' ? null : releaseOf(ua);
+  return release === null ? name : `${name}@${release}`;
 }
 
 /** One line of the wire: which server got what kind of request. */
