@@ -7,6 +7,8 @@
  * request; a full collection before and after the measured requests (`--expose-gc`) keeps a major
  * GC, whose place still moves between programs, from landing inside one variant's window only.
  * Without these flags single counts move by ±15,000 instructions per request here.
+ * `npm run bench -- express-instructions` runs the whole matrix (every CONFIG, REQUEST and
+ * variant below) and writes its table; by hand:
  *
  *   npx esbuild bench/express-ir.ts --bundle --platform=node --format=esm --outfile=node_modules/.cache/ir/express-ir.mjs \
  *     --banner:js="import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);"
@@ -31,7 +33,7 @@ const raw = ['Host', '127.0.0.1:8080', 'Origin', ORIGIN, 'Connection', 'keep-ali
 // GET), and the event loop turned every 64 requests, so that what a request leaves queued (the
 // ended body's stream events) runs as it would between a connection's reads rather than piling up
 // over the whole loop. `shared`: the same socket, the body never ended, no turns (the setup of the
-// counts before 2026-12-05). `fresh`: a new socket per request, body ended, with turns.
+// counts before 2026-12-04's late session). `fresh`: a new socket per request, body ended, with turns.
 const setup = process.env.SETUP ?? 'connection';
 if (!['connection', 'shared', 'fresh'].includes(setup)) throw new Error(`SETUP ${setup}?`);
 const socket = new Socket();

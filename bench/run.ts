@@ -13,16 +13,26 @@ const all = (await readdir(here))
   .filter((f) => f.endsWith('.bench.ts'))
   .map((f) => f.slice(0, -'.bench.ts'.length));
 const names = wanted.length ? wanted : all.sort();
-for (const name of names) {
+for (const name of names)
   if (!all.includes(name)) throw new Error(`no bench/${name}.bench.ts (have: ${all.join(', ')})`);
+// A module that fails (express-instructions without valgrind, say) is reported and its earlier
+// results are kept; the others still run, and the exit status says something failed.
+const failed: string[] = [];
+for (const name of names) {
   console.error(`bench: ${name} ...`);
-  const mod = (await import(pathToFileURL(join(here, `${name}.bench.ts`)).href)) as {
-    default: () => Promise<string>;
-  };
-  const section = await mod.default();
-  await writeFile(join(here, 'results', `${name}.md`), `${section.trim()}\n`);
-  console.log(section);
+  try {
+    const mod = (await import(pathToFileURL(join(here, `${name}.bench.ts`)).href)) as {
+      default: () => Promise<string>;
+    };
+    const section = await mod.default();
+    await writeFile(join(here, 'results', `${name}.md`), `${section.trim()}\n`);
+    console.log(section);
+  } catch (error) {
+    failed.push(name);
+    console.error(`bench: ${name} failed, its earlier results kept:`, error);
+  }
 }
+if (failed.length > 0) process.exitCode = 1;
 const parts = (await readdir(join(here, 'results'))).filter((f) => f.endsWith('.md')).sort();
 const body = await Promise.all(parts.map((f) => readFile(join(here, 'results', f), 'utf8')));
 await writeFile(
