@@ -8,13 +8,14 @@
  *
  * Variants: `bare` (the handler), `floor` (the handler setting the 2 headers itself), `view` (the
  * floor plus reading Origin through the adapter's request view), `ours` (`crossorigin/node`
- * corsMiddleware), `cors` (the `cors` package). Same configuration as the http bench: one allowed
+ * corsMiddleware), `cors` (the `cors` package), `dropin` (our drop-in for it, `crossorigin/express`'s
+ * `cors()`, which is a `(req, res, next)` middleware for node:http too). Same configuration as the http bench: one allowed
  * origin, no credentials.
  *
  *   npx esbuild bench/http-ir.ts --bundle --platform=node --format=esm --outfile=node_modules/.cache/ir/http-ir.mjs \
  *     --banner:js="import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);"
  *   # 12,000 / 32,000: a compilation lands between 2,000 and 12,000 and moves the figure by ~4,000.
- *   for v in bare floor view ours cors; do for n in 12000 32000; do
+ *   for v in bare floor view ours cors dropin; do for n in 12000 32000; do
  *     echo $v $n $(VARIANT=$v N=$n valgrind --tool=cachegrind --cache-sim=no \
  *       --cachegrind-out-file=/dev/null node --single-threaded --predictable --expose-gc node_modules/.cache/ir/http-ir.mjs 2>&1 | grep 'I *refs')
  *   done; done
@@ -23,6 +24,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import cors from 'cors';
 import { NodeRequestView } from '../src/_http/index.js';
+import { cors as corsDropIn } from '../src/adapters/express.js';
 import { corsMiddleware } from '../src/adapters/node.js';
 
 const ORIGIN = 'https://app.example';
@@ -39,6 +41,7 @@ function floor(res: ServerResponse): void {
 }
 const ours = corsMiddleware({ origins: [ORIGIN] });
 const theirs = cors({ origin: ORIGIN });
+const dropIn = corsDropIn({ origin: ORIGIN });
 let sink: unknown;
 
 type Serve = (req: IncomingMessage, res: ServerResponse) => void;
@@ -55,6 +58,7 @@ const variants: Record<string, Serve> = {
   },
   ours: (req, res) => ours(req, res, () => handler(req, res)),
   cors: (req, res) => theirs(req, res, () => handler(req, res)),
+  dropin: (req, res) => dropIn(req, res, () => handler(req, res)),
 };
 const variant = process.env.VARIANT ?? 'bare';
 const serve = variants[variant];

@@ -7,6 +7,7 @@
  */
 import { extractHeaderListValuesBounded, isHeaderValue, isToken } from '../_fetch/index.js';
 import type { HttpDecision, RequestView } from '../_http/index.js';
+import { withPlainCopy } from '../_util/index.js';
 import { parseOriginHeader } from '../origin/index.js';
 import type { CompiledCorsOptions } from './options.js';
 import type { OriginRule } from './origin.js';
@@ -65,15 +66,27 @@ function decision(
   );
 }
 
-/** An actual (non-preflight) request: cors's headers for it, no end. */
-function actualDecision(c: CompiledCorsOptions, rule: OriginRule, origin: string | null): HttpDecision {
+/**
+ * An actual (non-preflight) request: cors's headers for it, no end. A decision `shared` by every
+ * request from its origin (the per-origin cache) carries the plain copy the node glue applies
+ * through its single setHeader call site, as the policy's shared decisions do (see node.ts setPlain).
+ */
+function actualDecision(
+  c: CompiledCorsOptions,
+  rule: OriginRule,
+  origin: string | null,
+  shared = false,
+): HttpDecision {
   const acao = allowOrigin(c, rule, origin);
   const headers: Header[] = [];
   if (acao !== null) headers.push(['Access-Control-Allow-Origin', acao]);
   credentialsHeader(c, headers);
   exposeHeader(c, headers);
   const vary = rule.mode === 'fixed' || rule.mode === 'match' ? VARY_ORIGIN : VARY_NONE;
-  return decision(acao !== null, headers, vary, false);
+  if (!shared) return decision(acao !== null, headers, vary, false);
+  for (const h of headers) Object.freeze(h);
+  Object.freeze(headers);
+  return Object.freeze(withPlainCopy({ allowed: acao !== null, headers, vary, end: false }));
 }
 
 /**
@@ -145,7 +158,7 @@ export function decideCorsCompat(c: CompiledCorsOptions, rule: OriginRule, view:
   const key = rule.mode === 'match' ? (origin ?? '') : '';
   let d = c.decisions.get(key);
   if (d === undefined) {
-    d = actualDecision(c, rule, origin);
+    d = actualDecision(c, rule, origin, true);
     c.decisions.set(key, d);
   }
   return d;
