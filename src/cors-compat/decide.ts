@@ -52,25 +52,27 @@ function exposeHeader(c: CompiledCorsOptions, out: Header[]): void {
   if (c.exposedHeaders !== null) out.push(['Access-Control-Expose-Headers', c.exposedHeaders]);
 }
 
+/**
+ * A frozen decision. One `shared` by every request from its origin (the per-origin cache) carries
+ * the plain copy the node glue applies through its single setHeader call site, as the policy's
+ * shared decisions do (see _http/node.ts setPlain).
+ */
 function decision(
   allowed: boolean,
   headers: Header[],
   vary: readonly string[],
   end: boolean,
   status?: number,
+  shared = false,
 ): HttpDecision {
   for (const h of headers) Object.freeze(h);
   Object.freeze(headers);
-  return Object.freeze(
-    status === undefined ? { allowed, headers, vary, end } : { allowed, headers, vary, end, status },
-  );
+  const d: HttpDecision =
+    status === undefined ? { allowed, headers, vary, end } : { allowed, headers, vary, end, status };
+  return Object.freeze(shared ? withPlainCopy(d) : d);
 }
 
-/**
- * An actual (non-preflight) request: cors's headers for it, no end. A decision `shared` by every
- * request from its origin (the per-origin cache) carries the plain copy the node glue applies
- * through its single setHeader call site, as the policy's shared decisions do (see node.ts setPlain).
- */
+/** An actual (non-preflight) request: cors's headers for it, no end (`shared`: see decision). */
 function actualDecision(
   c: CompiledCorsOptions,
   rule: OriginRule,
@@ -83,10 +85,7 @@ function actualDecision(
   credentialsHeader(c, headers);
   exposeHeader(c, headers);
   const vary = rule.mode === 'fixed' || rule.mode === 'match' ? VARY_ORIGIN : VARY_NONE;
-  if (!shared) return decision(acao !== null, headers, vary, false);
-  for (const h of headers) Object.freeze(h);
-  Object.freeze(headers);
-  return Object.freeze(withPlainCopy({ allowed: acao !== null, headers, vary, end: false }));
+  return decision(acao !== null, headers, vary, false, undefined, shared);
 }
 
 /**
